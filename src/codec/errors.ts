@@ -1,0 +1,23 @@
+// Every failure the library reports is a plain Error with one of these codes (DESIGN.md).
+// Plain objects, not subclasses: Espruino's Error.call(this) returns a new Error.
+export type ErrorCode =
+  | "CONNACK_REFUSED"
+  | "TIMEOUT"
+  | "CLOSED"
+  | "NOT_CONNECTED"
+  | "PROTOCOL"
+  | "BAD_ARGUMENT"
+  | "TOO_LARGE"
+  | "SUBACK_FAILURE";
+
+export interface MqttError extends Error {
+  code: ErrorCode;
+  returnCode?: number;
+  cause?: unknown;
+}
+
+export function mqttError(code: ErrorCode, message: string): MqttError {
+  const error = new Error(message) as MqttError;
+  error.code = code;
+  return error;
+}

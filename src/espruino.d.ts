@@ -1,0 +1,14 @@
+// Globals of the two platforms that src/ may touch, typed only as far as it uses them.
+// `E` exists on Espruino only; `require` on both (Espruino resolves "net" and "tls" itself).
+declare const E: {
+  toString(bytes: Uint8Array): string;
+  toUint8Array(str: string): Uint8Array;
+  toArrayBuffer(str: string): ArrayBuffer;
+  getSizeOf(obj: unknown, depth?: number): number;
+};
+declare function require(name: string): any;
+declare const console: { log(...args: unknown[]): void };
+declare function setTimeout(fn: () => void, ms: number): unknown;
+declare function clearTimeout(id: unknown): void;
+declare function setInterval(fn: () => void, ms: number): unknown;
+declare function clearInterval(id: unknown): void;

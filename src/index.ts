@@ -1,0 +1,2 @@
+// The public exports, nothing else.
+export { mqttError } from "./codec/errors";
