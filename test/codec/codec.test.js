@@ -1,0 +1,60 @@
+"use strict";
+// The fixture table drives encode, decode and round trip.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { fixtures } = require("./fixtures.js");
+const { encode } = require("../../build/codec/encode.js");
+const { decode } = require("../../build/codec/decode.js");
+const { clientDecoders } = require("../../build/codec/decode-client.js");
+const { serverDecoders } = require("../../build/codec/decoders-all.js");
+
+const CLIENT_RECEIVES = [2, 3, 4, 5, 6, 7, 9, 11, 13];
+const SERVER_RECEIVES = [1, 3, 4, 5, 6, 7, 8, 10, 12, 14];
+
+for (const f of fixtures) {
+  test("encode: " + f.name, () => {
+    assert.deepEqual(encode(f.packet), f.bytes);
+  });
+  test("decode: " + f.name, () => {
+    assert.deepEqual(decode(f.bytes), f.packet);
+  });
+  test("round trip: " + f.name, () => {
+    assert.deepEqual(decode(encode(f.packet)), f.packet);
+    assert.deepEqual(encode(decode(f.bytes)), f.bytes);
+  });
+  test("decoder tables: " + f.name, () => {
+    const type = f.packet.type;
+    if (CLIENT_RECEIVES.includes(type)) assert.deepEqual(decode(f.bytes, clientDecoders), f.packet);
+    else assert.throws(() => decode(f.bytes, clientDecoders), { code: "PROTOCOL" });
+    if (SERVER_RECEIVES.includes(type)) assert.deepEqual(decode(f.bytes, serverDecoders), f.packet);
+    else assert.throws(() => decode(f.bytes, serverDecoders), { code: "PROTOCOL" });
+  });
+}
+
+test("PUBLISH payload is a view on the input, not a copy", () => {
+  const f = fixtures.find((x) => x.name === "PUBLISH QoS 1 DUP");
+  const bytes = f.bytes.slice();
+  const p = decode(bytes);
+  assert.equal(p.payload.buffer, bytes.buffer);
+  assert.equal(p.payload.byteOffset, bytes.length - 3);
+});
+
+test("QoS 0 PUBLISH has no packetId property at all", () => {
+  const p = decode(fixtures.find((x) => x.name === "PUBLISH QoS 0").bytes);
+  assert.equal("packetId" in p, false);
+});
+
+test("encoders return exactly one Uint8Array", () => {
+  for (const f of fixtures) {
+    const out = encode(f.packet);
+    assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype, f.name);
+    assert.equal(out.byteOffset, 0);
+    assert.equal(out.buffer.byteLength, out.length, f.name + ": allocated exactly once, no slack");
+  }
+});
+
+test("CONNECT encoder defaults protocol name, level and keep alive", () => {
+  const { encodeConnect } = require("../../build/codec/encode-client.js");
+  const out = encodeConnect({ type: 1, cleanSession: true, clientId: "c1" });
+  assert.deepEqual(decode(out), { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 0, clientId: "c1" });
+});

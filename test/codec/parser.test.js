@@ -1,0 +1,185 @@
+"use strict";
+// Every fixture through the stream parser: split at every offset, byte by byte, and all
+// concatenated in one chunk. Plus the parser's own error behaviour.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { fixtures, b } = require("./fixtures.js");
+const { PacketParser } = require("../../build/codec/parser.js");
+const { allDecoders } = require("../../build/codec/decoders-all.js");
+const { clientDecoders } = require("../../build/codec/decode-client.js");
+
+function collect(maxPacketSize = 0, decoders = allDecoders) {
+  const out = [];
+  const parser = new PacketParser(decoders, maxPacketSize, (p) => out.push(p));
+  return { parser, out };
+}
+
+for (const f of fixtures) {
+  test("parser, split in two at every offset: " + f.name, () => {
+    const { parser, out } = collect();
+    for (let i = 0; i <= f.bytes.length; i++) {
+      parser.push(f.bytes.subarray(0, i));
+      parser.push(f.bytes.subarray(i));
+    }
+    assert.equal(out.length, f.bytes.length + 1);
+    for (const p of out) assert.deepEqual(p, f.packet);
+  });
+  test("parser, byte by byte: " + f.name, () => {
+    const { parser, out } = collect();
+    for (let i = 0; i < f.bytes.length; i++) {
+      assert.equal(out.length, 0, "nothing before the last byte");
+      parser.push(f.bytes.subarray(i, i + 1));
+    }
+    assert.deepEqual(out, [f.packet]);
+  });
+}
+
+test("parser, all fixtures concatenated in one chunk, three times", () => {
+  const all = b(...fixtures.map((f) => f.bytes), ...fixtures.map((f) => f.bytes), ...fixtures.map((f) => f.bytes));
+  const expected = [...fixtures, ...fixtures, ...fixtures].map((f) => f.packet);
+  const { parser, out } = collect();
+  parser.push(all);
+  assert.deepEqual(out, expected);
+});
+
+test("parser, all fixtures concatenated, in chunks of every size 1..600", () => {
+  const all = b(...fixtures.filter((f) => f.bytes.length < 1000).map((f) => f.bytes));
+  const expected = fixtures.filter((f) => f.bytes.length < 1000).map((f) => f.packet);
+  for (let size = 1; size <= 600; size += size < 40 ? 1 : 37) {
+    const { parser, out } = collect();
+    for (let i = 0; i < all.length; i += size) parser.push(all.subarray(i, i + size));
+    assert.deepEqual(out, expected, "chunk size " + size);
+  }
+});
+
+test("parser: payload is a view when the body is inside the chunk", () => {
+  const f = fixtures.find((x) => x.name === "PUBLISH QoS 0");
+  const { parser, out } = collect();
+  const chunk = b(f.bytes, f.bytes);
+  parser.push(chunk);
+  assert.equal(out[1].payload.buffer, chunk.buffer);
+});
+
+test("parser: a body spanning chunks is allocated once at its exact size", () => {
+  const f = fixtures.find((x) => x.name === "PUBLISH remaining length 16384 (3 length bytes, smallest)");
+  const { parser, out } = collect();
+  for (let i = 0; i < f.bytes.length; i += 536) parser.push(f.bytes.slice(i, i + 536)); // Espruino-sized chunks
+  assert.equal(out.length, 1);
+  assert.equal(out[0].payload.buffer.byteLength, 16384);
+  assert.deepEqual(out[0], f.packet);
+});
+
+test("parser: maxPacketSize counts the fixed header; exactly the limit passes", () => {
+  const f = fixtures.find((x) => x.name === "PUBLISH remaining length 128 (2 length bytes, smallest)");
+  const ok = collect(f.bytes.length);
+  ok.parser.push(f.bytes);
+  assert.equal(ok.out.length, 1);
+  const tooSmall = collect(f.bytes.length - 1);
+  assert.throws(() => tooSmall.parser.push(f.bytes.subarray(0, 3)), { code: "TOO_LARGE" }); // header alone
+});
+
+test("parser: 256 MB remaining length with 1 MB limit fails on the fixed header, allocating nothing", () => {
+  const Real = globalThis.Uint8Array;
+  let largest = 0;
+  const header = b(0x30, 0xff, 0xff, 0xff, 0x7f); // remaining length 268,435,455
+  const { parser, out } = collect(1024 * 1024);
+  globalThis.Uint8Array = new Proxy(Real, {
+    construct(target, args) {
+      if (typeof args[0] === "number") largest = Math.max(largest, args[0]);
+      return new target(...args);
+    },
+  });
+  let error;
+  try {
+    parser.push(header);
+  } catch (e) {
+    error = e;
+  } finally {
+    globalThis.Uint8Array = Real;
+  }
+  assert.equal(error && error.code, "TOO_LARGE");
+  assert.equal(largest, 0, "no buffer allocated");
+  assert.equal(out.length, 0);
+});
+
+test("parser: a fifth remaining-length byte is PROTOCOL, even split byte by byte", () => {
+  const { parser } = collect();
+  const bytes = b(0x30, 0x80, 0x80, 0x80, 0x80, 0x01);
+  assert.throws(() => {
+    for (let i = 0; i < bytes.length; i++) parser.push(bytes.subarray(i, i + 1));
+  }, { code: "PROTOCOL" });
+});
+
+test("parser: packets before an error in the same chunk are delivered, then it refuses input until reset()", () => {
+  const { parser, out } = collect();
+  const ping = b(0xd0, 0);
+  assert.throws(() => parser.push(b(ping, ping, 0xf0, 0, ping)), { code: "PROTOCOL" }); // type 15
+  assert.deepEqual(out, [{ type: 13 }, { type: 13 }]);
+  assert.throws(() => parser.push(ping), { code: "PROTOCOL" });
+  assert.throws(() => parser.push(ping), { code: "PROTOCOL" });
+  assert.equal(out.length, 2);
+  parser.reset();
+  parser.push(ping);
+  assert.equal(out.length, 3);
+});
+
+test("parser: reset() discards a partial packet", () => {
+  const { parser, out } = collect();
+  parser.push(b(0x30, 10, 0, 3));
+  parser.reset();
+  parser.push(b(0xd0, 0));
+  assert.deepEqual(out, [{ type: 13 }]);
+});
+
+test("parser: CONNECT arriving at a client is PROTOCOL on its first byte", () => {
+  const { parser } = collect(0, clientDecoders);
+  assert.throws(() => parser.push(b(0x10)), { code: "PROTOCOL" });
+});
+
+test("parser: types 0 and 15 are PROTOCOL", () => {
+  for (const first of [0x00, 0xf0]) {
+    const { parser } = collect();
+    assert.throws(() => parser.push(b(first, 0)), { code: "PROTOCOL" });
+  }
+});
+
+test("parser: a decoder error on a split body is thrown when the body completes", () => {
+  const { parser, out } = collect();
+  parser.push(b(0x30, 5, 0, 3, 0x61)); // PUBLISH topic "a+b"
+  assert.throws(() => parser.push(b(0x2b, 0x62)), { code: "PROTOCOL" });
+  assert.equal(out.length, 0);
+});
+
+test("parser: an error thrown by onPacket propagates and stops the parser until reset()", () => {
+  let calls = 0;
+  const parser = new PacketParser(allDecoders, 0, () => {
+    calls++;
+    throw new Error("boom");
+  });
+  assert.throws(() => parser.push(b(0xd0, 0, 0xd0, 0)), /boom/);
+  assert.equal(calls, 1);
+  assert.throws(() => parser.push(b(0xd0, 0)), { code: "PROTOCOL" });
+  parser.reset();
+  assert.throws(() => parser.push(b(0xd0, 0)), /boom/);
+});
+
+test("parser: reset() from inside onPacket drops the rest of that chunk", () => {
+  const out = [];
+  const parser = new PacketParser(allDecoders, 0, (p) => {
+    out.push(p);
+    parser.reset();
+  });
+  parser.push(b(0xd0, 0, 0xc0, 0));
+  assert.deepEqual(out, [{ type: 13 }]);
+  parser.push(b(0xc0, 0));
+  assert.deepEqual(out, [{ type: 13 }, { type: 12 }]);
+});
+
+test("parser: empty chunks are fine", () => {
+  const { parser, out } = collect();
+  parser.push(new Uint8Array(0));
+  parser.push(b(0xd0));
+  parser.push(new Uint8Array(0));
+  parser.push(b(0));
+  assert.deepEqual(out, [{ type: 13 }]);
+});
