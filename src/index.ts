@@ -1,2 +1,3 @@
 // The public exports, nothing else.
-export { mqttError } from "./codec/errors";
+export { MQTTClient } from "./client/client";
+export { config } from "./client/config";

@@ -1,0 +1,610 @@
+import { mqttError, MqttError } from "../codec/errors";
+import { PacketType, Packet, PublishPacket, QoS, SubackPacket, ConnackPacket } from "../codec/types";
+import { encodeUtf8 } from "../codec/bytes";
+import { isValidTopicName } from "../codec/topics";
+import {
+  encodeAck,
+  encodeConnect,
+  encodeEmpty,
+  encodePublish,
+  encodeSubscribe,
+  encodeUnsubscribe,
+} from "../codec/encode-client";
+import { clientDecoders } from "../codec/decode-client";
+import { PacketParser } from "../codec/parser";
+import { openLink, Link } from "../transport/link";
+import { Config, resolveConfig } from "./config";
+import { Emitter } from "./emitter";
+import { Event } from "./event";
+import { MessageQueue } from "./message-queue";
+import { Ticker } from "./ticker";
+import { handled, rejection } from "./settle";
+
+const enum State {
+  IDLE,
+  CONNECTING,
+  UP,
+}
+
+interface Settler {
+  resolve: (value?: any) => void;
+  reject: (error: MqttError) => void;
+}
+
+/** A request awaiting its acknowledgement: a PUBLISH (or its PUBREL), SUBSCRIBE or UNSUBSCRIBE. */
+interface Pending extends Settler {
+  id: number;
+  expect: PacketType; // the acknowledgement that settles this step
+  bytes: Uint8Array; // what is sent, and sent again
+  sent: boolean; // written at least once, so a resend is a duplicate
+  sentAt: number;
+  tries: number; // retransmissions so far
+  maxTries: number;
+  abandoned: boolean; // rejected with TIMEOUT; kept so that a late acknowledgement is absorbed
+}
+
+/** PUBACK, PUBREC and PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
+function isPublish(entry: Pending): boolean {
+  return entry.expect <= PacketType.PUBCOMP;
+}
+
+interface Waiting {
+  start: () => void;
+  reject: (error: MqttError) => void;
+}
+
+const CONNACK_REASONS = [
+  "",
+  "unacceptable protocol version",
+  "identifier rejected",
+  "server unavailable",
+  "bad user name or password",
+  "not authorized",
+];
+
+export class MQTTClient {
+  readonly up = new Event();
+  readonly down = new Event();
+  readonly queue: MessageQueue;
+  isConnected = false; // [_has_connected]: a connection was made at least once
+
+  private readonly cfg: Config;
+  private readonly events = new Emitter();
+  private readonly ticker = new Ticker();
+  private state = State.IDLE;
+  private generation = 0; // tells this connection's callbacks from a closed one's
+  private link: Link | null = null;
+  private parser: PacketParser | null = null;
+  private connecting: { resolve: (sp: boolean) => void; reject: (e: MqttError) => void } | null = null;
+  private persistent = false; // the last connect() was connect(false) and no disconnect() followed
+  private pending: Pending[] = [];
+  private inflight = 0; // publishes in `pending` that are not abandoned
+  private waiting: Waiting[] = [];
+  private drainWaiters: Settler[] = [];
+  private pingWaiters: ((up: boolean) => void)[] = [];
+  private pingDeadline = 0;
+  private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
+  private lastId = 0;
+  private connectedAt = 0;
+  private lastSent = 0;
+  private lastReceived = 0;
+  private lastPing = 0;
+
+  constructor(cfg: Partial<Config>) {
+    this.cfg = resolveConfig(cfg);
+    this.queue = new MessageQueue(this.cfg.queueLen);
+  }
+
+  on(event: "up" | "down" | "msg", cb: (...args: any[]) => void): () => void {
+    return this.events.on(event, cb);
+  }
+
+  off(event: "up" | "down" | "msg", cb: (...args: any[]) => void): void {
+    this.events.off(event, cb);
+  }
+
+  connect(clean?: boolean): Promise<boolean> {
+    if (clean === undefined) clean = true;
+    const cfg = this.cfg;
+    if (this.state !== State.IDLE) return rejection("BAD_ARGUMENT", "already connected or connecting");
+    if (!cfg.server || typeof cfg.server !== "string") return rejection("BAD_ARGUMENT", "no server");
+    if (!cfg.clientId && !clean) return rejection("BAD_ARGUMENT", "an empty client id needs a clean session"); // [MQTT-3.1.3-7]
+    let bytes: Uint8Array;
+    try {
+      const will = cfg.will;
+      bytes = encodeConnect({
+        type: PacketType.CONNECT,
+        protocolName: "MQTT",
+        protocolLevel: 4,
+        cleanSession: clean,
+        keepAlive: cfg.keepalive,
+        clientId: cfg.clientId,
+        will: will
+          ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain }
+          : undefined,
+        username: cfg.user,
+        password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
+      });
+    } catch (error) {
+      return rejection("BAD_ARGUMENT", (error as Error).message);
+    }
+
+    if (clean) {
+      this.discardSession(); // [MQTT-3.1.2-6]
+      this.received = {};
+    }
+    this.persistent = !clean;
+    const self = this;
+    const generation = ++this.generation;
+    const current = function () {
+      return self.generation === generation;
+    };
+    this.state = State.CONNECTING;
+    this.connectedAt = this.lastReceived = this.lastSent = this.ticker.now;
+    this.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
+      if (current()) self.handle(packet);
+    });
+    const promise = handled(
+      new Promise<boolean>(function (resolve, reject) {
+        self.connecting = { resolve: resolve, reject: reject };
+      })
+    );
+    this.ticker.start(Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4)), function () {
+      if (current()) self.tick();
+    });
+    try {
+      this.link = openLink(
+        { host: cfg.server, port: cfg.port, ssl: cfg.ssl, transport: cfg.transport },
+        {
+          onOpen: function () {
+            if (current()) self.send(bytes);
+          },
+          onData: function (chunk) {
+            if (current()) self.receive(chunk);
+          },
+          onDrain: function () {
+            if (current()) self.drained();
+          },
+          onClose: function (cause) {
+            if (current()) self.drop(closedError("connection closed", cause));
+          },
+        }
+      );
+    } catch (cause) {
+      // Espruino: DNS or TCP failure is thrown synchronously from connect().
+      this.drop(closedError("cannot connect", cause));
+    }
+    return promise;
+  }
+
+  disconnect(): Promise<void> {
+    if (this.state === State.UP) this.send(encodeEmpty(PacketType.DISCONNECT));
+    this.persistent = false;
+    this.drop(undefined);
+    this.discardSession(); // what a persistent session kept while offline
+    return Promise.resolve();
+  }
+
+  publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
+    qos = qos || 0;
+    if (!isValidTopicName(topic)) return rejection("BAD_ARGUMENT", "invalid topic name");
+    if (qos !== 0 && qos !== 1 && qos !== 2) return rejection("BAD_ARGUMENT", "QoS must be 0, 1 or 2");
+    if (typeof msg !== "string" && !(msg instanceof Uint8Array))
+      return rejection("BAD_ARGUMENT", "msg must be a string or a Uint8Array");
+    const payload = payloadBytes(msg);
+    const packet: PublishPacket = {
+      type: PacketType.PUBLISH,
+      dup: false,
+      qos: qos,
+      retain: !!retain,
+      topicName: topic,
+      packetId: qos ? 1 : undefined, // the real id is set when it gets an in-flight slot
+      payload: payload,
+    };
+    let bytes: Uint8Array;
+    try {
+      bytes = encodePublish(packet);
+    } catch (error) {
+      return rejection((error as MqttError).code || "BAD_ARGUMENT", (error as Error).message);
+    }
+    if (bytes.length > this.cfg.maxPacketSize) return rejection("TOO_LARGE", "packet exceeds maxPacketSize");
+    // Under a persistent session a QoS>0 publish may wait for the next connect.
+    if (this.state !== State.UP && !(qos && this.persistent)) return rejection("NOT_CONNECTED", "not connected");
+
+    const self = this;
+    return handled(
+      new Promise<void>(function (resolve, reject) {
+        if (!qos) {
+          self.writeQos0(bytes, resolve, reject);
+          return;
+        }
+        const start = function () {
+          const id = self.nextId();
+          // The packet id is the two bytes just before the payload [MQTT-3.3.2].
+          const at = bytes.length - payload.length - 2;
+          bytes[at] = id >> 8;
+          bytes[at + 1] = id & 255;
+          self.inflight++;
+          self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
+        };
+        if (self.inflight < self.cfg.maxInflight) start();
+        else if (self.waiting.length < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
+        else reject(mqttError("TOO_LARGE", "too many publishes waiting"));
+      })
+    );
+  }
+
+  subscribe(topic: string, qos?: QoS): Promise<number> {
+    qos = qos || 0;
+    if (qos !== 0 && qos !== 1 && qos !== 2) return rejection("BAD_ARGUMENT", "QoS must be 0, 1 or 2");
+    const self = this;
+    return this.exchange(PacketType.SUBACK, function (id) {
+      return encodeSubscribe({
+        type: PacketType.SUBSCRIBE,
+        packetId: id,
+        subscriptions: [{ topicFilter: topic, qos: qos as QoS }],
+      });
+    }).then(function (returnCode: number) {
+      if (returnCode === 0x80) throw mqttError("SUBACK_FAILURE", "subscription refused: " + topic);
+      self.log("subscribed", topic);
+      return returnCode;
+    });
+  }
+
+  unsubscribe(topic: string): Promise<void> {
+    return this.exchange(PacketType.UNSUBACK, function (id) {
+      return encodeUnsubscribe({ type: PacketType.UNSUBSCRIBE, packetId: id, topicFilters: [topic] });
+    });
+  }
+
+  brokerUp(): Promise<boolean> {
+    if (this.state !== State.UP) return Promise.resolve(false);
+    const now = this.ticker.now;
+    if (now - this.lastReceived < 1000) return Promise.resolve(true);
+    const self = this;
+    return new Promise<boolean>(function (resolve) {
+      if (!self.pingWaiters.length) {
+        self.pingDeadline = now + self.cfg.responseTime * 1000;
+        self.send(encodeEmpty(PacketType.PINGREQ));
+      }
+      self.pingWaiters.push(resolve);
+    });
+  }
+
+  // ---- requests and their acknowledgements ----
+
+  /** SUBSCRIBE and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
+  private exchange(expect: PacketType, encode: (id: number) => Uint8Array): Promise<any> {
+    let bytes: Uint8Array;
+    const id = this.nextId();
+    try {
+      bytes = encode(id);
+    } catch (error) {
+      return rejection("BAD_ARGUMENT", (error as Error).message);
+    }
+    if (this.state !== State.UP) return rejection("NOT_CONNECTED", "not connected");
+    const self = this;
+    return handled(
+      new Promise(function (resolve, reject) {
+        self.request(id, expect, bytes, 0, resolve, reject);
+      })
+    );
+  }
+
+  private request(
+    id: number,
+    expect: PacketType,
+    bytes: Uint8Array,
+    maxTries: number,
+    resolve: (value?: any) => void,
+    reject: (error: MqttError) => void
+  ): void {
+    const entry: Pending = {
+      id: id,
+      expect: expect,
+      bytes: bytes,
+      sent: false,
+      sentAt: 0,
+      tries: 0,
+      maxTries: maxTries,
+      abandoned: false,
+      resolve: resolve,
+      reject: reject,
+    };
+    this.pending.push(entry);
+    if (this.state === State.UP) this.transmit(entry);
+  }
+
+  private transmit(entry: Pending): void {
+    if (entry.sent && (entry.expect === PacketType.PUBACK || entry.expect === PacketType.PUBREC)) {
+      // A copy with DUP set [MQTT-3.3.1-1]: the first write may still be queued unsent.
+      if (!(entry.bytes[0] & 8)) {
+        entry.bytes = new Uint8Array(entry.bytes);
+        entry.bytes[0] |= 8;
+      }
+    }
+    entry.sent = true;
+    entry.sentAt = this.ticker.now;
+    this.send(entry.bytes);
+  }
+
+  private nextId(): number {
+    for (;;) {
+      this.lastId = (this.lastId % 65535) + 1;
+      if (this.find(this.lastId) < 0) return this.lastId;
+    }
+  }
+
+  private find(id: number): number {
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) if (pending[i].id === id) return i;
+    return -1;
+  }
+
+  /** Settles the request `id` that awaits `type`; anything else is a protocol error. */
+  private acknowledge(type: PacketType, id: number, value?: unknown): void {
+    const i = this.find(id);
+    const entry = this.pending[i];
+    if (!entry || (entry.expect !== type && !entry.abandoned)) {
+      if (type === PacketType.PUBREC && entry && entry.expect === PacketType.PUBCOMP) {
+        this.send(entry.bytes); // the broker did not see our PUBREL: send it again
+        return;
+      }
+      return this.fail("unexpected acknowledgement " + type + " for packet id " + id);
+    }
+    if (type === PacketType.PUBREC && !entry.abandoned) {
+      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1].
+      entry.expect = PacketType.PUBCOMP;
+      entry.bytes = encodeAck(PacketType.PUBREL, id);
+      entry.tries = 0;
+      this.transmit(entry);
+      return;
+    }
+    this.pending.splice(i, 1);
+    if (entry.abandoned) return;
+    if (isPublish(entry)) this.freeSlot();
+    entry.resolve(value);
+  }
+
+  private abandon(entry: Pending): void {
+    entry.abandoned = true;
+    if (isPublish(entry)) this.freeSlot();
+    entry.reject(mqttError("TIMEOUT", "no acknowledgement for packet id " + entry.id));
+  }
+
+  private freeSlot(): void {
+    this.inflight--;
+    const next = this.waiting.shift();
+    if (next) next.start();
+  }
+
+  private writeQos0(bytes: Uint8Array, resolve: () => void, reject: (e: MqttError) => void): void {
+    if (this.send(bytes)) return resolve();
+    // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
+    this.drainWaiters.push({ resolve: resolve, reject: reject });
+  }
+
+  private drained(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (let i = 0; i < waiters.length; i++) waiters[i].resolve();
+  }
+
+  // ---- the wire ----
+
+  private send(bytes: Uint8Array): boolean {
+    this.lastSent = this.ticker.now;
+    this.log("send", bytes[0] >> 4);
+    return this.link ? this.link.write(bytes) : true;
+  }
+
+  private receive(chunk: Uint8Array): void {
+    this.lastReceived = this.ticker.now;
+    try {
+      (this.parser as PacketParser).push(chunk);
+    } catch (error) {
+      if (!(error as MqttError).code) throw error;
+      this.drop(error as MqttError);
+    }
+  }
+
+  private handle(packet: Packet): void {
+    this.log("recv", packet.type);
+    if (this.pingWaiters.length) this.answerPings(true);
+    if (this.state === State.CONNECTING && packet.type !== PacketType.CONNACK)
+      return this.fail("the first packet from the broker must be CONNACK"); // [MQTT-3.2.0-1]
+    switch (packet.type) {
+      case PacketType.CONNACK:
+        return this.connacked(packet);
+      case PacketType.PUBLISH:
+        return this.deliver(packet);
+      case PacketType.PUBREL:
+        // Exactly once: the id is released, the message was delivered on PUBLISH [MQTT-4.3.3-2].
+        delete this.received[packet.packetId];
+        this.send(encodeAck(PacketType.PUBCOMP, packet.packetId));
+        return;
+      case PacketType.SUBACK:
+        return this.suback(packet);
+      case PacketType.PINGRESP:
+        return;
+      default:
+        return this.acknowledge(packet.type, (packet as { packetId: number }).packetId);
+    }
+  }
+
+  private connacked(packet: ConnackPacket): void {
+    if (this.state !== State.CONNECTING) return this.fail("unexpected CONNACK");
+    if (packet.returnCode !== 0) {
+      const error = mqttError(
+        "CONNACK_REFUSED",
+        "connection refused: " + (CONNACK_REASONS[packet.returnCode] || packet.returnCode)
+      );
+      error.returnCode = packet.returnCode;
+      return this.drop(error);
+    }
+    const connecting = this.connecting;
+    this.connecting = null;
+    this.state = State.UP;
+    this.isConnected = true;
+    this.down.clear();
+    this.up.set();
+    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1].
+    const pending = this.pending;
+    for (let i = 0; i < pending.length; i++) this.transmit(pending[i]);
+    this.events.emit("up");
+    if (connecting) connecting.resolve(packet.sessionPresent);
+  }
+
+  private deliver(packet: PublishPacket): void {
+    const id = packet.packetId as number;
+    if (packet.qos === 2) {
+      // A redelivery of an id not yet released is acknowledged, not delivered again.
+      if (!this.received[id]) {
+        this.received[id] = true;
+        this.hand(packet);
+      }
+      this.send(encodeAck(PacketType.PUBREC, id));
+      return;
+    }
+    this.hand(packet);
+    if (packet.qos === 1) this.send(encodeAck(PacketType.PUBACK, id)); // after handing it over
+  }
+
+  private hand(packet: PublishPacket): void {
+    if (this.events.has("msg"))
+      this.events.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup);
+    else
+      this.queue.put({
+        topic: packet.topicName,
+        msg: packet.payload,
+        retained: packet.retain,
+        qos: packet.qos,
+        dup: packet.dup,
+      });
+  }
+
+  private suback(packet: SubackPacket): void {
+    // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
+    if (packet.returnCodes.length !== 1) return this.fail("SUBACK with " + packet.returnCodes.length + " codes");
+    this.acknowledge(PacketType.SUBACK, packet.packetId, packet.returnCodes[0]);
+  }
+
+  // ---- time ----
+
+  private tick(): void {
+    const now = this.ticker.now;
+    const cfg = this.cfg;
+    const responseMs = cfg.responseTime * 1000;
+    if (this.state === State.CONNECTING) {
+      if (now - this.connectedAt >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
+      return;
+    }
+    if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
+    const keepaliveMs = cfg.keepalive * 1000;
+    if (keepaliveMs) {
+      if (now - this.lastReceived >= keepaliveMs * 1.5) return this.drop(mqttError("TIMEOUT", "broker silent"));
+      let pingMs = keepaliveMs / 4;
+      if (cfg.pingInterval && cfg.pingInterval * 1000 < pingMs) pingMs = cfg.pingInterval * 1000;
+      // Ping to keep the broker's keepalive [MQTT-3.1.2-23], and to hear from a quiet broker.
+      if (now - this.lastSent >= pingMs || now - Math.max(this.lastReceived, this.lastPing) >= pingMs) {
+        this.lastPing = now;
+        this.send(encodeEmpty(PacketType.PINGREQ));
+      }
+    }
+    const pending = this.pending;
+    for (let i = 0; i < pending.length && this.state === State.UP; i++) {
+      const entry = pending[i];
+      if (entry.abandoned || now - entry.sentAt < responseMs) continue;
+      if (entry.tries >= entry.maxTries) this.abandon(entry);
+      else {
+        entry.tries++;
+        this.transmit(entry);
+      }
+    }
+  }
+
+  private answerPings(up: boolean): void {
+    const waiters = this.pingWaiters;
+    this.pingWaiters = [];
+    for (let i = 0; i < waiters.length; i++) waiters[i](up);
+  }
+
+  // ---- the end of a connection ----
+
+  private fail(message: string): void {
+    this.drop(mqttError("PROTOCOL", message));
+  }
+
+  /**
+   * Ends the connection: `error` says why, or nothing after disconnect(). What was pending is
+   * rejected with CLOSED, except publishes that a persistent session sends again on reconnect.
+   */
+  private drop(error: MqttError | undefined): void {
+    if (this.state === State.IDLE) return;
+    const wasUp = this.state === State.UP;
+    this.state = State.IDLE;
+    this.generation++;
+    this.ticker.stop();
+    const link = this.link;
+    this.link = null;
+    this.parser = null;
+    if (link) link.close();
+    const closed = error && error.code === "CLOSED" ? error : closedError("connection closed", error);
+    const keep = !!error && this.persistent;
+    const pending = this.pending;
+    this.pending = [];
+    for (let i = 0; i < pending.length; i++) {
+      const entry = pending[i];
+      if (entry.abandoned) continue;
+      if (keep && isPublish(entry)) {
+        this.pending.push(entry);
+        continue;
+      }
+      if (isPublish(entry)) this.inflight--;
+      entry.reject(closed);
+    }
+    if (!keep) this.rejectWaiting(closed);
+    const drainWaiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (let i = 0; i < drainWaiters.length; i++) drainWaiters[i].reject(closed);
+    this.answerPings(false);
+    const connecting = this.connecting;
+    this.connecting = null;
+    if (connecting) connecting.reject(error || closed);
+    if (wasUp) {
+      this.up.clear();
+      this.down.set();
+      this.events.emit("down", error);
+    }
+  }
+
+  /** Rejects (CLOSED) the publishes that a persistent session kept while offline. */
+  private discardSession(): void {
+    const closed = mqttError("CLOSED", "session discarded");
+    const pending = this.pending;
+    this.pending = [];
+    for (let i = 0; i < pending.length; i++) pending[i].reject(closed);
+    this.inflight = 0;
+    this.rejectWaiting(closed);
+  }
+
+  private rejectWaiting(error: MqttError): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (let i = 0; i < waiting.length; i++) waiting[i].reject(error);
+  }
+
+  private log(what: string, detail: unknown): void {
+    if (this.cfg.debug) console.log("mqtt_as", what, detail);
+  }
+}
+
+function payloadBytes(msg: string | Uint8Array): Uint8Array {
+  return typeof msg === "string" ? encodeUtf8(msg) : msg;
+}
+
+function closedError(message: string, cause: unknown): MqttError {
+  const error = mqttError("CLOSED", message);
+  if (cause !== undefined) error.cause = cause;
+  return error;
+}

@@ -1,0 +1,61 @@
+import { QoS } from "../codec/types";
+import { SocketLike } from "../transport/link";
+
+export interface WillConfig {
+  topic: string;
+  msg: string | Uint8Array;
+  retain?: boolean;
+  qos?: QoS;
+}
+
+// mqtt_as names in brackets.
+export interface Config {
+  server: string; // [server]
+  port: number; // [port] 0: 1883, or 8883 with ssl
+  clientId: string; // [client_id] absent: a random id
+  user?: string; // [user]
+  password?: string; // [password]
+  keepalive: number; // [keepalive] seconds; 0 turns pings off
+  pingInterval: number; // [ping_interval] seconds; 0: a quarter of keepalive
+  responseTime: number; // [response_time] seconds to wait for an acknowledgement
+  maxRepubs: number; // [max_repubs] retransmissions (DUP set) before giving up
+  will: WillConfig | null; // [will]
+  ssl: boolean | object; // [ssl] [ssl_params]
+  queueLen: number; // [queue_len]
+  maxPacketSize: number; // largest packet accepted from the broker, and sent to it
+  maxInflight: number; // QoS>0 publishes awaiting acknowledgement before publish() waits
+  debug: boolean; // [DEBUG]
+  transport?: (opts: object) => SocketLike;
+}
+
+/** The defaults, merged under what is given to `new MQTTClient(cfg)`. */
+export const config = {
+  server: "",
+  port: 0,
+  keepalive: 60,
+  pingInterval: 0,
+  responseTime: 10,
+  maxRepubs: 4,
+  will: null,
+  ssl: false,
+  queueLen: 10,
+  maxPacketSize: 8192,
+  maxInflight: 4,
+  debug: false,
+};
+
+export function resolveConfig(cfg: Partial<Config>): Config {
+  const merged: { [key: string]: unknown } = {};
+  const defaults = config as { [key: string]: unknown };
+  const given = (cfg || {}) as { [key: string]: unknown };
+  for (const key in defaults) merged[key] = defaults[key];
+  for (const key in given) if (given[key] !== undefined) merged[key] = given[key];
+  if (typeof merged.clientId !== "string") merged.clientId = randomClientId();
+  return merged as unknown as Config;
+}
+
+function randomClientId(): string {
+  let id = "mqtt_as_";
+  for (let i = 0; i < 8; i++) id += ((Math.random() * 16) | 0).toString(16);
+  return id;
+}

@@ -1,0 +1,44 @@
+// A tiny emitter in the manner of nanoevents: on() returns the unsubscribe.
+type Listener = (...args: any[]) => void;
+
+export class Emitter {
+  private events: { [name: string]: Listener[] | undefined } = {};
+
+  on(name: string, cb: Listener): () => void {
+    const self = this;
+    (this.events[name] = this.events[name] || []).push(cb);
+    return function () {
+      self.off(name, cb);
+    };
+  }
+
+  off(name: string, cb: Listener): void {
+    const list = this.events[name];
+    if (!list) return;
+    // A new array, so that an emit in progress still calls every listener it started with.
+    const kept: Listener[] = [];
+    for (let i = 0; i < list.length; i++) if (list[i] !== cb) kept.push(list[i]);
+    this.events[name] = kept;
+  }
+
+  has(name: string): boolean {
+    const list = this.events[name];
+    return !!list && list.length > 0;
+  }
+
+  emit(name: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): void {
+    const list = this.events[name];
+    if (!list) return;
+    for (let i = 0; i < list.length; i++) {
+      try {
+        list[i](a, b, c, d, e);
+      } catch (error) {
+        // A throwing callback must not break the client's reading of the socket:
+        // report it on its own turn of the event loop instead.
+        setTimeout(function () {
+          throw error;
+        }, 0);
+      }
+    }
+  }
+}

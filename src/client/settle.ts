@@ -1,0 +1,24 @@
+import { ErrorCode, mqttError, MqttError } from "../codec/errors";
+
+function ignore(): void {}
+
+/**
+ * Marks a promise handled, so that a caller who never awaits it causes no unhandled
+ * rejection (fatal on Node, reported on Espruino); callers who await it still see it reject.
+ */
+export function handled<T>(promise: Promise<T>): Promise<T> {
+  promise.then(undefined, ignore);
+  return promise;
+}
+
+/** A rejected promise whose handler is attached before it settles (Espruino checks then). */
+export function rejection(code: ErrorCode, message: string): Promise<never> {
+  let reject: (error: MqttError) => void = ignore;
+  const promise = handled(
+    new Promise<never>(function (_, r) {
+      reject = r;
+    })
+  );
+  reject(mqttError(code, message));
+  return promise;
+}

@@ -1,0 +1,107 @@
+// The only code that touches a socket. One adapter serves Node (`net`/`tls`, Buffers) and
+// Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
+// It never imports client/: the client hands it callbacks.
+
+export interface LinkOptions {
+  host: string;
+  port: number;
+  ssl: boolean | object;
+  transport?: (opts: object) => SocketLike;
+}
+
+/** What a socket must offer: Node's net.Socket and Espruino's socket both do. */
+export interface SocketLike {
+  on(event: string, cb: (arg?: any) => void): unknown;
+  write(data: any): boolean;
+  end?(): void;
+  destroy?(): void;
+  setNoDelay?(noDelay: boolean): unknown;
+}
+
+export interface LinkHandlers {
+  onOpen(): void;
+  onData(bytes: Uint8Array): void;
+  onDrain(): void;
+  /** Called once, when the link is gone for whatever reason; `cause` when it failed. */
+  onClose(cause?: unknown): void;
+}
+
+export interface Link {
+  /** Sends bytes; false when the caller should wait for onDrain before writing more. */
+  write(bytes: Uint8Array): boolean;
+  close(): void;
+}
+
+const onEspruino = typeof E !== "undefined";
+
+/** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
+export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
+  let closed = false;
+  let opened = false;
+  const open = function () {
+    if (opened || closed) return;
+    opened = true;
+    handlers.onOpen();
+  };
+  const close = function (cause?: unknown) {
+    if (closed) return;
+    closed = true;
+    end(socket);
+    handlers.onClose(cause);
+  };
+
+  const port = options.port || (options.ssl ? 8883 : 1883);
+  const connectOptions: { [key: string]: unknown } = { host: options.host, port: port };
+  if (typeof options.ssl === "object") {
+    const extra = options.ssl as { [key: string]: unknown };
+    for (const key in extra) connectOptions[key] = extra[key];
+  }
+  const socket: SocketLike = options.transport
+    ? options.transport(connectOptions)
+    : require(options.ssl ? "tls" : "net").connect(connectOptions, open);
+
+  if (socket.setNoDelay) socket.setNoDelay(true); // MQTT packets are small and latency-bound
+  socket.on("connect", open);
+  socket.on("secureConnect", open);
+  // Espruino may deliver data before the connect callback, and as 8-bit strings.
+  socket.on("data", function (data: Uint8Array | string) {
+    if (closed) return;
+    handlers.onData(typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
+  });
+  socket.on("drain", function () {
+    if (!closed) handlers.onDrain();
+  });
+  socket.on("error", close);
+  socket.on("end", function () {
+    close();
+  });
+  socket.on("close", function () {
+    close();
+  });
+
+  return {
+    write: function (bytes: Uint8Array): boolean {
+      if (closed) return true;
+      try {
+        // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
+        return socket.write(onEspruino ? E.toString(bytes) : bytes) !== false;
+      } catch (error) {
+        // Espruino throws when writing to a socket that has closed.
+        close(error);
+        return true;
+      }
+    },
+    close: function () {
+      close();
+    },
+  };
+}
+
+function end(socket: SocketLike): void {
+  try {
+    if (socket.destroy) socket.destroy();
+    else if (socket.end) socket.end();
+  } catch (error) {
+    // Already closed: nothing left to release.
+  }
+}
