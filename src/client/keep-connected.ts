@@ -1,0 +1,81 @@
+// Connection management outside the client, as mqtt_as.compat leaves it: connect, and
+// after every loss reconnect with exponential backoff and jitter.
+import { QoS } from "../codec/types";
+import { MQTTClient } from "./client";
+import { Event } from "./event";
+
+export interface KeepConnectedOptions {
+  subscriptions?: { [topic: string]: QoS };
+  clean?: boolean; // false: a persistent session, so unacknowledged publishes survive a loss
+  minDelay?: number; // ms before the first retry
+  maxDelay?: number; // ms, the longest wait between attempts
+}
+
+export interface Supervisor {
+  /** Set once connected and subscribed; cleared on every loss. */
+  up: Event;
+  stop(): void;
+}
+
+export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): Supervisor {
+  const options = opts || {};
+  const subscriptions = options.subscriptions || {};
+  const minDelay = options.minDelay || 1000;
+  const maxDelay = Math.max(minDelay, options.maxDelay || 60000);
+  const up = new Event();
+  let failures = 0;
+  let timer: unknown = null;
+  let stopped = false;
+
+  function attempt(): void {
+    timer = null;
+    client
+      .connect(options.clean !== false)
+      .then(function (sessionPresent) {
+        failures = 0;
+        // Without a session the broker forgot the subscriptions [MQTT-3.2.2-1].
+        return sessionPresent ? undefined : subscribeAll();
+      })
+      .then(ready, function () {
+        if (client.up.isSet()) ready(); // connected, but a subscription was refused
+        else retry();
+      });
+  }
+
+  function subscribeAll(): Promise<unknown> {
+    let chain: Promise<unknown> = Promise.resolve();
+    for (const topic in subscriptions) chain = chain.then(subscriber(topic));
+    return chain;
+  }
+
+  function subscriber(topic: string): () => Promise<number> {
+    return function () {
+      return client.subscribe(topic, subscriptions[topic]);
+    };
+  }
+
+  function ready(): void {
+    if (!stopped && client.up.isSet()) up.set();
+  }
+
+  function retry(): void {
+    up.clear();
+    if (stopped || timer !== null) return;
+    // Full jitter between minDelay and an exponentially growing cap, so that many boards
+    // that lost the same broker do not all return at once.
+    const cap = Math.min(maxDelay, minDelay * Math.pow(2, failures++));
+    timer = setTimeout(attempt, minDelay + Math.random() * (cap - minDelay));
+  }
+
+  const offDown = client.on("down", retry);
+  attempt();
+  return {
+    up: up,
+    stop: function () {
+      stopped = true;
+      offDown();
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+    },
+  };
+}
