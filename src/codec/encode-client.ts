@@ -52,7 +52,7 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   }
   const buf = allocPacket(0x10, remaining);
   let o = writeString(buf, buf.length - remaining, protocolName, nameSize);
-  buf[o++] = p.protocolLevel || 4;
+  buf[o++] = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1
   buf[o++] = flags;
   o = writeU16(buf, o, keepAlive);
   o = writeString(buf, o, p.clientId, idSize);
