@@ -237,8 +237,7 @@ export class MQTTClient {
   subscribe(topic: string, qos?: QoS): Promise<number> {
     qos = qos || 0;
     if (qos !== 0 && qos !== 1 && qos !== 2) return rejection("BAD_ARGUMENT", "QoS must be 0, 1 or 2");
-    const self = this;
-    return this.exchange(PacketType.SUBACK, function (id) {
+    return handled(this.exchange(PacketType.SUBACK, function (id) {
       return encodeSubscribe({
         type: PacketType.SUBSCRIBE,
         packetId: id,
@@ -246,9 +245,8 @@ export class MQTTClient {
       });
     }).then(function (returnCode: number) {
       if (returnCode === 0x80) throw mqttError("SUBACK_FAILURE", "subscription refused: " + topic);
-      self.log("subscribed", topic);
       return returnCode;
-    });
+    }));
   }
 
   unsubscribe(topic: string): Promise<void> {
