@@ -3,7 +3,7 @@
 // offers; there "\u20AC" is already 0xAC, so whatever code unit the string holds is encoded.
 import { mqttError } from "./errors";
 
-function badArgument(message: string): Error {
+export function badArgument(message: string): Error {
   return mqttError("BAD_ARGUMENT", message);
 }
 

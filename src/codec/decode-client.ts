@@ -12,7 +12,7 @@ import {
 } from "./types";
 import { decodeUtf8 } from "./bytes";
 import { isValidTopicName } from "./topics";
-import { checkFlags, protocolError, Reader } from "./reader";
+import { checkFlags, protocolError } from "./reader";
 
 export function decodeConnack(header: number, body: Uint8Array): ConnackPacket {
   checkFlags(header, 0);
@@ -63,14 +63,15 @@ export function decodeAck(header: number, body: Uint8Array): AckPacket {
 
 export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
   checkFlags(header, 0);
-  const r = new Reader(body);
-  const packetId = r.packetId();
-  if (!r.more()) throw protocolError("SUBACK without return codes");
+  // Read inline rather than with Reader, which keeps that class out of the client bundle.
+  if (body.length < 3) throw protocolError("SUBACK length"); // an id and at least one code
+  const packetId = (body[0] << 8) | body[1];
+  if (packetId === 0) throw protocolError("packet id 0"); // [MQTT-2.3.1-1]
   const returnCodes: number[] = [];
-  while (r.more()) {
-    const c = r.u8();
+  for (let i = 2; i < body.length; i++) {
+    const c = body[i];
     if (c > 2 && c !== 0x80) throw protocolError("SUBACK return code"); // [MQTT-3.9.3-2]
-    returnCodes[returnCodes.length] = c;
+    returnCodes[i - 2] = c;
   }
   return { type: PacketType.SUBACK, packetId: packetId, returnCodes: returnCodes };
 }

@@ -1,13 +1,11 @@
 // Writing helpers shared by the encoders: every packet is sized first, allocated once
 // with its fixed header written, then filled in place.
 import { mqttError } from "./errors";
-import { writeUtf8 } from "./bytes";
+import { badArgument, writeUtf8 } from "./bytes";
 
 const MAX_REMAINING = 268435455; // 4 bytes of remaining length (section 2.2.3)
 
-export function badArgument(message: string): Error {
-  return mqttError("BAD_ARGUMENT", message);
-}
+export { badArgument };
 
 /** Allocates a packet of `remaining` body bytes and writes its fixed header; the body
  *  starts at `buf.length - remaining`. */
