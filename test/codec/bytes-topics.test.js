@@ -1,0 +1,86 @@
+"use strict";
+// UTF-8 helpers against Node's own encoder, and the topic name / filter rules.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { prng } = require("./random.js");
+const { utf8Length, writeUtf8, encodeUtf8, decodeUtf8, concatBytes, mqttStringLength } = require("../../build/codec/bytes.js");
+const { isValidTopicName, isValidTopicFilter } = require("../../build/codec/topics.js");
+
+test("UTF-8 encode/decode agree with Buffer on 20,000 seeded random strings", () => {
+  const r = prng(99);
+  const pool = ["a", "Z", "/", "\u0001", "\u007f", "\u0080", "\u07ff", "\u0800", "\ud7ff", "\ue000", "\ufffd", "\uffff", "\ufeff", "\ud800\udc00", "\udbff\udfff", "😀"];
+  for (let i = 0; i < 20000; i++) {
+    let s = "";
+    for (let n = r.int(12); n > 0; n--) s += r.pick(pool);
+    const expected = Uint8Array.from(Buffer.from(s, "utf8"));
+    assert.equal(utf8Length(s), expected.length);
+    assert.deepEqual(encodeUtf8(s), expected);
+    const buf = new Uint8Array(expected.length + 3);
+    assert.equal(writeUtf8(s, buf, 3), expected.length + 3);
+    assert.equal(decodeUtf8(buf, 3, buf.length), s);
+  }
+});
+
+test("every 1-, 2- and 3-byte sequence: decodeUtf8 accepts exactly the well-formed ones but U+0000", () => {
+  let accepted = 0;
+  const check = (bytes) => {
+    const u8 = Uint8Array.from(bytes);
+    const s = Buffer.from(u8).toString("utf8");
+    const wellFormed = Buffer.from(s, "utf8").equals(Buffer.from(u8)); // else Node substituted U+FFFD
+    if (wellFormed && !s.includes("\u0000")) {
+      assert.equal(decodeUtf8(u8, 0, u8.length), s);
+      accepted++;
+    } else {
+      assert.throws(() => decodeUtf8(u8, 0, u8.length), { code: "PROTOCOL" }, Buffer.from(u8).toString("hex"));
+    }
+  };
+  for (let a = 0; a < 256; a++) {
+    check([a]);
+    for (let b = 0; b < 256; b++) {
+      check([a, b]);
+      if (a >= 0xe0 && a <= 0xef) for (const c of [0x00, 0x7f, 0x80, 0x81, 0x9f, 0xa0, 0xbf, 0xc0, 0xff]) check([a, b, c]);
+    }
+  }
+  assert.ok(accepted > 5000, "accepted " + accepted);
+});
+
+test("4-byte sequences: bounds of U+10000..U+10FFFF", () => {
+  assert.equal(decodeUtf8(Uint8Array.from([0xf0, 0x90, 0x80, 0x80]), 0, 4), "\ud800\udc00");
+  assert.equal(decodeUtf8(Uint8Array.from([0xf4, 0x8f, 0xbf, 0xbf]), 0, 4), "\udbff\udfff");
+  for (const bad of [[0xf0, 0x8f, 0xbf, 0xbf], [0xf4, 0x90, 0x80, 0x80], [0xf5, 0x80, 0x80, 0x80], [0xf0, 0x90, 0x80], [0xf0, 0x90, 0x80, 0x7f]]) {
+    assert.throws(() => decodeUtf8(Uint8Array.from(bad), 0, bad.length), { code: "PROTOCOL" });
+  }
+});
+
+test("decodeUtf8 reads only [start, end)", () => {
+  assert.equal(decodeUtf8(Uint8Array.from([0xff, 0x61, 0x62, 0xff]), 1, 3), "ab");
+  assert.throws(() => decodeUtf8(Uint8Array.from([0x61, 0xc3, 0xbc]), 0, 2), { code: "PROTOCOL" });
+});
+
+test("encoding: unpaired surrogates are BAD_ARGUMENT; U+0000 only in MQTT strings", () => {
+  for (const s of ["\ud800", "a\udc00", "\udc00\ud800", "\ud800a"]) {
+    assert.throws(() => utf8Length(s), { code: "BAD_ARGUMENT" });
+    assert.throws(() => encodeUtf8(s), { code: "BAD_ARGUMENT" });
+  }
+  assert.deepEqual(encodeUtf8("\u0000"), Uint8Array.from([0]));
+  assert.throws(() => mqttStringLength("\u0000"), { code: "BAD_ARGUMENT" });
+  assert.equal(mqttStringLength("€".repeat(21845)), 65535);
+  assert.throws(() => mqttStringLength("€".repeat(21845) + "a"), { code: "BAD_ARGUMENT" });
+});
+
+test("concatBytes", () => {
+  assert.deepEqual(concatBytes(Uint8Array.from([1, 2]), Uint8Array.from([3])), Uint8Array.from([1, 2, 3]));
+  assert.deepEqual(concatBytes(new Uint8Array(0), new Uint8Array(0)), new Uint8Array(0));
+});
+
+test("topic names", () => {
+  for (const ok of ["a", "/", "a/b", "/a/", "sport/tennis/player1", " ", "ü/€"]) assert.equal(isValidTopicName(ok), true, ok);
+  for (const bad of ["", "+", "#", "a/+", "a/#", "a+b", "a#", undefined, 5]) assert.equal(isValidTopicName(bad), false, String(bad));
+});
+
+test("topic filters [MQTT-4.7.1-1..3]", () => {
+  const ok = ["#", "+", "/", "a/#", "+/+", "/+", "+/", "a/+/b", "sport/tennis/#", "+/tennis/#", "/#", "//", "a//#"];
+  const bad = ["", "a#", "#/a", "a/#/b", "a/b#", "a+", "+a", "a/+b", "a/b+/c", "##", "++", "#+", "+#", "a/#/", undefined];
+  for (const f of ok) assert.equal(isValidTopicFilter(f), true, f);
+  for (const f of bad) assert.equal(isValidTopicFilter(f), false, String(f));
+});
