@@ -1,21 +1,49 @@
 // One ES5 CommonJS file per entry, minified for Espruino (DESIGN.md, "facts that shape the code").
 // TypeScript emits ES5; terser then hoists functions and keeps to ES5 syntax, so the bundle
 // has no use-before-declaration and nothing the interpreter cannot parse.
+import fs from "node:fs";
+import path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+
+// Names that users, sockets or the platform see: never renamed, even where a class has a
+// private member of the same name.
+const PUBLIC = new Set(
+  ("MQTTClient config keepConnected up down queue isConnected connect disconnect subscribe unsubscribe " +
+    "publish brokerUp on off wait set clear isSet get discards stop server port clientId user password " +
+    "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
+    "maxInflight debug transport retained dup host write end destroy setNoDelay code returnCode cause " +
+    "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow " +
+    "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply").split(" ")
+);
+
+// `private` members are renamed in the bundle: on Espruino every property name costs memory
+// in the code and in each object.
+function privateNames(dir) {
+  const names = new Set();
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) privateNames(file).forEach((n) => names.add(n));
+    else if (file.endsWith(".ts")) {
+      for (const m of fs.readFileSync(file, "utf8").matchAll(/\bprivate\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)/g)) {
+        if (!PUBLIC.has(m[1])) names.add(m[1]); // a private field may share a public name: kept
+
+      }
+    }
+  }
+  return names;
+}
 
 const plugins = () => [
   typescript({ tsconfig: "./tsconfig.json", module: "ESNext", outDir: "dist", rootDir: ".", noEmitOnError: true }),
   terser({
     ecma: 5,
-    compress: { hoist_funs: true, passes: 2, unsafe: false },
-    mangle: true,
+    compress: { hoist_funs: true, passes: 2 },
+    mangle: { properties: { builtins: true, regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
     format: { ascii_only: true, comments: false },
   }),
 ];
 
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
-export default [
-  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins() },
-];
+export default [{ input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins() }];
