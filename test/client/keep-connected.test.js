@@ -1,0 +1,205 @@
+"use strict";
+// keepConnected(client, opts): connect, subscribe when the broker kept no session,
+// reconnect with bounded backoff after every loss, stop().
+const { test, mock, beforeEach, afterEach } = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const { spawn } = require("node:child_process");
+const { keepConnected } = require("../../build/client/keep-connected.js");
+const { makeClient, flush, T } = require("./helpers.js");
+
+let now = 0;
+beforeEach(() => {
+  now = 0;
+  mock.timers.enable({ apis: ["setInterval", "setTimeout"] });
+});
+afterEach(() => mock.timers.reset());
+
+/** Advances the fake clock in `step` ms steps, counting elapsed time in `now`. */
+async function advance(ms, step = 10) {
+  while (ms > 0) {
+    const s = Math.min(step, ms);
+    now += s; // first, so that timers firing inside tick() see the time they fire at
+    mock.timers.tick(s);
+    ms -= s;
+    await flush(2);
+  }
+}
+
+/** Records the fake time of every transport() call. */
+function recordAttempts(broker) {
+  const times = [];
+  broker.onTransport = () => times.push(now);
+  return times;
+}
+
+const subscriptions = { "a/b": 1, "c/#": 0 };
+
+test("keepConnected connects, and subscribes when the broker has no session", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false }, suback: true });
+  const sup = keepConnected(client, { subscriptions, minDelay: 100, maxDelay: 1000 });
+  await flush(6);
+  const sent = broker.take();
+  assert.deepEqual(sent.map((p) => p.type), [T.CONNECT, T.SUBSCRIBE, T.SUBSCRIBE]);
+  assert.equal(sent[0].cleanSession, true, "clean by default");
+  assert.deepEqual(
+    sent.slice(1).map((p) => p.subscriptions[0]),
+    [
+      { topicFilter: "a/b", qos: 1 },
+      { topicFilter: "c/#", qos: 0 },
+    ]
+  );
+  assert.equal(client.up.isSet(), true);
+  assert.equal(sup.up.isSet(), true);
+  sup.stop();
+  await client.disconnect();
+});
+
+test("keepConnected with clean false does not subscribe when the session is present", async () => {
+  const { client, broker } = makeClient({ clientId: "kc" }, { connack: { sessionPresent: true }, suback: true });
+  const sup = keepConnected(client, { subscriptions, clean: false, minDelay: 100, maxDelay: 1000 });
+  await flush(6);
+  const sent = broker.take();
+  assert.deepEqual(sent.map((p) => p.type), [T.CONNECT]);
+  assert.equal(sent[0].cleanSession, false);
+  assert.equal(client.up.isSet(), true);
+  assert.equal(sup.up.isSet(), true);
+  sup.stop();
+  await client.disconnect();
+});
+
+test("after a drop keepConnected reconnects after a delay within [minDelay, maxDelay] and subscribes again", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false }, suback: true });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { subscriptions, minDelay: 1000, maxDelay: 8000 });
+  await flush(6);
+  assert.equal(attempts.length, 1);
+  broker.take();
+  const dropAt = now;
+  broker.drop();
+  await flush();
+  assert.equal(client.up.isSet(), false);
+  assert.equal(sup.up.isSet(), false);
+  await advance(990);
+  assert.equal(attempts.length, 1, "no attempt before minDelay");
+  await advance(8000 - 990);
+  assert.equal(attempts.length, 2, "exactly one attempt by maxDelay");
+  const delay = attempts[1] - dropAt;
+  assert.ok(delay >= 1000 && delay <= 8000, "delay " + delay);
+  await flush(6);
+  assert.equal(client.up.isSet(), true);
+  assert.equal(sup.up.isSet(), true);
+  assert.deepEqual(broker.take().map((p) => p.type), [T.CONNECT, T.SUBSCRIBE, T.SUBSCRIBE]);
+  sup.stop();
+  await client.disconnect();
+});
+
+test("over repeated failures the delays grow and stay within [minDelay, maxDelay] (jitter at its top)", async (t) => {
+  t.mock.method(Math, "random", () => 0.999999);
+  const { client, broker } = makeClient({}, { mode: "error" });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000 });
+  await advance(6000);
+  sup.stop();
+  const delays = [];
+  for (let i = 1; i < attempts.length; i++) delays.push(attempts[i] - attempts[i - 1]);
+  assert.ok(delays.length >= 6, "attempts: " + attempts.join(","));
+  for (let i = 0; i < delays.length; i++) {
+    assert.ok(delays[i] >= 100 && delays[i] <= 1000 + 10, "delay " + delays[i] + " in " + delays.join(","));
+    if (i > 0) assert.ok(delays[i] >= delays[i - 1] - 10, "non-decreasing: " + delays.join(","));
+  }
+  assert.ok(delays[delays.length - 1] >= 990, "reaches maxDelay: " + delays.join(","));
+  assert.ok(delays[2] > delays[0] + 100, "grows: " + delays.join(","));
+  assert.equal(client.up.isSet(), false);
+});
+
+test("over repeated failures with real jitter every delay stays within [minDelay, maxDelay]", async () => {
+  const { client, broker } = makeClient({}, { mode: "error" });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 500 });
+  await advance(8000);
+  sup.stop();
+  assert.ok(attempts.length >= 15, "attempts: " + attempts.length);
+  for (let i = 1; i < attempts.length; i++) {
+    const d = attempts[i] - attempts[i - 1];
+    assert.ok(d >= 100 && d <= 510, "delay " + d);
+  }
+});
+
+test("a successful connect resets the backoff", async (t) => {
+  t.mock.method(Math, "random", () => 0.999999);
+  const { client, broker } = makeClient({}, { mode: "error", connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000 });
+  await advance(2000); // failures at 0, 100, 300, 700, 1500
+  broker.mode = "open";
+  await advance(1500); // connects at 2500
+  assert.equal(client.up.isSet(), true);
+  const n = attempts.length;
+  const dropAt = now;
+  broker.drop();
+  await advance(1500);
+  assert.equal(attempts.length, n + 1);
+  assert.ok(attempts[n] - dropAt <= 110, "first retry after a good connection waits minDelay: " + (attempts[n] - dropAt));
+  sup.stop();
+  await client.disconnect();
+});
+
+test("stop() while a retry is pending: no more attempts", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 1000, maxDelay: 2000 });
+  await flush(6);
+  broker.drop();
+  await flush();
+  sup.stop();
+  await advance(60000, 250);
+  assert.equal(attempts.length, 1);
+  assert.equal(client.up.isSet(), false);
+});
+
+test("stop() while connected: a later drop is not followed by a reconnect", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await flush(6);
+  assert.equal(client.up.isSet(), true);
+  sup.stop();
+  broker.drop();
+  await advance(10000, 100);
+  assert.equal(attempts.length, 1);
+});
+
+test("keepConnected stopped after a refused connection leaves no timer: the process exits by itself", async () => {
+  mock.timers.reset(); // real time for this one: it waits on a child process
+  const net = require("node:net");
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const build = JSON.stringify(path.resolve(__dirname, "../../build"));
+  // A retry 100 s away: only clearTimeout in stop() lets the process end within seconds.
+  const script = `
+    const { MQTTClient } = require(${build} + "/index.js");
+    const { keepConnected } = require(${build} + "/client/keep-connected.js");
+    const client = new MQTTClient({ server: "127.0.0.1", port: ${port} });
+    const sup = keepConnected(client, { minDelay: 100000, maxDelay: 100000 });
+    setTimeout(() => { sup.stop(); console.log("stopped"); }, 300);
+  `;
+  const result = await new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve({ timedOut: true, out });
+    }, 5000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ timedOut: false, code, out });
+    });
+  });
+  assert.equal(result.timedOut, false, "the child did not exit by itself: " + result.out);
+  assert.equal(result.out.trim(), "stopped");
+});
