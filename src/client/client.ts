@@ -1,7 +1,6 @@
 import { mqttError, MqttError } from "../codec/errors";
 import { PacketType, Packet, PublishPacket, QoS, SubackPacket, ConnackPacket } from "../codec/types";
 import { encodeUtf8 } from "../codec/bytes";
-import { isValidTopicName } from "../codec/topics";
 import {
   encodeAck,
   encodeConnect,
@@ -186,9 +185,7 @@ export class MQTTClient {
   }
 
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
-    qos = qos || 0;
-    if (!isValidTopicName(topic)) return rejection("BAD_ARGUMENT", "invalid topic name");
-    if (qos !== 0 && qos !== 1 && qos !== 2) return rejection("BAD_ARGUMENT", "QoS must be 0, 1 or 2");
+    qos = qos || 0; // the encoder checks topic and QoS
     if (typeof msg !== "string" && !(msg instanceof Uint8Array))
       return rejection("BAD_ARGUMENT", "msg must be a string or a Uint8Array");
     const payload = payloadBytes(msg);
@@ -235,8 +232,7 @@ export class MQTTClient {
   }
 
   subscribe(topic: string, qos?: QoS): Promise<number> {
-    qos = qos || 0;
-    if (qos !== 0 && qos !== 1 && qos !== 2) return rejection("BAD_ARGUMENT", "QoS must be 0, 1 or 2");
+    qos = qos || 0; // the encoder checks filter and QoS
     return handled(this.exchange(PacketType.SUBACK, function (id) {
       return encodeSubscribe({
         type: PacketType.SUBSCRIBE,
