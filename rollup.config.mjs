@@ -34,8 +34,9 @@ function privateNames(dir) {
   return names;
 }
 
-const plugins = () => [
-  typescript({ tsconfig: "./tsconfig.json", module: "ESNext", outDir: "dist", rootDir: ".", noEmitOnError: true }),
+// board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
+const plugins = (tsconfig = "./tsconfig.json") => [
+  typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
   terser({
     ecma: 5,
     compress: { hoist_funs: true, passes: 2 },
@@ -46,4 +47,8 @@ const plugins = () => [
 
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
-export default [{ input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins() }];
+export default [
+  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins() },
+  // The ESP32 application and the library in one file (board/).
+  { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json") },
+];
