@@ -52,9 +52,13 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
   }
   if (!raw || typeof raw !== "object") throw badSettings('Storage file "' + name + '" must hold a JSON object');
   const out: { [key: string]: unknown } = {};
+  // Declared once, up front: the minifier merges loop variables, and Espruino does not hoist
+  // a `var` that it would otherwise place after their first use.
+  let key: string;
+  let value: unknown;
   for (let i = 0; i < REQUIRED.length; i++) {
-    const key = REQUIRED[i];
-    const value = raw[key];
+    key = REQUIRED[i];
+    value = raw[key];
     if (value === undefined || value === null) throw badSettings('missing field "' + key + '" in ' + name);
     if (typeof value !== "string") throw badSettings('field "' + key + '" in ' + name + " must be a string");
     // Only the WiFi password may be empty (an open network).
@@ -62,14 +66,14 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
     out[key] = value;
   }
   for (let i = 0; i < OPTIONAL_STRINGS.length; i++) {
-    const key = OPTIONAL_STRINGS[i];
-    const value = raw[key];
+    key = OPTIONAL_STRINGS[i];
+    value = raw[key];
     if (value === undefined || value === null) continue;
     if (typeof value !== "string") throw badSettings('field "' + key + '" in ' + name + " must be a string");
     out[key] = value;
   }
-  for (const key in NUMBERS) {
-    const value = raw[key];
+  for (key in NUMBERS) {
+    value = raw[key];
     if (value === undefined || value === null) {
       out[key] = NUMBERS[key];
       continue;
