@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+// Sends the board application, the library or the settings to an ESP32 running Espruino,
+// through the `espruino` CLI (a dev dependency). The argument lists are built by pure
+// functions, tested in test/board/upload.test.js without a board.
+//
+//   npm run upload -- --port /dev/ttyUSB0            build, send dist/board.js to RAM (runs at once)
+//   npm run upload -- --port /dev/ttyUSB0 --save     ... written to flash (.bootcde): survives a reset
+//   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
+//   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js to Storage as module "mqtt_as"
+//   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
+//
+// Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command).
+"use strict";
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawnSync } = require("node:child_process");
+
+const ROOT = path.join(__dirname, "..");
+const CLI = path.join(ROOT, "node_modules", ".bin", "espruino");
+const BAUD = 115200;
+const SETTINGS_FILE = "mqtt_as.json"; // board/settings.ts SETTINGS_FILE
+const MODULE_NAME = "mqtt_as";
+
+function usage(message) {
+  const error = new Error(message);
+  error.code = "BAD_ARGUMENT";
+  return error;
+}
+
+/** Parses `[upload|settings] --port P [--baud N] [--save] [--library] [--file F] [--no-build] [--dry-run]`. */
+function parseArgs(argv) {
+  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, file: null, build: true, dryRun: false };
+  let i = 0;
+  if (argv[0] === "upload" || argv[0] === "settings") opts.command = argv[i++];
+  for (; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined || v.startsWith("--")) throw usage(`${arg} needs a value`);
+      return v;
+    };
+    if (arg === "--port" || arg === "-p") opts.port = value();
+    else if (arg === "--baud" || arg === "-b") {
+      opts.baud = Number(value());
+      if (!(opts.baud > 0) || Math.floor(opts.baud) !== opts.baud) throw usage("--baud needs a whole number");
+    } else if (arg === "--save") opts.save = true;
+    else if (arg === "--library") opts.library = true;
+    else if (arg === "--file") opts.file = value();
+    else if (arg === "--no-build") opts.build = false;
+    else if (arg === "--dry-run") opts.dryRun = true;
+    else throw usage(`unknown option ${arg}`);
+  }
+  if (!opts.port) throw usage("--port is missing (a serial device such as /dev/ttyUSB0, or tcp://HOST)");
+  if (opts.command === "settings" && !opts.file) throw usage("--file is missing (the settings JSON)");
+  if (opts.command === "settings" && (opts.save || opts.library)) throw usage("--save and --library are for upload");
+  if (opts.save && opts.library) throw usage("--save and --library do not go together");
+  return opts;
+}
+
+/** The connection part: tcp:// reaches the telnet console, where a baud rate means nothing. */
+function portArgs(port, baud) {
+  const args = ["-p", port];
+  if (!/^tcp:\/\//.test(port)) args.push("-b", String(baud));
+  args.push("--no-ble");
+  return args;
+}
+
+/** Arguments of the espruino CLI for uploading (paths relative to the repository). */
+function uploadArgs(opts) {
+  const args = portArgs(opts.port, opts.baud || BAUD);
+  if (opts.library) {
+    // The Web IDE route in one command: the library in Storage as a module, so that
+    // require("mqtt_as") works from code sent later. -e without a file: the board is not reset.
+    return args.concat(
+      ["--storage", `${MODULE_NAME}:dist/mqtt_as.js`],
+      ["-e", `print("mqtt_as in Storage: "+require("Storage").read("${MODULE_NAME}").length+" bytes")`]
+    );
+  }
+  // SAVE_ON_SEND=1: "Direct to Flash (execute code at boot)", i.e. the code goes to .bootcde.
+  if (opts.save) args.push("--config", "SAVE_ON_SEND=1");
+  args.push("dist/board.js");
+  return args;
+}
+
+/** Arguments of the espruino CLI for writing the settings file to Storage. */
+function settingsArgs(opts) {
+  if (opts.file.indexOf(":") >= 0) throw usage("the settings file path must not contain ':' (the CLI splits --storage at it)");
+  return portArgs(opts.port, opts.baud || BAUD).concat(
+    ["--storage", `${SETTINGS_FILE}:${opts.file}`],
+    ["-e", `print("${SETTINGS_FILE}: "+require("Storage").read("${SETTINGS_FILE}").length+" bytes; reset the board or run load() to use it")`]
+  );
+}
+
+/** Checks the settings with the board's own readSettings (board/settings.ts, transpiled here). */
+function checkSettings(file) {
+  const ts = require("typescript");
+  const source = fs.readFileSync(path.join(ROOT, "board", "settings.ts"), "utf8");
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2019 } }).outputText;
+  const mod = { exports: {} };
+  new Function("module", "exports", "require", js)(mod, mod.exports, require);
+  const text = fs.readFileSync(file, "utf8");
+  return mod.exports.readSettings({ read: () => text }, SETTINGS_FILE);
+}
+
+function run(args, opts) {
+  console.log(["espruino"].concat(args).join(" "));
+  if (opts.dryRun) return 0;
+  const r = spawnSync(CLI, args, { cwd: ROOT, stdio: "inherit" });
+  if (r.error) throw r.error;
+  return r.status;
+}
+
+function main(argv) {
+  const opts = parseArgs(argv);
+  if (opts.command === "settings") {
+    // npm runs scripts in the package folder; a relative path means the caller's folder.
+    opts.file = path.resolve(process.env.INIT_CWD || process.cwd(), opts.file);
+    checkSettings(opts.file);
+    return run(settingsArgs(opts), opts);
+  }
+  if (opts.build) {
+    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, stdio: "inherit" });
+    if (r.status !== 0) return r.status || 1;
+  }
+  return run(uploadArgs(opts), opts);
+}
+
+if (require.main === module) {
+  try {
+    process.exitCode = main(process.argv.slice(2));
+  } catch (e) {
+    console.error(`${path.basename(__filename)}: ${e.message}`);
+    process.exitCode = 2;
+  }
+}
+
+module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, SETTINGS_FILE, MODULE_NAME };
