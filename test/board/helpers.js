@@ -1,0 +1,117 @@
+// Shared by test/board: the board's TypeScript compiled once for Node (CommonJS, ES5 like the
+// bundle) into a temporary folder, and small fakes of Espruino's Wifi, Storage and timers.
+"use strict";
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { spawnSync } = require("node:child_process");
+
+const ROOT = path.join(__dirname, "..", "..");
+let compiled = null;
+
+/** require() of a compiled board module, e.g. board("settings"). */
+function board(name) {
+  if (!compiled) {
+    compiled = fs.mkdtempSync(path.join(os.tmpdir(), "board-test-"));
+    const tsc = path.join(ROOT, "node_modules", ".bin", "tsc");
+    const r = spawnSync(tsc, ["-p", path.join(ROOT, "board", "tsconfig.json"), "--outDir", compiled], { encoding: "utf8" });
+    if (r.status !== 0) throw new Error("tsc -p board/tsconfig.json failed:\n" + r.stdout + r.stderr);
+    process.on("exit", () => fs.rmSync(compiled, { recursive: true, force: true }));
+  }
+  return require(path.join(compiled, "board", name + ".js"));
+}
+
+/** Storage holding the given files (name -> text). */
+function fakeStorage(files) {
+  return { read: (name) => (Object.prototype.hasOwnProperty.call(files, name) ? files[name] : undefined) };
+}
+
+/** Timers on a manual clock: advance(ms) runs what falls due, in order. */
+function fakeTimers() {
+  let now = 0;
+  let nextId = 1;
+  const pending = new Map();
+  const timers = {
+    setTimeout(fn, ms) {
+      const id = nextId++;
+      pending.set(id, { at: now + ms, fn, every: 0 });
+      return id;
+    },
+    clearTimeout(id) {
+      pending.delete(id);
+    },
+    setInterval(fn, ms) {
+      const id = nextId++;
+      pending.set(id, { at: now + ms, fn, every: ms });
+      return id;
+    },
+    clearInterval(id) {
+      pending.delete(id);
+    },
+    now: () => now,
+    count: () => pending.size,
+    /** Delays of the timeouts (not intervals) that are waiting, from now. */
+    waiting: () => [...pending.values()].filter((t) => !t.every).map((t) => t.at - now),
+    advance(ms) {
+      const end = now + ms;
+      for (;;) {
+        let due = null;
+        for (const [id, t] of pending) if (t.at <= end && (!due || t.at < due[1].at)) due = [id, t];
+        if (!due) break;
+        const [id, t] = due;
+        now = t.at;
+        if (t.every) t.at += t.every;
+        else pending.delete(id);
+        t.fn();
+      }
+      now = end;
+    },
+  };
+  return timers;
+}
+
+/** Espruino's Wifi: connect() records the attempt; the test answers it with finish(err). */
+function fakeWifi() {
+  const listeners = { connected: [], disconnected: [] };
+  const wifi = {
+    attempts: [],
+    connect(ssid, options, cb) {
+      wifi.attempts.push({ ssid, password: options.password, cb });
+    },
+    on(event, cb) {
+      (listeners[event] = listeners[event] || []).push(cb);
+    },
+    removeListener(event, cb) {
+      listeners[event] = (listeners[event] || []).filter((f) => f !== cb);
+    },
+    listenerCount: (event) => (listeners[event] || []).length,
+    emit(event, details) {
+      for (const cb of (listeners[event] || []).slice()) cb(details);
+    },
+    /** Answers the latest attempt: null = connected (with the event, as Espruino does). */
+    finish(err) {
+      const attempt = wifi.attempts[wifi.attempts.length - 1];
+      if (err) {
+        wifi.emit("disconnected", { reason: err });
+        attempt.cb(err);
+      } else {
+        wifi.emit("connected", { ip: "192.168.1.50" });
+        attempt.cb(null);
+      }
+    },
+  };
+  return wifi;
+}
+
+const SETTINGS = {
+  ssid: "net",
+  password: "secret",
+  server: "127.0.0.1",
+  port: 1883,
+  clientId: "esp32-test",
+  commandTopic: "esp32-test/led",
+  statusTopic: "esp32-test/status",
+  heartbeat: 30,
+};
+
+module.exports = { ROOT, board, fakeStorage, fakeTimers, fakeWifi, SETTINGS };
