@@ -52,6 +52,8 @@ interface Waiting {
   reject: (error: MqttError) => void;
 }
 
+const NOTHING = new Uint8Array(0);
+
 const CONNACK_REASONS = [
   "",
   "unacceptable protocol version",
@@ -339,21 +341,18 @@ export class MQTTClient {
   private acknowledge(type: PacketType, id: number, value?: unknown): void {
     const i = this.find(id);
     const entry = this.pending[i];
-    if (!entry || (entry.expect !== type && !entry.abandoned)) {
-      if (type === PacketType.PUBREC && entry && entry.expect === PacketType.PUBCOMP) {
-        this.send(entry.bytes); // the broker did not see our PUBREL: send it again
-        return;
-      }
-      return this.fail("unexpected acknowledgement " + type + " for packet id " + id);
-    }
-    if (type === PacketType.PUBREC && !entry.abandoned) {
-      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1].
+    if (entry && type === PacketType.PUBREC && (entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
+      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC
+      // (our PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so
+      // that the broker does not hold the message for ever.
       entry.expect = PacketType.PUBCOMP;
       entry.bytes = encodeAck(PacketType.PUBREL, id);
       entry.tries = 0;
       this.transmit(entry);
       return;
     }
+    if (!entry || (entry.expect !== type && !entry.abandoned))
+      return this.fail("unexpected acknowledgement " + type + " for packet id " + id);
     this.pending.splice(i, 1);
     if (entry.abandoned) return;
     if (isPublish(entry)) this.freeSlot();
@@ -362,6 +361,7 @@ export class MQTTClient {
 
   private abandon(entry: Pending): void {
     entry.abandoned = true;
+    entry.bytes = NOTHING; // only its id is kept, to recognise a late acknowledgement
     if (isPublish(entry)) this.freeSlot();
     entry.reject(mqttError("TIMEOUT", "no acknowledgement for packet id " + entry.id));
   }

@@ -289,3 +289,26 @@ test("not connected: publish, subscribe and unsubscribe reject NOT_CONNECTED", a
   await rejectsWith(client.unsubscribe("t"), "NOT_CONNECTED");
   assert.deepEqual(broker.take(), []);
 });
+
+test("QoS 2 after TIMEOUT: a late PUBREC is answered with PUBREL, and the PUBCOMP is absorbed", async () => {
+  const { client, broker } = makeClient({ responseTime: 1, maxRepubs: 0 });
+  await connectUp(client, broker);
+  const downs = [];
+  client.on("down", (e) => downs.push(e));
+  const pub = track(client.publish("t", "x", false, 2));
+  await flush();
+  const [first] = broker.take();
+  await advance(1000);
+  assert.equal(pub.state, "rejected");
+  assert.equal(pub.error.code, "TIMEOUT");
+  broker.send({ type: T.PUBREC, packetId: first.packetId });
+  await flush();
+  const [release] = broker.take();
+  assert.equal(release.type, T.PUBREL, "the broker is told to release the message [MQTT-4.3.3-1]");
+  assert.equal(release.packetId, first.packetId);
+  broker.send({ type: T.PUBCOMP, packetId: first.packetId });
+  await flush();
+  assert.equal(downs.length, 0, "no PROTOCOL for the late PUBCOMP");
+  assert.equal(client.up.isSet(), true);
+  await client.disconnect();
+});
