@@ -1,0 +1,224 @@
+"use strict";
+// The application: LED commands, heartbeat content, MQTT following WiFi. A scripted client
+// stands in for MQTTClient in the unit tests; the last test runs the real client against Aedes.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { board, fakeStorage, fakeTimers, fakeWifi, SETTINGS } = require("./helpers.js");
+const { startAedes } = require("../helpers/brokers.js");
+
+const { start, applyCommand, heartbeatMessage } = board("app");
+const { SETTINGS_FILE } = board("settings");
+
+/** Enough of MQTTClient for keepConnected() and the app; connect() succeeds at once. */
+function fakeClient() {
+  const handlers = { up: [], down: [], msg: [] };
+  let up = false;
+  const client = {
+    calls: [],
+    brokerAnswers: true,
+    up: { isSet: () => up },
+    on(event, cb) {
+      handlers[event].push(cb);
+      return () => (handlers[event] = handlers[event].filter((f) => f !== cb));
+    },
+    connect(clean) {
+      client.calls.push(["connect", clean]);
+      up = true;
+      return Promise.resolve(false);
+    },
+    subscribe(topic, qos) {
+      client.calls.push(["subscribe", topic, qos]);
+      return Promise.resolve(qos);
+    },
+    publish(topic, msg, retain, qos) {
+      client.calls.push(["publish", topic, msg, retain, qos]);
+      return Promise.resolve();
+    },
+    brokerUp() {
+      client.calls.push(["brokerUp"]);
+      return Promise.resolve(client.brokerAnswers);
+    },
+    deliver(topic, text) {
+      for (const cb of handlers.msg) cb(topic, new Uint8Array([...Buffer.from(text)]), false, 1, false);
+    },
+    drop() {
+      up = false;
+      for (const cb of handlers.down.slice()) cb(Object.assign(new Error("gone"), { code: "CLOSED" }));
+    },
+  };
+  return client;
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+function setup(settings = SETTINGS) {
+  const wifi = fakeWifi();
+  const timers = fakeTimers();
+  const client = fakeClient();
+  const leds = [];
+  const logs = [];
+  let cfg = null;
+  const app = start({
+    storage: fakeStorage({ [SETTINGS_FILE]: JSON.stringify(settings) }),
+    wifi,
+    setLed: (on) => leds.push(on),
+    uptime: () => 125.7,
+    log: (text) => logs.push(text),
+    timers,
+    makeClient: (c) => ((cfg = c), client),
+  });
+  return { wifi, timers, client, leds, logs, app, cfg };
+}
+
+test("applyCommand: on, off, toggle (trimmed, any case); anything else is null", () => {
+  assert.equal(applyCommand(false, "on"), true);
+  assert.equal(applyCommand(true, "off"), false);
+  assert.equal(applyCommand(true, "toggle"), false);
+  assert.equal(applyCommand(false, "toggle"), true);
+  assert.equal(applyCommand(false, " ON\n"), true);
+  assert.equal(applyCommand(true, "blink"), null);
+  assert.equal(applyCommand(true, ""), null);
+});
+
+test("heartbeatMessage: whole seconds of uptime, brokerUp and the LED", () => {
+  assert.deepEqual(JSON.parse(heartbeatMessage(125.7, true, false)), { uptime: 125, brokerUp: true, led: false });
+  assert.deepEqual(JSON.parse(heartbeatMessage(3, false, true)), { uptime: 3, brokerUp: false, led: true });
+});
+
+test("bad settings stop the start with the field named", () => {
+  const { clientId, ...rest } = SETTINGS;
+  assert.throws(() => setup(rest), (e) => e.code === "BAD_ARGUMENT" && /"clientId"/.test(e.message));
+});
+
+test("the client gets the broker settings and a will; the LED starts off", () => {
+  const { cfg, leds } = setup({ ...SETTINGS, user: "u", mqttPassword: "p", keepalive: 20 });
+  assert.equal(cfg.server, "127.0.0.1");
+  assert.equal(cfg.port, 1883);
+  assert.equal(cfg.clientId, "esp32-test");
+  assert.equal(cfg.user, "u");
+  assert.equal(cfg.password, "p");
+  assert.equal(cfg.keepalive, 20);
+  assert.equal(cfg.will.topic, "esp32-test/status");
+  assert.deepEqual(leds, [false]);
+});
+
+test("MQTT starts only when WiFi is up: persistent session, command topic at QoS 1", async () => {
+  const { wifi, client } = setup();
+  await tick();
+  assert.deepEqual(client.calls, []);
+  wifi.finish(null);
+  await tick();
+  await tick();
+  assert.deepEqual(client.calls, [
+    ["connect", false],
+    ["subscribe", "esp32-test/led", 1],
+  ]);
+});
+
+test("commands on the command topic set the LED and report it; others are ignored", async () => {
+  const { wifi, client, leds, logs } = setup();
+  wifi.finish(null);
+  await tick();
+  client.calls.length = 0;
+  client.deliver("esp32-test/led", "on");
+  client.deliver("esp32-test/led", "toggle");
+  client.deliver("esp32-test/led", "toggle");
+  client.deliver("esp32-test/led", "off");
+  client.deliver("esp32-test/led", "dance");
+  client.deliver("other/topic", "off");
+  assert.deepEqual(leds, [false, true, false, true, false]);
+  assert.ok(logs.some((l) => /unknown command "dance"/.test(l)));
+  for (let i = 0; i < 5; i++) await tick();
+  const reports = client.calls.filter((c) => c[0] === "publish").map((c) => JSON.parse(c[2]).led);
+  assert.equal(reports.length, 4, "one report per accepted command");
+});
+
+test("the heartbeat runs every `heartbeat` seconds and publishes uptime and brokerUp()", async () => {
+  const { wifi, client, timers } = setup();
+  wifi.finish(null);
+  await tick();
+  client.calls.length = 0;
+  timers.advance(29999);
+  await tick();
+  assert.deepEqual(client.calls, []);
+  timers.advance(1);
+  for (let i = 0; i < 3; i++) await tick();
+  assert.deepEqual(client.calls, [["brokerUp"], ["publish", "esp32-test/status", '{"uptime":125,"brokerUp":true,"led":false}', false, 0]]);
+  client.calls.length = 0;
+  client.brokerAnswers = false;
+  timers.advance(30000);
+  for (let i = 0; i < 3; i++) await tick();
+  assert.deepEqual(JSON.parse(client.calls[1][2]), { uptime: 125, brokerUp: false, led: false });
+});
+
+test("no heartbeat while MQTT is down", async () => {
+  const { client, timers } = setup(); // WiFi never connects
+  timers.advance(90000);
+  await tick();
+  assert.deepEqual(client.calls, []);
+});
+
+test("WiFi lost: no MQTT retries until it is back; then MQTT connects again", async () => {
+  const { wifi, client, timers } = setup();
+  wifi.finish(null);
+  await tick();
+  client.calls.length = 0;
+  wifi.emit("disconnected", {});
+  client.drop();
+  timers.advance(120000 - (timers.now() % 30000) - 1); // no heartbeat publishes, MQTT is down
+  await tick();
+  assert.deepEqual(client.calls.filter((c) => c[0] === "connect"), [], "no MQTT attempt without WiFi");
+  wifi.finish(null);
+  await tick();
+  await tick();
+  assert.deepEqual(client.calls.filter((c) => c[0] === "connect"), [["connect", false]]);
+});
+
+test("stop() leaves no timer", async () => {
+  const { wifi, timers, app } = setup();
+  wifi.finish("no AP");
+  app.stop();
+  assert.equal(timers.count(), 0);
+});
+
+test("end to end: the real client on Aedes, a command from another client switches the LED", async (t) => {
+  const broker = await startAedes();
+  t.after(() => broker.close());
+  const mqtt = require("mqtt");
+  const wifi = fakeWifi();
+  const leds = [];
+  const app = start({
+    storage: fakeStorage({ [SETTINGS_FILE]: JSON.stringify({ ...SETTINGS, port: broker.port, heartbeat: 1 }) }),
+    wifi,
+    setLed: (on) => leds.push(on),
+    uptime: () => 7,
+    log: () => {},
+  });
+  t.after(() => {
+    app.stop();
+    return app.client.disconnect().catch(() => {});
+  });
+  const other = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+  t.after(() => other.endAsync());
+  const statuses = [];
+  other.on("message", (topic, payload) => statuses.push(JSON.parse(payload.toString())));
+  await other.subscribeAsync("esp32-test/status");
+  wifi.finish(null);
+  // Wait for the board's subscription to reach the broker.
+  await new Promise((resolve, reject) => {
+    const timeout = setTimeout(() => reject(new Error("the board never subscribed")), 5000);
+    broker.aedes.on("subscribe", (subs, c) => {
+      if (c && c.id === "esp32-test" && subs.some((s) => s.topic === "esp32-test/led")) {
+        clearTimeout(timeout);
+        resolve();
+      }
+    });
+  });
+  await other.publishAsync("esp32-test/led", "on", { qos: 1 });
+  const deadline = Date.now() + 5000;
+  while (!statuses.some((s) => s.led === true) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(leds, [false, true]);
+  assert.equal(app.led(), true);
+  const report = statuses.find((s) => s.led === true);
+  assert.deepEqual(report, { uptime: 7, brokerUp: true, led: true });
+});
