@@ -83,3 +83,46 @@ brokerTest("a clean connect after a persistent session finds no session", async 
   await got.next(marker);
   assert.deepEqual(got.messages.map((m) => m.topic), [marker]);
 });
+
+// Aedes only: it shows deterministically whether the will went out (authorizePublish sees
+// the will before 'clientDisconnect' is emitted for that client). Mosquitto gives no such
+// signal, and an absence cannot be awaited there without a sleep.
+{
+  const willsAuthorized = [];
+  brokerTest(
+    "disconnect() with writes still buffered sends DISCONNECT: the will is not published [MQTT-3.14.4-3]",
+    {
+      only: "aedes",
+      aedes: {
+        authorizePublish(client, packet, callback) {
+          if (packet.topic.endsWith("/will")) willsAuthorized.push(packet.topic);
+          callback(null);
+        },
+      },
+    },
+    async (ctx) => {
+      const net = require("node:net");
+      const willTopic = ctx.topic("will");
+      let socket = null;
+      const clientId = uniqueId("bye");
+      const client = ctx.client({
+        clientId,
+        will: { topic: willTopic, msg: "should not be sent", qos: 0 },
+        transport: (opts) => (socket = net.connect(opts)),
+      });
+      await client.connect();
+      const gone = new Promise((resolve) =>
+        ctx.broker.aedes.on("clientDisconnect", (c) => {
+          if (c.id === clientId) resolve();
+        })
+      );
+      // Publish QoS 0 until Node holds bytes the kernel has not taken yet.
+      const chunk = new Uint8Array(1024);
+      for (let i = 0; i < 200000 && socket.writableLength === 0; i++) client.publish(ctx.topic("data"), chunk).catch(() => {});
+      assert.ok(socket.writableLength > 0, "precondition: writes are buffered in the socket");
+      await client.disconnect();
+      await gone;
+      assert.deepEqual(willsAuthorized, [], "the broker published the will: DISCONNECT never reached it");
+    }
+  );
+}
