@@ -107,3 +107,48 @@ test("the broker's path closes right after CONNACK, repeatedly: one down each, t
   assert.ok(h.downs.every((d) => d.code === "CLOSED"), "every down is CLOSED");
   h.checkBackoff(assert);
 });
+
+// The subscriber acknowledged a QoS 2 PUBLISH with PUBREC, but the broker died before its
+// PUBREL. The restarted broker (persistence off) has no session: it answers the persistent
+// reconnect with session present 0 and numbers its messages from 1 again. The client must
+// forget the packet ids it held for PUBREL, or the next message that reuses one of them is
+// taken for a redelivery and never handed over.
+test("a broker that lost the session: QoS 2 ids held for PUBREL do not swallow new messages", T, async (t) => {
+  const { startMosquitto } = require("../helpers/brokers.js");
+  const { startProxy } = require("../helpers/proxy.js");
+  const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+  const broker = await startMosquitto();
+  if (!broker) return t.skip("mosquitto not installed");
+  const proxy = await startProxy({ targetPort: broker.port });
+  const topic = `res/lost-session/${process.pid}`;
+  const subscriber = new MQTTClient({ server: "127.0.0.1", port: proxy.port, clientId: `sub-ls-${process.pid}`, keepalive: 5, responseTime: 1 });
+  const publisher = new MQTTClient({ server: "127.0.0.1", port: broker.port, keepalive: 5, responseTime: 1 });
+  const got = [];
+  subscriber.on("msg", (_topic, msg) => {
+    got.push(Buffer.from(msg).toString());
+    if (got.length === 1) proxy.blackhole(true); // the PUBREC that follows is lost, so no PUBREL
+  });
+  const sup = keepConnected(subscriber, { clean: false, subscriptions: { [topic]: 2 }, minDelay: 50, maxDelay: 400 });
+  t.after(async () => {
+    sup.stop();
+    await subscriber.disconnect();
+    await publisher.disconnect();
+    await proxy.close();
+    await broker.close();
+  });
+  await within(sup.up.wait(), 10000, "subscriber up");
+  await publisher.connect(true);
+  await publisher.publish(topic, "first", false, 2);
+  await waitFor(() => got.length === 1, 5000, "first message");
+
+  await publisher.disconnect();
+  await broker.stop();
+  await broker.start();
+  proxy.blackhole(false); // the held connection is closed; the subscriber reconnects
+  await waitFor(() => !sup.up.isSet(), 5000, "subscriber loss noticed");
+  await within(sup.up.wait(), 10000, "subscriber up and subscribed again");
+  await publisher.connect(true);
+  await publisher.publish(topic, "second", false, 2);
+  await waitFor(() => got.length >= 2, 5000, "second message").catch(() => {});
+  assert.deepEqual(got, ["first", "second"], "the second message, reusing packet id 1, was delivered");
+});
