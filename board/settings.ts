@@ -21,6 +21,8 @@ export interface Settings {
 /** What the board needs from require("Storage"). */
 export interface StorageLike {
   read(name: string): string | undefined;
+  /** Espruino's parser; with noExceptions, undefined for text that is not JSON. */
+  readJSON(name: string, noExceptions: boolean): unknown;
 }
 
 export interface BoardError extends Error {
@@ -44,12 +46,10 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
   if (text === undefined || text === null || text === "") {
     throw badSettings('no settings: Storage file "' + name + '" is missing (write it with npm run settings)');
   }
-  let raw: { [key: string]: unknown };
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    throw badSettings('Storage file "' + name + '" is not valid JSON');
-  }
+  // Storage's own readJSON, not JSON.parse: the bundle's property mangling renames `parse`
+  // (a private name in src/), and it would rename JSON.parse with it.
+  const raw = storage.readJSON(name, true) as { [key: string]: unknown };
+  if (raw === undefined) throw badSettings('Storage file "' + name + '" is not valid JSON');
   if (!raw || typeof raw !== "object") throw badSettings('Storage file "' + name + '" must hold a JSON object');
   const out: { [key: string]: unknown } = {};
   // Declared once, up front: the minifier merges loop variables, and Espruino does not hoist

@@ -99,7 +99,17 @@ function checkSettings(file) {
   const mod = { exports: {} };
   new Function("module", "exports", "require", js)(mod, mod.exports, require);
   const text = fs.readFileSync(file, "utf8");
-  return mod.exports.readSettings({ read: () => text }, SETTINGS_FILE);
+  const storage = {
+    read: () => text,
+    readJSON: () => {
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        return undefined;
+      }
+    },
+  };
+  return mod.exports.readSettings(storage, SETTINGS_FILE);
 }
 
 function run(args, opts) {

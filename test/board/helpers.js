@@ -23,7 +23,21 @@ function board(name) {
 
 /** Storage holding the given files (name -> text). */
 function fakeStorage(files) {
-  return { read: (name) => (Object.prototype.hasOwnProperty.call(files, name) ? files[name] : undefined) };
+  const read = (name) => (Object.prototype.hasOwnProperty.call(files, name) ? files[name] : undefined);
+  return {
+    read,
+    // Espruino's readJSON(name, noExceptions): undefined for a missing file or bad JSON.
+    readJSON(name, noExceptions) {
+      const text = read(name);
+      if (text === undefined) return undefined;
+      try {
+        return JSON.parse(text);
+      } catch (e) {
+        if (noExceptions) return undefined;
+        throw e;
+      }
+    },
+  };
 }
 
 /** Timers on a manual clock: advance(ms) runs what falls due, in order. */

@@ -1,0 +1,80 @@
+"use strict";
+// scripts/upload.js: the espruino CLI argument lists, built without talking to a board.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const path = require("node:path");
+const fs = require("node:fs");
+const os = require("node:os");
+const { spawnSync } = require("node:child_process");
+const { parseArgs, uploadArgs, settingsArgs, checkSettings } = require("../../scripts/upload.js");
+const { ROOT, SETTINGS } = require("./helpers.js");
+
+test("serial: port, 115200 baud, no BLE, the bundle", () => {
+  assert.deepEqual(uploadArgs(parseArgs(["upload", "--port", "/dev/ttyUSB0"])), ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "dist/board.js"]);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyACM0", "--baud", "921600"])), ["-p", "/dev/ttyACM0", "-b", "921600", "--no-ble", "dist/board.js"]);
+});
+
+test("tcp://HOST: the telnet console, no baud rate", () => {
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://192.168.1.50"])), ["-p", "tcp://192.168.1.50", "--no-ble", "dist/board.js"]);
+});
+
+test("--save writes to flash with the CLI's SAVE_ON_SEND=1 (.bootcde, runs at boot)", () => {
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--save"])), [
+    "-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "--config", "SAVE_ON_SEND=1", "dist/board.js",
+  ]);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://esp32.local", "--save"])), [
+    "-p", "tcp://esp32.local", "--no-ble", "--config", "SAVE_ON_SEND=1", "dist/board.js",
+  ]);
+});
+
+test("--library puts dist/mqtt_as.js in Storage as module mqtt_as", () => {
+  const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]));
+  assert.deepEqual(args.slice(0, 7), ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "--storage", "mqtt_as:dist/mqtt_as.js"]);
+  assert.equal(args[7], "-e");
+  assert.equal(args.length, 9);
+});
+
+test("settings: the file goes to Storage as mqtt_as.json, without a reset", () => {
+  const args = settingsArgs(parseArgs(["settings", "--port", "tcp://10.0.0.5", "--file", "my.json"]));
+  assert.deepEqual(args.slice(0, 5), ["-p", "tcp://10.0.0.5", "--no-ble", "--storage", "mqtt_as.json:my.json"]);
+  assert.equal(args[5], "-e", "an expression and no file: the CLI does not reset the board");
+  assert.match(args[6], /require\("Storage"\)\.read\("mqtt_as\.json"\)/);
+});
+
+test("bad command lines are refused with BAD_ARGUMENT", () => {
+  const bad = (argv) => assert.throws(() => parseArgs(argv), (e) => e.code === "BAD_ARGUMENT");
+  bad([]);
+  bad(["--port"]);
+  bad(["--port", "/dev/ttyUSB0", "--baud", "fast"]);
+  bad(["--port", "/dev/ttyUSB0", "--bogus"]);
+  bad(["settings", "--port", "/dev/ttyUSB0"]);
+  bad(["settings", "--port", "/dev/ttyUSB0", "--file", "a.json", "--save"]);
+  bad(["--port", "/dev/ttyUSB0", "--save", "--library"]);
+  assert.throws(() => settingsArgs({ port: "/dev/ttyUSB0", file: "C:\\s.json" }), /':'/);
+});
+
+test("settings are checked with the board's own readSettings before sending", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "settings-"));
+  try {
+    const good = path.join(dir, "good.json");
+    const bad = path.join(dir, "bad.json");
+    fs.writeFileSync(good, JSON.stringify(SETTINGS));
+    const { statusTopic, ...rest } = SETTINGS;
+    fs.writeFileSync(bad, JSON.stringify(rest));
+    assert.equal(checkSettings(good).clientId, "esp32-test");
+    assert.throws(() => checkSettings(bad), (e) => e.code === "BAD_ARGUMENT" && /"statusTopic"/.test(e.message));
+    // The command line: refuses before starting the CLI, prints the command on --dry-run.
+    const r = spawnSync(process.execPath, ["scripts/upload.js", "settings", "--port", "/dev/ttyUSB0", "--file", bad], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /missing field "statusTopic"/);
+    const dry = spawnSync(process.execPath, ["scripts/upload.js", "settings", "--port", "/dev/ttyUSB0", "--file", good, "--dry-run"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(dry.status, 0, dry.stderr);
+    assert.match(dry.stdout, /^espruino -p \/dev\/ttyUSB0 -b 115200 --no-ble --storage mqtt_as\.json:/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the espruino CLI is installed where the script looks for it", () => {
+  assert.ok(fs.existsSync(path.join(ROOT, "node_modules", ".bin", "espruino")));
+});
