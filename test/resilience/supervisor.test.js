@@ -1,0 +1,40 @@
+// keepConnected against a broker that refuses one subscription (Aedes: authorizeSubscribe;
+// Mosquitto 2.0 grants a denied 3.1.1 subscription and just delivers nothing): the supervisor
+// comes up, and the other subscriptions are still made — one refused topic must not cost
+// the rest. (Fails while keepConnected chains the subscribes and stops at the first rejection.)
+"use strict";
+const { test } = require("node:test");
+const assert = require("node:assert/strict");
+const { startAedes } = require("../helpers/brokers.js");
+const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+const { waitFor, within } = require("./harness.js");
+
+test("keepConnected: a subscription refused by the broker does not stop the ones after it", { timeout: 30000 }, async (t) => {
+  const broker = await startAedes({
+    authorizeSubscribe(_client, sub, cb) {
+      if (sub.topic.startsWith("denied/")) cb(null, null); // SUBACK 0x80
+      else cb(null, sub);
+    },
+  });
+  const client = new MQTTClient({ server: "127.0.0.1", port: broker.port, keepalive: 5, responseTime: 2 });
+  const publisher = new MQTTClient({ server: "127.0.0.1", port: broker.port, keepalive: 5, responseTime: 2 });
+  const got = [];
+  client.on("msg", (topic, msg) => got.push(`${topic} ${Buffer.from(msg)}`));
+  const topic = `allowed/${process.pid}`;
+  // Insertion order: the refused filter comes first.
+  const sup = keepConnected(client, { subscriptions: { "denied/x": 1, [topic]: 1 }, minDelay: 50, maxDelay: 400 });
+  t.after(async () => {
+    sup.stop();
+    await client.disconnect();
+    await publisher.disconnect();
+    await broker.close();
+  });
+  // The broker really refuses it (so the test exercises a refusal, not something else).
+  await publisher.connect(true);
+  await assert.rejects(publisher.subscribe("denied/x", 1), (e) => e.code === "SUBACK_FAILURE");
+
+  await within(sup.up.wait(), 10000, "supervisor up");
+  await publisher.publish(topic, "hello", false, 1);
+  await waitFor(() => got.length >= 1, 3000, "message on the allowed topic").catch(() => {});
+  assert.deepEqual(got, [`${topic} hello`], "the allowed subscription was made despite the refused one");
+});
