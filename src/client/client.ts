@@ -17,6 +17,7 @@ import { Emitter } from "./emitter";
 import { Event } from "./event";
 import { MessageQueue } from "./message-queue";
 import { Ticker } from "./ticker";
+import { Fifo } from "./fifo";
 import { handled, rejection } from "./settle";
 
 const enum State {
@@ -80,7 +81,7 @@ export class MQTTClient {
   private persistent = false; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
-  private waiting: Waiting[] = [];
+  private waiting = new Fifo<Waiting>();
   private drainWaiters: Settler[] = [];
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline = 0;
@@ -227,7 +228,7 @@ export class MQTTClient {
           self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
         };
         if (self.inflight < self.cfg.maxInflight) start();
-        else if (self.waiting.length < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
+        else if (self.waiting.size() < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
         else reject(mqttError("TOO_LARGE", "too many publishes waiting"));
       })
     );
@@ -394,11 +395,15 @@ export class MQTTClient {
 
   private receive(chunk: Uint8Array): void {
     this.lastReceived = this.ticker.now;
+    const link = this.link as Link;
+    link.cork(); // the acknowledgements of a chunk's packets leave in one write
     try {
       (this.parser as PacketParser).push(chunk);
     } catch (error) {
       if (!(error as MqttError).code) throw error;
       this.drop(error as MqttError);
+    } finally {
+      link.uncork();
     }
   }
 
@@ -542,7 +547,7 @@ export class MQTTClient {
     const link = this.link;
     this.link = null;
     this.parser = null;
-    if (link) link.close();
+    if (link) link.close(!error);
     const closed = error && error.code === "CLOSED" ? error : closedError("connection closed", error);
     const keep = !!error && this.persistent;
     const pending = this.pending;
@@ -583,8 +588,7 @@ export class MQTTClient {
   }
 
   private rejectWaiting(error: MqttError): void {
-    const waiting = this.waiting;
-    this.waiting = [];
+    const waiting = this.waiting.takeAll();
     for (let i = 0; i < waiting.length; i++) waiting[i].reject(error);
   }
 

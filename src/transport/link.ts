@@ -16,6 +16,8 @@ export interface SocketLike {
   end?(): void;
   destroy?(): void;
   setNoDelay?(noDelay: boolean): unknown;
+  cork?(): void;
+  uncork?(): void;
 }
 
 export interface LinkHandlers {
@@ -29,7 +31,11 @@ export interface LinkHandlers {
 export interface Link {
   /** Sends bytes; false when the caller should wait for onDrain before writing more. */
   write(bytes: Uint8Array): boolean;
-  close(): void;
+  /** Holds writes until uncork(), so that the answers to one chunk go out together (Node). */
+  cork(): void;
+  uncork(): void;
+  /** Closes at once, or, `graceful`, after what was written has been sent. */
+  close(graceful?: boolean): void;
 }
 
 const onEspruino = typeof E !== "undefined";
@@ -43,10 +49,17 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     opened = true;
     handlers.onOpen();
   };
-  const close = function (cause?: unknown) {
+  const close = function (cause?: unknown, graceful?: boolean) {
     if (closed) return;
     closed = true;
-    end(socket);
+    if (graceful && socket.end) {
+      // end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it
+      // publishes the will [MQTT-3.14.4-3]. Node then still needs destroy() to let go.
+      socket.end();
+      socket.on("finish", function () {
+        end(socket);
+      });
+    } else end(socket);
     handlers.onClose(cause);
   };
 
@@ -91,8 +104,14 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
         return true;
       }
     },
-    close: function () {
-      close();
+    cork: function () {
+      if (socket.cork) socket.cork();
+    },
+    uncork: function () {
+      if (socket.uncork) socket.uncork();
+    },
+    close: function (graceful?: boolean) {
+      close(undefined, graceful);
     },
   };
 }
