@@ -152,3 +152,64 @@ test("a broker that lost the session: QoS 2 ids held for PUBREL do not swallow n
   await waitFor(() => got.length >= 2, 5000, "second message").catch(() => {});
   assert.deepEqual(got, ["first", "second"], "the second message, reusing packet id 1, was delivered");
 });
+
+// The receiving side: the subscriber's own path is cut in the middle of packets coming from
+// the broker, three times, while QoS 2 messages stream to it. Its persistent session must
+// make every message arrive exactly once: the broker sends PUBLISH again (DUP) or PUBREL,
+// and the client must neither lose nor repeat what it already handed over.
+test("a subscriber's path cut mid-packet three times while receiving QoS 2: exactly once", T, async (t) => {
+  const { startMosquitto } = require("../helpers/brokers.js");
+  const { startProxy } = require("../helpers/proxy.js");
+  const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+  const broker = await startMosquitto();
+  if (!broker) return t.skip("mosquitto not installed");
+  const proxy = await startProxy({ targetPort: broker.port });
+  const topic = `res/sub-cut/${process.pid}`;
+  const subscriber = new MQTTClient({ server: "127.0.0.1", port: proxy.port, clientId: `sub-cut-${process.pid}`, keepalive: 5, responseTime: 1 });
+  const publisher = new MQTTClient({ server: "127.0.0.1", port: broker.port, keepalive: 5, responseTime: 2, maxInflight: 8, queueLen: 400 });
+  const counts = new Map();
+  const downs = [];
+  subscriber.on("msg", (_topic, msg) => {
+    const id = Buffer.from(msg).toString();
+    counts.set(id, (counts.get(id) || 0) + 1);
+  });
+  subscriber.on("down", (e) => downs.push(e && e.code));
+  const sup = keepConnected(subscriber, { clean: false, subscriptions: { [topic]: 2 }, minDelay: 50, maxDelay: 400 });
+  t.after(async () => {
+    sup.stop();
+    await subscriber.disconnect();
+    await publisher.disconnect();
+    await proxy.close();
+    await broker.close();
+  });
+  await within(sup.up.wait(), 10000, "subscriber up");
+  await publisher.connect(true);
+
+  const N = 300;
+  const published = [];
+  for (let i = 0; i < N; i++) {
+    published.push(publisher.publish(topic, `m${i}`, false, 2));
+    if (i % 100 === 50) {
+      // Cut inside the next chunk the broker sends to the subscriber.
+      const before = downs.length;
+      proxy.cut({ afterBytes: 5, direction: "down" });
+      await waitFor(() => downs.length > before, 10000, "subscriber down");
+      await within(sup.up.wait(), 10000, "subscriber up again");
+    }
+  }
+  await within(Promise.all(published), 20000, "publishes settled");
+  await waitFor(() => counts.size === N, 20000, `all ${N} messages (have ${counts.size})`).catch(() => {});
+  await sleep(300);
+  assert.equal(downs.length, 3, `three losses: ${downs}`);
+  assert.ok(downs.every((c) => c === "CLOSED" || c === "PROTOCOL"), `down codes ${downs}`);
+  assert.equal(proxy.connections.filter((c) => c.cutMidPacket).length, 3, "three cuts inside a packet");
+  const missing = [];
+  const repeated = [];
+  for (let i = 0; i < N; i++) {
+    const n = counts.get(`m${i}`) || 0;
+    if (n === 0) missing.push(i);
+    if (n > 1) repeated.push(i);
+  }
+  assert.deepEqual(missing, [], "none lost");
+  assert.deepEqual(repeated, [], "none twice");
+});
