@@ -6,8 +6,9 @@ import path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 
-// Names that users, sockets or the platform see: never renamed, even where a class has a
-// private member of the same name.
+// Names that users, sockets or Espruino's own objects (E, Storage, Wifi) see: never renamed,
+// even where a class has a private member of the same name. Names of JavaScript's and the
+// DOM's built-ins (JSON.parse, console.log, ...) are kept by terser itself.
 const PUBLIC = new Set(
   ("MQTTClient config keepConnected up down queue isConnected connect disconnect subscribe unsubscribe " +
     "publish brokerUp on off wait set clear isSet get discards stop server port clientId user password " +
@@ -27,7 +28,6 @@ function privateNames(dir) {
     else if (file.endsWith(".ts")) {
       for (const m of fs.readFileSync(file, "utf8").matchAll(/\bprivate\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)/g)) {
         if (!PUBLIC.has(m[1])) names.add(m[1]); // a private field may share a public name: kept
-
       }
     }
   }
@@ -40,7 +40,7 @@ const plugins = (tsconfig = "./tsconfig.json") => [
   terser({
     ecma: 5,
     compress: { hoist_funs: true, passes: 2 },
-    mangle: { properties: { builtins: true, regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
+    mangle: { properties: { regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
     format: { ascii_only: true, comments: false },
   }),
 ];

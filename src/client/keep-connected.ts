@@ -37,7 +37,7 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
         return sessionPresent ? undefined : subscribeAll();
       })
       .then(ready, function () {
-        if (client.up.isSet()) ready(); // connected, but a subscription was refused
+        if (client.up.isSet()) ready(); // connected, but a subscription timed out
         else retry();
       });
   }
@@ -48,9 +48,12 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     return chain;
   }
 
-  function subscriber(topic: string): () => Promise<number> {
+  function subscriber(topic: string): () => Promise<unknown> {
     return function () {
-      return client.subscribe(topic, subscriptions[topic]);
+      return client.subscribe(topic, subscriptions[topic]).then(undefined, function (error) {
+        // A refused filter must not cost the others; a lost connection ends this round.
+        if (error.code !== "SUBACK_FAILURE") throw error;
+      });
     };
   }
 
