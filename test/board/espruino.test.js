@@ -1,0 +1,64 @@
+"use strict";
+// dist/board.js on a real Espruino interpreter built for Linux (skipped unless ESPRUINO is
+// set, DESIGN.md): settings in its Storage, a stand-in Wifi module (Linux has none; the LED is
+// the real digitalWrite on D2, its state read back from the global `app`), the real
+// sockets to Aedes. A command from another client switches the LED; the heartbeat reports it.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { spawn } = require("node:child_process");
+const { startAedes } = require("../helpers/brokers.js");
+const { ROOT, SETTINGS } = require("./helpers.js");
+
+const ESPRUINO = process.env.ESPRUINO;
+
+test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !ESPRUINO && "ESPRUINO is not set" }, async (t) => {
+  const broker = await startAedes();
+  t.after(() => broker.close());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const settings = { ...SETTINGS, port: broker.port, heartbeat: 1 };
+  const prelude =
+    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});\n` +
+    `var W = { connect: function (s, o, cb) { print("WIFI " + s + " " + o.password); setTimeout(function () { cb(null); }, 10); },\n` +
+    `  on: function () {}, removeListener: function () {} };\n` +
+    `Modules.addCached("Wifi", function () { for (var k in W) exports[k] = W[k]; });\n` +
+    `setInterval(function () { if (global.app) print("LED " + app.led()); }, 100);\n`;
+  const file = path.join(dir, "run.js");
+  fs.writeFileSync(file, prelude + fs.readFileSync(path.join(ROOT, "dist", "board.js"), "utf8") + "\n");
+  const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  // The console without the interpreter's memory dumps (lines of "#123[r1,l2] ...").
+  const console_ = () => out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(0, 2000);
+  t.after(() => child.kill());
+
+  const mqtt = require("mqtt");
+  const other = await mqtt.connectAsync(`mqtt://127.0.0.1:${broker.port}`);
+  t.after(() => other.endAsync());
+  const statuses = [];
+  other.on("message", (topic, payload) => statuses.push(JSON.parse(payload.toString())));
+  await other.subscribeAsync(settings.statusTopic);
+  await new Promise((resolve, reject) => {
+    const timeout = setTimeout(() => reject(new Error("the board never subscribed:\n" + console_())), 10000);
+    broker.aedes.on("subscribe", (subs, c) => {
+      if (c && c.id === settings.clientId && subs.some((s) => s.topic === settings.commandTopic)) {
+        clearTimeout(timeout);
+        resolve();
+      }
+    });
+  });
+  await other.publishAsync(settings.commandTopic, "on", { qos: 1 });
+  const deadline = Date.now() + 10000;
+  while (!statuses.some((s) => s.led === true) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.match(out, /WIFI net secret/, console_());
+  assert.match(out, /LED true/, console_());
+  const report = statuses.find((s) => s.led === true);
+  assert.ok(report, "no status with the LED on:\n" + console_());
+  assert.equal(report.brokerUp, true);
+  assert.equal(typeof report.uptime, "number");
+  assert.doesNotMatch(out, /Uncaught|Unhandled|ASSERT/, console_());
+});
