@@ -445,6 +445,8 @@ export class MQTTClient {
     this.connecting = null;
     this.state = State.UP;
     this.isConnected = true;
+    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
+    if (!packet.sessionPresent) this.received = {};
     this.down.clear();
     this.up.set();
     // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1].

@@ -24,7 +24,8 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   const maxDelay = Math.max(minDelay, options.maxDelay || 60000);
   const up = new Event();
   let failures = 0;
-  let timer: unknown = null;
+  let timer: unknown = null; // the next attempt
+  let steady: unknown = null; // while up: forgives the failures once the connection has held
   let stopped = false;
 
   function attempt(): void {
@@ -32,7 +33,12 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     client
       .connect(options.clean !== false)
       .then(function (sessionPresent) {
-        failures = 0;
+        // A broker that accepts and then drops at once (two boards with one client id)
+        // must not be hammered every minDelay: the backoff resets only after maxDelay up.
+        steady = setTimeout(function () {
+          steady = null;
+          failures = 0;
+        }, maxDelay);
         // Without a session the broker forgot the subscriptions [MQTT-3.2.2-1].
         return sessionPresent ? undefined : subscribeAll();
       })
@@ -63,11 +69,17 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
 
   function retry(): void {
     up.clear();
+    cancelSteady();
     if (stopped || timer !== null) return;
     // Full jitter between minDelay and an exponentially growing cap, so that many boards
     // that lost the same broker do not all return at once.
     const cap = Math.min(maxDelay, minDelay * Math.pow(2, failures++));
     timer = setTimeout(attempt, minDelay + Math.random() * (cap - minDelay));
+  }
+
+  function cancelSteady(): void {
+    if (steady !== null) clearTimeout(steady);
+    steady = null;
   }
 
   const offDown = client.on("down", retry);
@@ -77,6 +89,7 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     stop: function () {
       stopped = true;
       offDown();
+      cancelSteady();
       if (timer !== null) clearTimeout(timer);
       timer = null;
     },

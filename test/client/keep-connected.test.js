@@ -126,7 +126,7 @@ test("over repeated failures with real jitter every delay stays within [minDelay
   }
 });
 
-test("a successful connect resets the backoff", async (t) => {
+test("a connection that held for maxDelay resets the backoff", async (t) => {
   t.mock.method(Math, "random", () => 0.999999);
   const { client, broker } = makeClient({}, { mode: "error", connack: { sessionPresent: false } });
   const attempts = recordAttempts(broker);
@@ -135,6 +135,7 @@ test("a successful connect resets the backoff", async (t) => {
   broker.mode = "open";
   await advance(1500); // connects at 2500
   assert.equal(client.up.isSet(), true);
+  await advance(1000); // up for maxDelay
   const n = attempts.length;
   const dropAt = now;
   broker.drop();
@@ -202,4 +203,28 @@ test("keepConnected stopped after a refused connection leaves no timer: the proc
   });
   assert.equal(result.timedOut, false, "the child did not exit by itself: " + result.out);
   assert.equal(result.out.trim(), "stopped");
+});
+
+test("a broker that drops right after CONNACK: the backoff keeps growing", async (t) => {
+  t.mock.method(Math, "random", () => 0.999999);
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000 });
+  const gaps = [];
+  for (let i = 0; i < 4; i++) {
+    await flush(6);
+    assert.equal(client.up.isSet(), true);
+    const n = attempts.length;
+    const dropAt = now;
+    broker.drop();
+    // Only until the next attempt: staying up for maxDelay would forgive the failures.
+    for (let waited = 0; attempts.length === n && waited < 1100; waited += 10) await advance(10, 10);
+    assert.equal(attempts.length, n + 1);
+    gaps.push(attempts[n] - dropAt);
+  }
+  // Full jitter at its top: the cap doubles from minDelay, so 100, 200, 400, 800 (± a tick).
+  for (let i = 1; i < gaps.length; i++) assert.ok(gaps[i] > gaps[i - 1] * 1.5, "gaps grow: " + gaps.join(", "));
+  assert.ok(gaps[3] <= 1010, "within maxDelay: " + gaps.join(", "));
+  sup.stop();
+  await client.disconnect();
 });
