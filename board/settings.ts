@@ -46,8 +46,7 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
   if (text === undefined || text === null || text === "") {
     throw badSettings('no settings: Storage file "' + name + '" is missing (write it with npm run settings)');
   }
-  // Storage's own readJSON, not JSON.parse: the bundle's property mangling renames `parse`
-  // (a private name in src/), and it would rename JSON.parse with it.
+  // Storage's own readJSON (Espruino's parser; with noExceptions, undefined for bad JSON).
   const raw = storage.readJSON(name, true) as { [key: string]: unknown };
   if (raw === undefined) throw badSettings('Storage file "' + name + '" is not valid JSON');
   if (!raw || typeof raw !== "object") throw badSettings('Storage file "' + name + '" must hold a JSON object');
