@@ -74,8 +74,12 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     : require(options.ssl ? "tls" : "net").connect(connectOptions, open);
 
   if (socket.setNoDelay) socket.setNoDelay(true); // MQTT packets are small and latency-bound
-  socket.on("connect", open);
-  socket.on("secureConnect", open);
+  if (options.transport) {
+    // Espruino keeps connect's callback as the one "connect" listener: adding another
+    // there fails an assertion in the interpreter. Only sockets made by others need these.
+    socket.on("connect", open);
+    socket.on("secureConnect", open);
+  }
   // Espruino may deliver data before the connect callback, and as 8-bit strings.
   socket.on("data", function (data: Uint8Array | string) {
     if (closed) return;

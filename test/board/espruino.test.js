@@ -53,7 +53,9 @@ test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !E
   });
   await other.publishAsync(settings.commandTopic, "on", { qos: 1 });
   const deadline = Date.now() + 10000;
-  while (!statuses.some((s) => s.led === true) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  // The status comes over MQTT; the board's own console prints the LED every 100 ms.
+  while (!(statuses.some((s) => s.led === true) && /LED true/.test(out)) && Date.now() < deadline)
+    await new Promise((r) => setTimeout(r, 50));
   assert.match(out, /WIFI net secret/, console_());
   assert.match(out, /LED true/, console_());
   const report = statuses.find((s) => s.led === true);
