@@ -1,0 +1,201 @@
+"use strict";
+// The built bundle in a Node vm context stripped of what Espruino lacks, over a socket shim
+// with Espruino's semantics (vm-shim.js), against real brokers.
+// MQTT_AS_BUNDLE=path runs these tests on another build of the bundle.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const path = require("node:path");
+const { spawnSync } = require("node:child_process");
+const { createEspruinoContext, runScenario, GLOBALS_REMOVED, MEMBERS_REMOVED } = require("./vm-shim.js");
+const { checkScenarioResult } = require("./scenario-expect.js");
+const { startAedes, startMosquitto } = require("../helpers/brokers.js");
+
+const ROOT = path.join(__dirname, "..", "..");
+const BUNDLE = process.env.MQTT_AS_BUNDLE || path.join(ROOT, "dist", "mqtt_as.js");
+
+function ensureBundle() {
+  if (!fs.existsSync(BUNDLE)) {
+    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, encoding: "utf8" });
+    assert.equal(r.status, 0, "dist/mqtt_as.js is missing and `npx rollup -c` failed:\n" + r.stdout + r.stderr);
+  }
+}
+
+// Unhandled rejections from inside the context reach this process: each test checks none came.
+const unhandled = [];
+process.on("unhandledRejection", (reason) => unhandled.push(reason));
+
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** After the scenario: nothing left behind, nothing thrown out of a callback. */
+async function checkClean(shim) {
+  await delay(100);
+  assert.deepEqual(shim.uncaught.map(String), [], "errors thrown out of callbacks");
+  assert.deepEqual(unhandled.map(String), [], "unhandled promise rejections");
+  assert.equal(shim.openSockets(), 0, "sockets left open");
+  assert.equal(shim.pendingTimers(), 0, "timers left running after disconnect()");
+}
+
+function expression(shim, code) {
+  return shim.run("(" + code + ")", "test-expression.js");
+}
+
+test("the shim lacks what Espruino lacks and has Espruino's E and sockets", () => {
+  const shim = createEspruinoContext({ bundle: BUNDLE });
+  for (const name of GLOBALS_REMOVED) assert.equal(expression(shim, `typeof ${name}`), "undefined", name);
+  for (const name of MEMBERS_REMOVED) assert.equal(expression(shim, `typeof ${name}`), "undefined", name);
+  assert.equal(
+    expression(shim, "E.toString(new Uint8Array([0, 16, 255]))"),
+    String.fromCharCode(0, 16, 255)
+  );
+  assert.deepEqual(
+    Array.prototype.slice.call(expression(shim, "new Uint8Array(E.toArrayBuffer(String.fromCharCode(1, 200, 255)))")),
+    [1, 200, 255]
+  );
+  assert.equal(expression(shim, "new Uint8Array(E.toArrayBuffer('a')) instanceof Uint8Array"), true);
+  assert.throws(() => expression(shim, "String.fromCharCode.apply(null, new Array(300))"), /256/);
+  assert.throws(() => expression(shim, "require('net').connect({ host: 'x.invalid', port: 1 })"), /Unable to create socket/);
+  shim.dispose();
+});
+
+test("the shim's socket refuses a Uint8Array write and writes after close", async () => {
+  const broker = await startAedes();
+  const shim = createEspruinoContext({ bundle: BUNDLE });
+  try {
+    const opened = new Promise((resolve) => {
+      shim.context.opened = resolve;
+    });
+    shim.run("var s = require('net').connect({ host: '127.0.0.1', port: " + broker.port + " }, function () { opened(); });");
+    await opened;
+    assert.throws(() => shim.run("s.write(new Uint8Array([192, 0]))"), /takes a string/);
+    assert.equal(shim.run("s.write(String.fromCharCode(192, 0))"), false); // PINGREQ; always false
+    shim.run("s.end()");
+    assert.throws(() => shim.run("s.write('x')"), /closed/);
+  } finally {
+    shim.dispose();
+    await broker.close();
+  }
+});
+
+for (const which of ["aedes", "mosquitto"]) {
+  test(`the bundle runs the scenario against ${which}`, async (t) => {
+    ensureBundle();
+    const broker = which === "aedes" ? await startAedes() : await startMosquitto();
+    if (!broker) {
+      t.skip("mosquitto is not installed");
+      return;
+    }
+    try {
+      const { result, shim } = await runScenario(broker.host, broker.port, { bundle: BUNDLE });
+      checkScenarioResult(result, "null"); // no E.getSizeOf on Node
+      await checkClean(shim);
+      // Every byte went out as a string, and the big publish came back in 536-byte chunks.
+      assert.ok(shim.sockets.length === 1 && shim.sockets[0].written.length > 0);
+    } finally {
+      await broker.close();
+    }
+  });
+}
+
+// Runs `code` (an ES5 expression yielding a Promise) in a context with a loaded client;
+// resolves with { value } or { error: { code, cause, message } }.
+let settleCount = 0;
+function settle(shim, code) {
+  const name = "__settled" + ++settleCount; // one callback per call: several may be pending
+  return new Promise((resolve) => {
+    // Copied into host objects: assert's deep equality compares prototypes across realms.
+    shim.context[name] = (o) => resolve(o.error ? { error: Object.assign({}, o.error) } : { value: o.value });
+    shim.run(
+      "(" + code + ").then(function (v) { " + name + "({ value: v }); }, function (e) {" +
+        " " + name + "({ error: { code: e && e.code, cause: e && e.cause, message: String(e && e.message) } }); });"
+    );
+  });
+}
+
+for (const [label, host, refuse] of [
+  ["an unresolvable host", "broker.invalid", false],
+  ["a refused port", "127.0.0.1", true],
+]) {
+  test(`connect to ${label}: the synchronous throw becomes a CLOSED rejection with a cause`, async () => {
+    ensureBundle();
+    const shim = createEspruinoContext({ bundle: BUNDLE, refuse, globals: { HOST: host } });
+    shim.run("var mqtt = require('mqtt_as'); var client = new mqtt.MQTTClient({ server: HOST, port: 1883, responseTime: 1 });");
+    let outcome;
+    assert.doesNotThrow(() => {
+      outcome = settle(shim, "client.connect()");
+    });
+    outcome = await outcome;
+    assert.ok(outcome.error, "connect() must reject, got " + JSON.stringify(outcome));
+    assert.equal(outcome.error.code, "CLOSED");
+    assert.equal(shim.thrown.length, 1, "connect() threw once");
+    assert.equal(outcome.error.cause, shim.thrown[0], "the cause is the error connect() threw");
+    // A second attempt behaves the same (the client went back to idle).
+    const again = await settle(shim, "client.connect()");
+    assert.equal(again.error && again.error.code, "CLOSED");
+    await checkClean(shim);
+    shim.dispose();
+  });
+}
+
+test("a socket that closed under the client: writes throw inside, nothing escapes", async () => {
+  ensureBundle();
+  const broker = await startAedes();
+  const shim = createEspruinoContext({ bundle: BUNDLE, globals: { HOST: broker.host, PORT: broker.port } });
+  try {
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, responseTime: 1, keepalive: 10 });" +
+        "var downs = []; client.on('down', function (e) { downs.push(e ? e.code : null); });"
+    );
+    const connected = await settle(shim, "client.connect()");
+    assert.deepEqual(connected, { value: false });
+    const socket = shim.sockets[0];
+    // Espruino marks the socket closed at once; its 'close' event comes later. Hold the events
+    // so that the client does not know yet, then publish: the write throws inside the link.
+    socket.holdAllEvents();
+    socket.dropFromBelow();
+    let q0;
+    let q1;
+    assert.doesNotThrow(() => {
+      q0 = settle(shim, "client.publish('esp/x', 'zero', false, 0)");
+      q1 = settle(shim, "client.publish('esp/x', 'one', false, 1)");
+    });
+    assert.ok(socket.writesAfterClose >= 1, "the publish wrote to the closed socket");
+    q0 = await q0;
+    q1 = await q1;
+    if (q0.error) assert.equal(typeof q0.error.code, "string", "QoS 0 rejects with a code");
+    assert.ok(q1.error, "QoS 1 on a dead socket rejects: " + JSON.stringify(q1));
+    assert.ok(["CLOSED", "NOT_CONNECTED"].includes(q1.error.code), "QoS 1 code: " + q1.error.code);
+    socket.releaseEvents();
+    await delay(100);
+    assert.deepEqual(JSON.parse(shim.run("JSON.stringify(downs)")), ["CLOSED"], "one down, with CLOSED");
+    const after = await settle(shim, "client.publish('esp/x', 'late', false, 0)");
+    assert.equal(after.error && after.error.code, "NOT_CONNECTED");
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await broker.close();
+  }
+});
+
+test("the broker going away: down with CLOSED, a later publish rejects NOT_CONNECTED, nothing escapes", async () => {
+  ensureBundle();
+  const broker = await startAedes();
+  const shim = createEspruinoContext({ bundle: BUNDLE, globals: { HOST: broker.host, PORT: broker.port } });
+  try {
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, responseTime: 1, keepalive: 10 });" +
+        "var downs = []; client.on('down', function (e) { downs.push(e ? e.code : null); });"
+    );
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    await broker.close(); // destroys the broker side of every connection
+    await delay(200);
+    assert.deepEqual(JSON.parse(shim.run("JSON.stringify(downs)")), ["CLOSED"]);
+    const late = await settle(shim, "client.publish('esp/x', 'late', false, 1)");
+    assert.equal(late.error && late.error.code, "NOT_CONNECTED");
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+  }
+});

@@ -1,0 +1,77 @@
+"use strict";
+// What scenario.js must report, wherever it ran (vm shim or interpreter).
+const assert = require("node:assert/strict");
+
+// The same sum as scenario.js computes over the bytes it received.
+function summary(bytes) {
+  let a = 1;
+  let b = 0;
+  for (let j = 0; j < bytes.length; j++) {
+    a = (a + bytes[j]) % 65521;
+    b = (b + a) % 65521;
+  }
+  return { length: bytes.length, checksum: b * 65536 + a, first: bytes[0], last: bytes[bytes.length - 1] };
+}
+
+const big = new Uint8Array(3000);
+for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 255;
+
+const EXPECTED_MESSAGES = {
+  "esp/q0": Object.assign({ qos: 0 }, summary(Buffer.from("hello0"))),
+  "esp/q1": Object.assign({ qos: 1 }, summary(Buffer.from("hello1"))),
+  // "hello2" + U+00E9, UTF-8 encoded: ... 0xc3 0xa9
+  "esp/q2": Object.assign({ qos: 2 }, summary(Buffer.from("hello2\u00e9", "utf8"))),
+  "esp/big": Object.assign({ qos: 1 }, summary(big)),
+};
+
+const EXPECTED_STEPS = [
+  ["connect", false], // clean session: no session present
+  ["isConnected", true],
+  ["subscribe", 2],
+  ["publish0", null],
+  ["publish1", null],
+  ["publish2", null],
+  ["publishBig", null],
+  ["received", 4],
+  ["brokerUp", true],
+  ["unsubscribe", null],
+  ["publishAfter", null],
+  ["quiet", 0],
+  ["sizeOf", undefined], // value checked separately
+  ["disconnect", true], // down is set
+];
+
+/** Asserts everything scenario.js reports; `sizeOfExpected` is "null" or "number". */
+function checkScenarioResult(result, sizeOfExpected) {
+  assert.deepEqual(result.errors, [], "the scenario reported errors: " + JSON.stringify(result.errors));
+  assert.deepEqual(
+    result.steps.map((s) => s.name),
+    EXPECTED_STEPS.map((s) => s[0]),
+    "steps: " + JSON.stringify(result.steps)
+  );
+  for (const [name, value] of EXPECTED_STEPS) {
+    const step = result.steps.find((s) => s.name === name);
+    assert.equal(step.ok, true, `step ${name} failed`);
+    if (value !== undefined) assert.deepEqual(step.value, value, `step ${name}`);
+  }
+
+  assert.equal(result.received.length, 4, "messages: " + JSON.stringify(result.received));
+  const topics = result.received.map((m) => m.topic).sort();
+  assert.deepEqual(topics, Object.keys(EXPECTED_MESSAGES).sort());
+  for (const m of result.received) {
+    const want = EXPECTED_MESSAGES[m.topic];
+    assert.equal(m.isUint8Array, true, `${m.topic}: msg is a Uint8Array`);
+    assert.equal(m.retained, false, `${m.topic}: not retained`);
+    assert.equal(m.qos, want.qos, `${m.topic}: qos`);
+    assert.equal(m.length, want.length, `${m.topic}: length`);
+    assert.equal(m.first, want.first, `${m.topic}: first byte`);
+    assert.equal(m.last, want.last, `${m.topic}: last byte`);
+    assert.equal(m.checksum, want.checksum, `${m.topic}: checksum`);
+  }
+  assert.deepEqual(result.afterUnsubscribe, [], "nothing may arrive after unsubscribe");
+
+  if (sizeOfExpected === "null") assert.equal(result.sizeOf, null);
+  else assert.ok(Number.isInteger(result.sizeOf) && result.sizeOf > 0, "E.getSizeOf(client): " + result.sizeOf);
+}
+
+module.exports = { checkScenarioResult, EXPECTED_MESSAGES };
