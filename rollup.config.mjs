@@ -1,6 +1,7 @@
 // One ES5 CommonJS file per entry, minified for Espruino (DESIGN.md, "facts that shape the code").
-// TypeScript emits ES5; terser then hoists functions and keeps to ES5 syntax, so the bundle
-// has no use-before-declaration and nothing the interpreter cannot parse.
+// TypeScript emits ES5; terser then keeps to ES5 syntax and hoists functions and `var`s to
+// the top of their function: Espruino hoists neither, and a `var` declared in one branch
+// and assigned in another would otherwise write to an outer variable of the same name.
 import fs from "node:fs";
 import path from "node:path";
 import typescript from "@rollup/plugin-typescript";
@@ -39,7 +40,7 @@ const plugins = (tsconfig = "./tsconfig.json") => [
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
   terser({
     ecma: 5,
-    compress: { hoist_funs: true, passes: 2 },
+    compress: { hoist_funs: true, hoist_vars: true, passes: 2 },
     mangle: { properties: { regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
     format: { ascii_only: true, comments: false },
   }),

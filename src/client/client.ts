@@ -374,7 +374,10 @@ export class MQTTClient {
   }
 
   private writeQos0(bytes: Uint8Array, resolve: () => void, reject: (e: MqttError) => void): void {
-    if (this.send(bytes)) return resolve();
+    const flushed = this.send(bytes);
+    // Espruino throws when writing to a socket that has just closed: then nothing was sent.
+    if (this.state !== State.UP) return reject(mqttError("CLOSED", "connection closed"));
+    if (flushed) return resolve();
     // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
     this.drainWaiters.push({ resolve: resolve, reject: reject });
   }

@@ -16,6 +16,9 @@
 //                     (Function.apply takes at most 256 arguments)
 //   missing-builtin   a global, static method or method name the interpreter lacks
 //   ts-helper         a TypeScript ES5 helper (__extends, __generator, __awaiter, __spreadArray, ...)
+//   branch-var        a `var` declared inside a block (if, loop, try, ...) and used outside that
+//                     block in the same function: Espruino creates the variable only when the
+//                     declaration runs, so a use on another path reads or writes an outer one
 //
 // use-before-define simulates the straight-line execution at load time: the program, every
 // function invoked while it runs (IIFEs, `.call`/`.apply` of them, calls of functions known by
@@ -204,8 +207,54 @@ function findHazards(source) {
   const scopes = buildScopes(ast);
   staticChecks(ast, scopes, add);
   evaluationOrder(ast, scopes, add);
+  branchVars(ast, add);
   hazards.sort((a, b) => a.pos - b.pos || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return hazards;
+}
+
+// A `var` whose declaration sits in a block of its function (not directly in the body) and whose
+// name is used outside that block, in the same function (nested functions have their own).
+function branchVars(ast, add) {
+  function inspect(body) {
+    const nested = []; // { name, block }
+    const uses = []; // Identifier nodes, this function only
+    // `region` is the innermost part of the function that may not run: a block, a branch of
+    // an `if`, a loop's body, a case of a switch.
+    function walk(node, region) {
+      if (isFunction(node)) return; // its own function: inspected separately
+      if (node.type === "VariableDeclaration" && node.kind === "var" && region) {
+        for (const d of node.declarations) if (d.id.type === "Identifier") nested.push({ name: d.id.name, block: region, id: d.id });
+      }
+      if (node.type === "Identifier") uses.push(node);
+      for (const c of children(node)) {
+        if (node.type === "MemberExpression" && c === node.property && !node.computed) continue;
+        if (node.type === "Property" && c === node.key && !node.computed) continue;
+        if (node.type === "TryStatement" && c === node.block) {
+          // The first statement of a try block always starts, and a var exists before its
+          // initialiser runs: `try { var t = f(); } catch (e) { t = 0; }` is fine.
+          c.body.forEach((st, k) => walk(st, k === 0 ? region : c));
+          continue;
+        }
+        const conditional =
+          c.type === "BlockStatement" ||
+          node.type === "SwitchCase" ||
+          (node.type === "IfStatement" && c !== node.test) ||
+          (/^(For|ForIn|While|DoWhile)Statement$/.test(node.type) && c === node.body);
+        // A loop's own declaration (for (var i ...)) runs whenever the loop is reached.
+        walk(c, conditional ? (node.type === "SwitchCase" ? node : c) : region);
+      }
+    }
+    for (const stmt of body) walk(stmt, null);
+    for (const v of nested) {
+      const outside = uses.find((u) => u.name === v.name && (u.start < v.block.start || u.end > v.block.end));
+      if (outside) add("branch-var", `"${v.name}" is declared with var inside a block and used outside it`, outside.start);
+    }
+  }
+  (function visitFunctions(node) {
+    if (node.type === "Program") inspect(node.body);
+    else if (isFunction(node) && node.body.type === "BlockStatement") inspect(node.body.body);
+    for (const c of children(node)) visitFunctions(c);
+  })(ast);
 }
 
 // Syntactic rules, with scope information so that a local `Map` or `Buffer` is not a global.

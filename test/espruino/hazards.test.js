@@ -42,6 +42,14 @@ const BAD = [
   ["es5-syntax", "class A {}"],
   ["es5-syntax", "var x = a ?? b;"],
 
+  // Seen in a bundle built without terser's hoist_vars: the LENGTH branch declared `var u`,
+  // the BODY branch assigned `u`, and on Espruino that overwrote a module-level function.
+  ["branch-var", "function p(s){ while (s) { if (s === 1) { var u = 2; } else { u = 3; } s--; } }"],
+  ["branch-var", "function f(c){ if (c) { var q = 1; } else { q = 2; } return q; }"],
+  ["branch-var", "function f(c){ if (c) var q = 1; else q = 2; return q; }"],
+  ["branch-var", "function f(c){ if (c) { for (var i = 0; i < 2; i++); } return i; }"],
+  ["branch-var", "function f(){ try { g(); var t = 1; } catch (e) {} return t; }"],
+  ["branch-var", "function f(k){ switch (k) { case 1: var a = 1; break; case 2: a = 2; } }"],
   ["use-before-define", "f(); function f() {}"],
   ["use-before-define", "(function () { var r = h(); function h() { return 1; } })();"],
   ["use-before-define", "!function () { g(); function g() {} }();"],
@@ -136,6 +144,10 @@ test("positions point at the offending code", () => {
 
 // Snippets in the shapes TypeScript, rollup and terser emit, plus feature tests: no hazards.
 const GOOD = [
+  "function f(){ for (var i = 0; i < 2; i++); return i; }", // a loop's own var runs with the loop
+  "function f(c){ var q; if (c) { q = 1; } else { q = 2; } return q; }",
+  "function f(c){ if (c) { var q = 1; q++; } }",
+  "function f(c){ if (c) { var g = function (q) { return q; }; g(1); } }",
   "function f() {} f();",
   "function a() { return b(); } function b() { return 1; } a();",
   "function a() { return later(); } exports.a = a; function later() {}",
