@@ -96,40 +96,39 @@ export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array
 }
 
 export function encodeSubscribe(p: SubscribePacket): Uint8Array {
-  checkPacketId(p.packetId);
   const subs = p.subscriptions;
   if (!subs || !subs.length) throw badArgument("no subscriptions"); // [MQTT-3.8.3-3]
-  const sizes: number[] = [];
-  let remaining = 2;
+  const filters: string[] = [];
+  const qos: number[] = [];
   for (let i = 0; i < subs.length; i++) {
-    if (!isValidTopicFilter(subs[i].topicFilter)) throw badArgument("topic filter");
-    checkQos(subs[i].qos);
-    sizes[i] = mqttStringLength(subs[i].topicFilter);
-    remaining += 2 + sizes[i] + 1;
+    filters[i] = subs[i].topicFilter;
+    qos[i] = checkQos(subs[i].qos);
   }
-  const buf = allocPacket(0x82, remaining); // flags 0010 [MQTT-3.8.1-1]
-  let o = writeU16(buf, buf.length - remaining, p.packetId);
-  for (let i = 0; i < subs.length; i++) {
-    o = writeString(buf, o, subs[i].topicFilter, sizes[i]);
-    buf[o++] = subs[i].qos;
-  }
-  return buf;
+  return encodeFilters(0x82, p.packetId, filters, qos); // flags 0010 [MQTT-3.8.1-1]
 }
 
 export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
-  checkPacketId(p.packetId);
-  const filters = p.topicFilters;
+  return encodeFilters(0xa2, p.packetId, p.topicFilters, null); // flags 0010 [MQTT-3.10.1-1]
+}
+
+/** SUBSCRIBE and UNSUBSCRIBE: a packet id, then topic filters, each with its requested QoS
+ *  when subscribing. */
+function encodeFilters(header: number, packetId: number, filters: string[], qos: number[] | null): Uint8Array {
+  checkPacketId(packetId);
   if (!filters || !filters.length) throw badArgument("no topic filters"); // [MQTT-3.10.3-2]
   const sizes: number[] = [];
   let remaining = 2;
   for (let i = 0; i < filters.length; i++) {
     if (!isValidTopicFilter(filters[i])) throw badArgument("topic filter");
     sizes[i] = mqttStringLength(filters[i]);
-    remaining += 2 + sizes[i];
+    remaining += 2 + sizes[i] + (qos ? 1 : 0);
   }
-  const buf = allocPacket(0xa2, remaining); // flags 0010 [MQTT-3.10.1-1]
-  let o = writeU16(buf, buf.length - remaining, p.packetId);
-  for (let i = 0; i < filters.length; i++) o = writeString(buf, o, filters[i], sizes[i]);
+  const buf = allocPacket(header, remaining);
+  let o = writeU16(buf, buf.length - remaining, packetId);
+  for (let i = 0; i < filters.length; i++) {
+    o = writeString(buf, o, filters[i], sizes[i]);
+    if (qos) buf[o++] = qos[i];
+  }
   return buf;
 }
 

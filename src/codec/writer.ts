@@ -51,8 +51,10 @@ export function checkPacketId(id: number): void {
   if (!(id >= 1 && id <= 0xffff && id % 1 === 0)) throw badArgument("packetId must be 1..65535");
 }
 
-export function checkQos(qos: number): void {
+/** Checks a QoS level and returns it. */
+export function checkQos(qos: number): number {
   if (qos !== 0 && qos !== 1 && qos !== 2) throw badArgument("qos must be 0, 1 or 2");
+  return qos;
 }
 
 /** Length of length-prefixed binary data, which must fit in 16 bits. */
