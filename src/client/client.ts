@@ -87,7 +87,7 @@ export class MQTTClient {
   private pingDeadline = 0;
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
   private lastId = 0;
-  private connectedAt = 0;
+  private connectingSince = 0;
   private lastSent = 0;
   private lastReceived = 0;
   private lastPing = 0;
@@ -142,7 +142,7 @@ export class MQTTClient {
       return self.generation === generation;
     };
     this.state = State.CONNECTING;
-    this.connectedAt = this.lastReceived = this.lastSent = this.ticker.now;
+    this.connectingSince = this.lastReceived = this.lastSent = this.ticker.now;
     this.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
       if (current()) self.handle(packet);
     });
@@ -500,7 +500,7 @@ export class MQTTClient {
     const cfg = this.cfg;
     const responseMs = cfg.responseTime * 1000;
     if (this.state === State.CONNECTING) {
-      if (now - this.connectedAt >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
+      if (now - this.connectingSince >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
       return;
     }
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
