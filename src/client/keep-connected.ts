@@ -33,6 +33,7 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     client
       .connect(options.clean !== false)
       .then(function (sessionPresent) {
+        if (stopped) return undefined; // stop() came while connecting: start nothing more
         // A broker that accepts and then drops at once (two boards with one client id)
         // must not be hammered every minDelay: the backoff resets only after maxDelay up.
         steady = setTimeout(function () {

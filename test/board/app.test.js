@@ -2,6 +2,7 @@
 // The application: LED commands, heartbeat content, MQTT following WiFi. A scripted client
 // stands in for MQTTClient in the unit tests; the last test runs the real client against Aedes.
 const test = require("node:test");
+const { afterEach } = test;
 const assert = require("node:assert/strict");
 const { board, fakeStorage, fakeTimers, fakeWifi, SETTINGS } = require("./helpers.js");
 const { startAedes } = require("../helpers/brokers.js");
@@ -51,6 +52,12 @@ function fakeClient() {
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
+// Every app a test starts is stopped after it, so that keepConnected leaves no timer behind.
+const started = [];
+afterEach(() => {
+  for (const app of started.splice(0)) app.stop();
+});
+
 function setup(settings = SETTINGS) {
   const wifi = fakeWifi();
   const timers = fakeTimers();
@@ -67,6 +74,7 @@ function setup(settings = SETTINGS) {
     timers,
     makeClient: (c) => ((cfg = c), client),
   });
+  started.push(app);
   return { wifi, timers, client, leds, logs, app, cfg };
 }
 

@@ -228,3 +228,21 @@ test("a broker that drops right after CONNACK: the backoff keeps growing", async
   sup.stop();
   await client.disconnect();
 });
+
+test("stop() while the connect is under way: no timer is started when it completes", async (t) => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: true } });
+  const delays = [];
+  const setTimeoutBefore = globalThis.setTimeout;
+  t.after(() => (globalThis.setTimeout = setTimeoutBefore));
+  globalThis.setTimeout = (fn, ms) => {
+    delays.push(ms);
+    return setTimeoutBefore(fn, ms);
+  };
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000 });
+  sup.stop(); // before the CONNACK
+  await flush(6);
+  assert.equal(client.up.isSet(), true, "the connect itself completes");
+  assert.equal(sup.up.isSet(), false);
+  assert.deepEqual(delays, [], "no timer after stop()");
+  await client.disconnect();
+});
