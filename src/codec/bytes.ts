@@ -1,5 +1,5 @@
 // The one home of byte helpers: UTF-8 by hand (Espruino has no TextEncoder/TextDecoder,
-// no Buffer) and concatenation. Strings are walked with charCodeAt, which is all Espruino
+// no Buffer). Strings are walked with charCodeAt, which is all Espruino
 // offers; there "\u20AC" is already 0xAC, so whatever code unit the string holds is encoded.
 import { mqttError } from "./errors";
 
@@ -128,12 +128,4 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
     }
   }
   return s;
-}
-
-/** A new array holding `a` then `b`. */
-export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
 }
