@@ -3,7 +3,7 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { prng } = require("./random.js");
-const { utf8Length, writeUtf8, encodeUtf8, decodeUtf8, concatBytes, mqttStringLength } = require("../../build/codec/bytes.js");
+const { utf8Length, writeUtf8, encodeUtf8, decodeUtf8, mqttStringLength } = require("../../build/codec/bytes.js");
 const { isValidTopicName, isValidTopicFilter } = require("../../build/codec/topics.js");
 
 test("UTF-8 encode/decode agree with Buffer on 20,000 seeded random strings", () => {
@@ -66,11 +66,6 @@ test("encoding: unpaired surrogates are BAD_ARGUMENT; U+0000 only in MQTT string
   assert.throws(() => mqttStringLength("\u0000"), { code: "BAD_ARGUMENT" });
   assert.equal(mqttStringLength("€".repeat(21845)), 65535);
   assert.throws(() => mqttStringLength("€".repeat(21845) + "a"), { code: "BAD_ARGUMENT" });
-});
-
-test("concatBytes", () => {
-  assert.deepEqual(concatBytes(Uint8Array.from([1, 2]), Uint8Array.from([3])), Uint8Array.from([1, 2, 3]));
-  assert.deepEqual(concatBytes(new Uint8Array(0), new Uint8Array(0)), new Uint8Array(0));
 });
 
 test("topic names", () => {
