@@ -36,11 +36,11 @@ interface Pending extends Settler {
   id: number;
   expect: PacketType; // the acknowledgement that settles this step
   bytes: Uint8Array; // what is sent, and sent again
-  sent: boolean; // written at least once, so a resend is a duplicate
+  sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
   sentAt: number;
   tries: number; // retransmissions so far
   maxTries: number;
-  abandoned: boolean; // rejected with TIMEOUT; kept so that a late acknowledgement is absorbed
+  abandoned: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
 }
 
 /** PUBACK, PUBREC and PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
@@ -54,6 +54,9 @@ interface Waiting {
 }
 
 const NOTHING = new Uint8Array(0);
+
+/** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
+const MAX_TOMBSTONES = 16;
 
 const CONNACK_REASONS = [
   "",
@@ -179,12 +182,19 @@ export class MQTTClient {
     return promise;
   }
 
+  /** Resolves once the socket is closed (at most responseTime after the DISCONNECT). */
   disconnect(): Promise<void> {
-    if (this.state === State.UP) this.send(encodeEmpty(PacketType.DISCONNECT));
     this.persistent = false;
-    this.drop(undefined);
-    this.discardSession(); // what a persistent session kept while offline
-    return Promise.resolve();
+    const self = this;
+    return new Promise<void>(function (resolve) {
+      const generation = self.generation;
+      if (self.state === State.UP) self.send(encodeEmpty(PacketType.DISCONNECT));
+      // A failed write already ended the connection, and a "down" callback may have
+      // connected anew: that new connection is not ours to close.
+      if (self.generation === generation && self.state !== State.IDLE) self.drop(undefined, resolve);
+      else resolve();
+      if (self.state === State.IDLE) self.discardSession(); // what a persistent session kept
+    });
   }
 
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
@@ -260,11 +270,12 @@ export class MQTTClient {
     if (now - this.lastReceived < 1000) return Promise.resolve(true);
     const self = this;
     return new Promise<boolean>(function (resolve) {
-      if (!self.pingWaiters.length) {
+      // Waiting before the write: a write that fails ends the connection, which answers false.
+      self.pingWaiters.push(resolve);
+      if (self.pingWaiters.length === 1) {
         self.pingDeadline = now + self.cfg.responseTime * 1000;
         self.send(encodeEmpty(PacketType.PINGREQ));
       }
-      self.pingWaiters.push(resolve);
     });
   }
 
@@ -300,7 +311,7 @@ export class MQTTClient {
       id: id,
       expect: expect,
       bytes: bytes,
-      sent: false,
+      sends: 0,
       sentAt: 0,
       tries: 0,
       maxTries: maxTries,
@@ -313,14 +324,14 @@ export class MQTTClient {
   }
 
   private transmit(entry: Pending): void {
-    if (entry.sent && (entry.expect === PacketType.PUBACK || entry.expect === PacketType.PUBREC)) {
+    if (entry.sends && (entry.expect === PacketType.PUBACK || entry.expect === PacketType.PUBREC)) {
       // A copy with DUP set [MQTT-3.3.1-1]: the first write may still be queued unsent.
       if (!(entry.bytes[0] & 8)) {
         entry.bytes = new Uint8Array(entry.bytes);
         entry.bytes[0] |= 8;
       }
     }
-    entry.sent = true;
+    entry.sends++;
     entry.sentAt = this.ticker.now;
     this.send(entry.bytes);
   }
@@ -338,7 +349,10 @@ export class MQTTClient {
     return -1;
   }
 
-  /** Settles the request `id` that awaits `type`; anything else is a protocol error. */
+  /**
+   * Settles the request `id` that awaits `type`. An acknowledgement for an id never used is a
+   * protocol error; one for a tombstone is a duplicate or late answer and is absorbed.
+   */
   private acknowledge(type: PacketType, id: number, value?: unknown): void {
     const i = this.find(id);
     const entry = this.pending[i];
@@ -346,25 +360,41 @@ export class MQTTClient {
       // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC
       // (our PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so
       // that the broker does not hold the message for ever.
+      if (entry.expect === PacketType.PUBREC) entry.sends = entry.tries = 0;
       entry.expect = PacketType.PUBCOMP;
       entry.bytes = encodeAck(PacketType.PUBREL, id);
-      entry.tries = 0;
       this.transmit(entry);
       return;
     }
-    if (!entry || (entry.expect !== type && !entry.abandoned))
-      return this.fail("unexpected acknowledgement " + type + " for packet id " + id);
-    this.pending.splice(i, 1);
+    if (!entry) return this.fail("acknowledgement " + type + " for unknown packet id " + id);
     if (entry.abandoned) return;
+    if (entry.expect !== type) return this.fail("acknowledgement " + type + " for packet id " + id + " awaiting " + entry.expect);
+    // A broker answers every copy (Mosquitto acknowledges a PUBLISH and its DUP both): what
+    // was sent more than once leaves a tombstone for the answers still to come.
+    if (entry.sends > 1) this.bury(entry);
+    else this.pending.splice(i, 1);
     if (isPublish(entry)) this.freeSlot();
     entry.resolve(value);
   }
 
   private abandon(entry: Pending): void {
-    entry.abandoned = true;
-    entry.bytes = NOTHING; // only its id is kept, to recognise a late acknowledgement
+    this.bury(entry);
     if (isPublish(entry)) this.freeSlot();
     entry.reject(mqttError("TIMEOUT", "no acknowledgement for packet id " + entry.id));
+  }
+
+  /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
+  private bury(entry: Pending): void {
+    entry.abandoned = true;
+    entry.bytes = NOTHING;
+    const pending = this.pending;
+    let tombstones = 0;
+    for (let i = 0; i < pending.length; i++) if (pending[i].abandoned) tombstones++;
+    for (let i = 0; tombstones > MAX_TOMBSTONES && i < pending.length; i++)
+      if (pending[i].abandoned) {
+        pending.splice(i--, 1);
+        tombstones--;
+      }
   }
 
   private freeSlot(): void {
@@ -399,12 +429,14 @@ export class MQTTClient {
   private receive(chunk: Uint8Array): void {
     this.lastReceived = this.ticker.now;
     const link = this.link as Link;
+    const generation = this.generation;
     link.cork(); // the acknowledgements of a chunk's packets leave in one write
     try {
       (this.parser as PacketParser).push(chunk);
     } catch (error) {
       if (!(error as MqttError).code) throw error;
-      this.drop(error as MqttError);
+      // Unless a callback already ended this connection (and maybe opened another).
+      if (this.generation === generation) this.drop(error as MqttError);
     } finally {
       link.uncork();
     }
@@ -444,17 +476,19 @@ export class MQTTClient {
       error.returnCode = packet.returnCode;
       return this.drop(error);
     }
+    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
+    if (!packet.sessionPresent) this.received = {};
+    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
+    // a write that fails here ends this attempt, and connect() rejects.
+    const pending = this.pending;
+    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
+    if (this.state !== State.CONNECTING) return;
     const connecting = this.connecting;
     this.connecting = null;
     this.state = State.UP;
     this.isConnected = true;
-    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
-    if (!packet.sessionPresent) this.received = {};
     this.down.clear();
     this.up.set();
-    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1].
-    const pending = this.pending;
-    for (let i = 0; i < pending.length; i++) this.transmit(pending[i]);
     this.events.emit("up");
     if (connecting) connecting.resolve(packet.sessionPresent);
   }
@@ -463,15 +497,18 @@ export class MQTTClient {
     const id = packet.packetId as number;
     if (packet.qos === 2) {
       // A redelivery of an id not yet released is acknowledged, not delivered again.
+      const generation = this.generation;
       if (!this.received[id]) {
         this.received[id] = true;
         this.hand(packet);
       }
-      this.send(encodeAck(PacketType.PUBREC, id));
+      if (this.generation === generation) this.send(encodeAck(PacketType.PUBREC, id));
       return;
     }
+    const generation = this.generation;
     this.hand(packet);
-    if (packet.qos === 1) this.send(encodeAck(PacketType.PUBACK, id)); // after handing it over
+    // After handing it over; not on a connection that a callback closed or opened meanwhile.
+    if (packet.qos === 1 && this.generation === generation) this.send(encodeAck(PacketType.PUBACK, id));
   }
 
   private hand(packet: PublishPacket): void {
@@ -543,17 +580,24 @@ export class MQTTClient {
    * Ends the connection: `error` says why, or nothing after disconnect(). What was pending is
    * rejected with CLOSED, except publishes that a persistent session sends again on reconnect.
    */
-  private drop(error: MqttError | undefined): void {
+  private drop(error: MqttError | undefined, closed?: () => void): void {
     if (this.state === State.IDLE) return;
     const wasUp = this.state === State.UP;
     this.state = State.IDLE;
     this.generation++;
     this.ticker.stop();
-    const link = this.link;
+    const link = this.link; // null when connect() threw
     this.link = null;
     this.parser = null;
-    if (link) link.close(!error);
-    const closed = error && error.code === "CLOSED" ? error : closedError("connection closed", error);
+    // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
+    // whose drain waiters are then resolved rather than rejected.
+    const graceful = !!closed && wasUp && !!link;
+    if (graceful) (link as Link).close({ waitMs: this.cfg.responseTime * 1000, done: closed as () => void });
+    else {
+      if (link) link.close();
+      if (closed) closed();
+    }
+    const reason = error && error.code === "CLOSED" ? error : closedError("connection closed", error);
     const keep = !!error && this.persistent;
     const pending = this.pending;
     this.pending = [];
@@ -565,16 +609,19 @@ export class MQTTClient {
         continue;
       }
       if (isPublish(entry)) this.inflight--;
-      entry.reject(closed);
+      entry.reject(reason);
     }
-    if (!keep) this.rejectWaiting(closed);
+    if (!keep) this.rejectWaiting(reason);
     const drainWaiters = this.drainWaiters;
     this.drainWaiters = [];
-    for (let i = 0; i < drainWaiters.length; i++) drainWaiters[i].reject(closed);
+    for (let i = 0; i < drainWaiters.length; i++) {
+      if (graceful) drainWaiters[i].resolve();
+      else drainWaiters[i].reject(reason);
+    }
     this.answerPings(false);
     const connecting = this.connecting;
     this.connecting = null;
-    if (connecting) connecting.reject(error || closed);
+    if (connecting) connecting.reject(error || reason);
     if (wasUp) {
       this.up.clear();
       this.down.set();

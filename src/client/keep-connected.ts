@@ -33,9 +33,12 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     client
       .connect(options.clean !== false)
       .then(function (sessionPresent) {
-        if (stopped) return undefined; // stop() came while connecting: start nothing more
+        // stop() came while connecting, or the connection is gone already (on Espruino the
+        // "down" can run before this reaction): start nothing more.
+        if (stopped || !client.up.isSet()) return undefined;
         // A broker that accepts and then drops at once (two boards with one client id)
         // must not be hammered every minDelay: the backoff resets only after maxDelay up.
+        cancelSteady();
         steady = setTimeout(function () {
           steady = null;
           failures = 0;

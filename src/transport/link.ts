@@ -34,8 +34,11 @@ export interface Link {
   /** Holds writes until uncork(), so that the answers to one chunk go out together (Node). */
   cork(): void;
   uncork(): void;
-  /** Closes at once, or, `graceful`, after what was written has been sent. */
-  close(graceful?: boolean): void;
+  /**
+   * Closes at once; or, given `graceful`, after what was written has been sent, waiting for
+   * that at most `graceful.waitMs` and calling `graceful.done` when the socket is gone.
+   */
+  close(graceful?: { waitMs: number; done: () => void }): void;
 }
 
 const onEspruino = typeof E !== "undefined";
@@ -49,16 +52,32 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     opened = true;
     handlers.onOpen();
   };
-  const close = function (cause?: unknown, graceful?: boolean) {
+  const close = function (cause?: unknown, graceful?: { waitMs: number; done: () => void }) {
     if (closed) return;
     closed = true;
     if (graceful && socket.end) {
       // end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it
-      // publishes the will [MQTT-3.14.4-3]. Node then still needs destroy() to let go.
-      socket.end();
+      // publishes the will [MQTT-3.14.4-3]. A board may sleep right after, so `done` waits
+      // for the socket to close; Node needs destroy() once flushed to let go of it.
+      const done = graceful.done;
+      let timer: unknown = null;
+      const gone = function () {
+        if (timer === null) return;
+        clearTimeout(timer);
+        timer = null;
+        end(socket);
+        done();
+      };
+      timer = setTimeout(gone, graceful.waitMs);
       socket.on("finish", function () {
         end(socket);
       });
+      socket.on("close", gone);
+      try {
+        socket.end();
+      } catch (error) {
+        gone(); // Espruino: the socket had closed already
+      }
     } else end(socket);
     handlers.onClose(cause);
   };
@@ -114,7 +133,7 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
     uncork: function () {
       if (socket.uncork) socket.uncork();
     },
-    close: function (graceful?: boolean) {
+    close: function (graceful?: { waitMs: number; done: () => void }) {
       close(undefined, graceful);
     },
   };

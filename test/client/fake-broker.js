@@ -56,6 +56,8 @@ class FakeSocket extends EventEmitter {
   }
 
   write(data) {
+    // Espruino throws when a socket has closed under the writer.
+    if (this.broker.writeThrows) throw new Error("This socket is closed");
     const bytes = new Uint8Array(data);
     this.writes.push(bytes);
     this.broker.writes.push(bytes);
@@ -77,7 +79,10 @@ class FakeSocket extends EventEmitter {
   }
 
   end() {
+    if (this.ended) return;
     this.ended = true;
+    // A Node socket emits 'finish' once what was written is flushed, on a later turn.
+    setImmediate(() => this.emit("finish"));
   }
 
   get closed() {
@@ -103,6 +108,7 @@ class FakeBroker {
     this.parseErrors = [];
     this.writesAfterClose = 0;
     this.writeReturns = true;
+    this.writeThrows = false;
     this.transportCalls = 0;
     // What happens to the next transport() calls:
     //   "open" (emit connect), "silent" (never connect), "error" (emit error), "throw".
