@@ -27,6 +27,9 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   let timer: unknown = null; // the next attempt
   let steady: unknown = null; // while up: forgives the failures once the connection has held
   let stopped = false;
+  // Subscriptions the broker's session lacks, as far as we know: all of them when it kept no
+  // session, and any whose SUBACK did not come in time, to be made at the next connect.
+  let missing: { [topic: string]: boolean } = {};
 
   function attempt(): void {
     timer = null;
@@ -44,26 +47,34 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
           failures = 0;
         }, maxDelay);
         // Without a session the broker forgot the subscriptions [MQTT-3.2.2-1].
-        return sessionPresent ? undefined : subscribeAll();
+        if (!sessionPresent) for (const topic in subscriptions) missing[topic] = true;
+        return subscribeMissing();
       })
       .then(ready, function () {
-        if (client.up.isSet()) ready(); // connected, but a subscription timed out
+        if (client.up.isSet()) ready();
         else retry();
       });
   }
 
-  function subscribeAll(): Promise<unknown> {
+  function subscribeMissing(): Promise<unknown> {
     let chain: Promise<unknown> = Promise.resolve();
-    for (const topic in subscriptions) chain = chain.then(subscriber(topic));
+    for (const topic in missing) chain = chain.then(subscriber(topic));
     return chain;
   }
 
   function subscriber(topic: string): () => Promise<unknown> {
     return function () {
-      return client.subscribe(topic, subscriptions[topic]).then(undefined, function (error) {
-        // A refused filter must not cost the others; a lost connection ends this round.
-        if (error.code !== "SUBACK_FAILURE") throw error;
-      });
+      return client.subscribe(topic, subscriptions[topic]).then(
+        function () {
+          delete missing[topic];
+        },
+        function (error) {
+          // A lost connection ends this round. Otherwise the others go on: a late SUBACK
+          // leaves the topic for the next connect, a refusal or a bad filter is final.
+          if (error.code === "CLOSED" || error.code === "NOT_CONNECTED") throw error;
+          if (error.code !== "TIMEOUT") delete missing[topic];
+        }
+      );
     };
   }
 

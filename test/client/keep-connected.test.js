@@ -246,3 +246,42 @@ test("stop() while the connect is under way: no timer is started when it complet
   assert.deepEqual(delays, [], "no timer after stop()");
   await client.disconnect();
 });
+
+test("a subscription whose SUBACK is late: the others are still made, and it is made at the next connect", async () => {
+  const late = "a/b";
+  const { client, broker } = makeClient({ clientId: "k", responseTime: 1 }, {
+    connack: { sessionPresent: false },
+    suback: (s) => s.qos,
+  });
+  // The broker never answers the first SUBSCRIBE for `late`.
+  let dropped = 0;
+  const reply = broker.replyTo.bind(broker);
+  broker.replyTo = (socket, packet) => {
+    if (packet.type === T.SUBSCRIBE && packet.subscriptions[0].topicFilter === late && dropped++ === 0) return;
+    reply(socket, packet);
+  };
+  const sup = keepConnected(client, { subscriptions, clean: false, minDelay: 100, maxDelay: 1000 });
+  await advance(1500);
+  const filters = () => broker.packets.filter((p) => p.type === T.SUBSCRIBE).map((p) => p.subscriptions[0].topicFilter);
+  assert.deepEqual(filters(), ["a/b", "c/#"], "the one after the late SUBACK is still made");
+  assert.equal(sup.up.isSet(), true);
+  broker.auto.connack = { sessionPresent: true }; // the broker keeps the session now
+  broker.packets.length = 0;
+  broker.drop();
+  await advance(1500);
+  assert.deepEqual(filters(), ["a/b"], "only the missing one, although the session is present");
+  sup.stop();
+  await client.disconnect();
+});
+
+test("an invalid filter among the subscriptions is given up, and does not make the supervisor reconnect", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false }, suback: true });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { subscriptions: { "bad/#/filter": 0, ok: 1 }, minDelay: 100, maxDelay: 1000 });
+  await advance(3000);
+  assert.equal(attempts.length, 1, "one connection, no retries");
+  assert.equal(sup.up.isSet(), true);
+  assert.deepEqual(broker.packets.filter((p) => p.type === T.SUBSCRIBE).map((p) => p.subscriptions[0].topicFilter), ["ok"]);
+  sup.stop();
+  await client.disconnect();
+});
