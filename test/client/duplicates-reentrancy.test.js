@@ -4,20 +4,10 @@
 // in the middle of handling a packet.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, pub, recordTimeouts, flush, T } = require("./helpers.js");
 const { keepConnected } = require("../../build/client/keep-connected.js");
 
 useFakeClock();
-
-const pub = (topicName, text, qos, packetId) => ({
-  type: T.PUBLISH,
-  dup: false,
-  qos,
-  retain: false,
-  topicName,
-  packetId,
-  payload: new Uint8Array(Buffer.from(text)),
-});
 
 test("a broker that answers both copies of a retransmitted QoS 1 publish: the second PUBACK is absorbed", async () => {
   const { client, broker } = makeClient({ responseTime: 1, maxRepubs: 2 });
@@ -152,13 +142,7 @@ test("disconnect() lets QoS 0 publishes waiting for 'drain' go out, and resolves
 
 test("keepConnected: a connection lost before its connect() reaction starts no timer", async (t) => {
   const { client, broker } = makeClient({}, { connack: null });
-  const delays = [];
-  const setTimeoutBefore = globalThis.setTimeout;
-  t.after(() => (globalThis.setTimeout = setTimeoutBefore));
-  globalThis.setTimeout = (fn, ms) => {
-    delays.push(ms);
-    return setTimeoutBefore(fn, ms);
-  };
+  const delays = recordTimeouts(t);
   const sup = keepConnected(client, { minDelay: 100, maxDelay: 5000 });
   await flush();
   broker.take();

@@ -3,17 +3,10 @@
 // QoS 2 across reconnects, oversize input, re-entrant callbacks.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, pub, flush, T } = require("./helpers.js");
 const { encode } = require("../../build/codec/encode.js");
 
 useFakeClock();
-
-function pub(topic, payload, qos, packetId, extra = {}) {
-  return Object.assign(
-    { type: T.PUBLISH, dup: false, qos, retain: false, topicName: topic, packetId, payload: Buffer.from(payload) },
-    extra
-  );
-}
 
 test("input split byte by byte: CONNACK and a PUBLISH still arrive whole", async () => {
   const { client, broker } = makeClient();

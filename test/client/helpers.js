@@ -80,4 +80,38 @@ function text(bytes) {
   return Buffer.from(bytes).toString("utf8");
 }
 
-module.exports = { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T, FakeBroker, MQTTClient };
+/** A PUBLISH as the broker sends it. */
+function pub(topic, payload, qos, packetId, extra = {}) {
+  return Object.assign(
+    { type: T.PUBLISH, dup: false, qos, retain: false, topicName: topic, packetId, payload: Buffer.from(payload) },
+    extra
+  );
+}
+
+/** Records the delay of every setTimeout call for the rest of test `t` (fake clock or not). */
+function recordTimeouts(t) {
+  const delays = [];
+  const setTimeoutBefore = globalThis.setTimeout;
+  t.after(() => (globalThis.setTimeout = setTimeoutBefore));
+  globalThis.setTimeout = (fn, ms) => {
+    delays.push(ms);
+    return setTimeoutBefore(fn, ms);
+  };
+  return delays;
+}
+
+module.exports = {
+  useFakeClock,
+  makeClient,
+  connectUp,
+  advance,
+  track,
+  rejectsWith,
+  text,
+  pub,
+  recordTimeouts,
+  flush,
+  T,
+  FakeBroker,
+  MQTTClient,
+};

@@ -6,7 +6,7 @@ const assert = require("node:assert/strict");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
 const { keepConnected } = require("../../build/client/keep-connected.js");
-const { makeClient, flush, T } = require("./helpers.js");
+const { makeClient, recordTimeouts, flush, T } = require("./helpers.js");
 
 let now = 0;
 beforeEach(() => {
@@ -231,13 +231,7 @@ test("a broker that drops right after CONNACK: the backoff keeps growing", async
 
 test("stop() while the connect is under way: no timer is started when it completes", async (t) => {
   const { client, broker } = makeClient({}, { connack: { sessionPresent: true } });
-  const delays = [];
-  const setTimeoutBefore = globalThis.setTimeout;
-  t.after(() => (globalThis.setTimeout = setTimeoutBefore));
-  globalThis.setTimeout = (fn, ms) => {
-    delays.push(ms);
-    return setTimeoutBefore(fn, ms);
-  };
+  const delays = recordTimeouts(t);
   const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000 });
   sup.stop(); // before the CONNACK
   await flush(6);

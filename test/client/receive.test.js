@@ -2,17 +2,10 @@
 // Incoming messages (QoS 1 and 2 acknowledgements), the "msg" callbacks, the queue, events.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, text, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, text, pub, flush, T } = require("./helpers.js");
 const { Event } = require("../../build/client/event.js");
 
 useFakeClock();
-
-function pub(topic, payload, qos, packetId, extra = {}) {
-  return Object.assign(
-    { type: T.PUBLISH, dup: false, qos, retain: false, topicName: topic, packetId, payload: Buffer.from(payload) },
-    extra
-  );
-}
 
 test("incoming QoS 0: msg callback gets topic, bytes, retained, qos, dup; nothing is written back", async () => {
   const { client, broker } = makeClient();
