@@ -6,6 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
+import shortThis from "./scripts/short-this.mjs";
 
 // Names that users, sockets or Espruino's own objects (E, Storage, Wifi) see: never renamed,
 // even where a class has a private member of the same name. Names of JavaScript's and the
@@ -14,7 +15,7 @@ const PUBLIC = new Set(
   ("MQTTClient config keepConnected up down queue isConnected connect disconnect subscribe unsubscribe " +
     "publish brokerUp on off wait set clear isSet get discards stop server port clientId user password " +
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
-    "maxInflight debug transport retained dup host write end destroy setNoDelay code returnCode cause " +
+    "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow " +
     "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply").split(" ")
 );
@@ -36,12 +37,13 @@ function privateNames(dir) {
 }
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
-const plugins = (tsconfig = "./tsconfig.json") => [
+const plugins = (tsconfig = "./tsconfig.json", all = false) => [
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
+  shortThis(),
   terser({
     ecma: 5,
     compress: { hoist_funs: true, hoist_vars: true, passes: 2 },
-    mangle: { properties: { regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
+    mangle: { properties: all ? { reserved: [...PUBLIC] } : { regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
     format: { ascii_only: true, comments: false },
   }),
 ];
@@ -49,7 +51,9 @@ const plugins = (tsconfig = "./tsconfig.json") => [
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
 export default [
-  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins() },
+  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins(undefined, true) },
+  // The supervisor, for those who want it (the board app has it built in).
+  { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true) },
   // The ESP32 application and the library in one file (board/).
   { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json") },
 ];

@@ -1,7 +1,8 @@
 // The example application: WiFi, then MQTT under keepConnected(); a heartbeat with the
 // result of brokerUp(); an LED switched by messages on the command topic. Every platform
 // object comes in through `Platform`, so that the same code runs on Node with fakes.
-import { MQTTClient, keepConnected } from "../src/index";
+import { MQTTClient } from "../src/index";
+import { keepConnected } from "../src/keep-connected";
 import { readSettings, Settings, StorageLike } from "./settings";
 import { keepWifi, Timers, WifiLike, WifiLink } from "./wifi";
 

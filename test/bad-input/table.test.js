@@ -6,7 +6,8 @@
 const { test, after } = require("node:test");
 const assert = require("node:assert/strict");
 const net = require("node:net");
-const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { keepConnected } = require("../../dist/keep-connected.js");
 const { startAedes } = require("../helpers/brokers.js");
 
 const TIMEOUT = { timeout: 15000 };

@@ -9,27 +9,30 @@ const { spawnSync } = require("node:child_process");
 const { findHazards } = require("./hazards.js");
 
 const ROOT = path.join(__dirname, "..", "..");
-const BUNDLE = path.join(ROOT, "dist", "mqtt_as.js");
+const BUNDLES = ["mqtt_as.js", "keep-connected.js"];
 
-function loadBundle() {
-  if (!fs.existsSync(BUNDLE)) {
+function loadBundle(name) {
+  const file = path.join(ROOT, "dist", name);
+  if (!fs.existsSync(file)) {
     const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, "dist/mqtt_as.js is missing and `npx rollup -c` failed:\n" + r.stdout + r.stderr);
+    assert.equal(r.status, 0, `dist/${name} is missing and \`npx rollup -c\` failed:\n` + r.stdout + r.stderr);
   }
-  assert.ok(fs.existsSync(BUNDLE), "dist/mqtt_as.js is missing after `npx rollup -c`");
-  return fs.readFileSync(BUNDLE, "utf8");
+  assert.ok(fs.existsSync(file), `dist/${name} is missing after \`npx rollup -c\``);
+  return fs.readFileSync(file, "utf8");
 }
 
 function show(hazards, source) {
   return hazards.map((h) => `  ${h.rule} at ${h.line}:${h.column}: ${h.message}\n    ...${source.slice(Math.max(0, h.pos - 40), h.pos + 40)}...`).join("\n");
 }
 
-test("dist/mqtt_as.js has none of the Espruino hazards", () => {
-  const source = loadBundle();
-  assert.ok(source.length > 0, "dist/mqtt_as.js is empty");
-  const hazards = findHazards(source);
-  assert.equal(hazards.length, 0, "hazards in dist/mqtt_as.js:\n" + show(hazards, source));
-});
+for (const name of BUNDLES) {
+  test(`dist/${name} has none of the Espruino hazards`, () => {
+    const source = loadBundle(name);
+    assert.ok(source.length > 0, `dist/${name} is empty`);
+    const hazards = findHazards(source);
+    assert.equal(hazards.length, 0, `hazards in dist/${name}:\n` + show(hazards, source));
+  });
+}
 
 // [rule, snippet] — each snippet must yield at least one hazard of that rule.
 const BAD = [

@@ -5,7 +5,8 @@
 "use strict";
 const { startMosquitto } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
-const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { keepConnected } = require("../../dist/keep-connected.js");
 
 const MIN_DELAY = 50;
 const MAX_DELAY = 400;

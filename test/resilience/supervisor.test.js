@@ -6,7 +6,8 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { startAedes } = require("../helpers/brokers.js");
-const { MQTTClient, keepConnected } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { keepConnected } = require("../../dist/keep-connected.js");
 const { waitFor, within } = require("./harness.js");
 
 test("keepConnected: a subscription refused by the broker does not stop the ones after it", { timeout: 30000 }, async (t) => {
