@@ -7,6 +7,7 @@ import path from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import terser from "@rollup/plugin-terser";
 import shortThis from "./scripts/short-this.mjs";
+import ts from "typescript";
 
 // Names that users, sockets or Espruino's own objects (E, Storage, Wifi) see: never renamed,
 // even where a class has a private member of the same name. Names of JavaScript's and the
@@ -16,25 +17,50 @@ const PUBLIC = new Set(
     "publish brokerUp on off wait set clear isSet get discards stop server port clientId user password " +
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
-    "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow " +
+    "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
     "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply").split(" ")
 );
 
-// `private` members are renamed in the bundle: on Espruino every property name costs memory
-// in the code and in each object.
+// Property names are renamed in the bundle: on Espruino every name costs memory in the code
+// and in each object. The library's bundles rename every name that src/ itself declares (class
+// members, interface members, object literal keys) and that is not public; a name src/ does
+// not declare (a built-in's, a socket's) is never touched. The board's bundle renames only
+// `private` members, because its settings interface names the fields of a JSON file.
+function tsFiles(dir) {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    return entry.isDirectory() ? tsFiles(file) : file.endsWith(".ts") ? [file] : [];
+  });
+}
+
+function declaredNames(dir) {
+  const names = new Set();
+  const visit = (node) => {
+    if (
+      (ts.isPropertyDeclaration(node) || ts.isMethodDeclaration(node) || ts.isPropertySignature(node) ||
+        ts.isMethodSignature(node) || ts.isPropertyAssignment(node) || ts.isShorthandPropertyAssignment(node) ||
+        (ts.isParameter(node) && node.modifiers && node.modifiers.length)) &&
+      node.name && ts.isIdentifier(node.name)
+    ) {
+      names.add(node.name.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  for (const file of tsFiles(dir)) visit(ts.createSourceFile(file, fs.readFileSync(file, "utf8"), ts.ScriptTarget.ES5, true));
+  return [...names].filter((name) => !PUBLIC.has(name));
+}
+
 function privateNames(dir) {
   const names = new Set();
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) privateNames(file).forEach((n) => names.add(n));
-    else if (file.endsWith(".ts")) {
-      for (const m of fs.readFileSync(file, "utf8").matchAll(/\bprivate\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)/g)) {
-        if (!PUBLIC.has(m[1])) names.add(m[1]); // a private field may share a public name: kept
-      }
+  for (const file of tsFiles(dir)) {
+    for (const m of fs.readFileSync(file, "utf8").matchAll(/\bprivate\s+(?:readonly\s+)?([A-Za-z_$][\w$]*)/g)) {
+      if (!PUBLIC.has(m[1])) names.add(m[1]); // a private field may share a public name: kept
     }
   }
-  return names;
+  return [...names];
 }
+
+const only = (names) => new RegExp(`^(${names.join("|")})$`);
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
 const plugins = (tsconfig = "./tsconfig.json", all = false) => [
@@ -43,7 +69,7 @@ const plugins = (tsconfig = "./tsconfig.json", all = false) => [
   terser({
     ecma: 5,
     compress: { hoist_funs: true, hoist_vars: true, passes: 2 },
-    mangle: { properties: all ? { reserved: [...PUBLIC] } : { regex: new RegExp(`^(${[...privateNames("src")].join("|")})$`) } },
+    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
     format: { ascii_only: true, comments: false },
   }),
 ];

@@ -11,12 +11,11 @@ import {
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
 import { PacketParser } from "../codec/parser";
-import { openLink, Link } from "../transport/link";
+import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter } from "./emitter";
 import { Event } from "./event";
 import { MessageQueue } from "./message-queue";
-import { Ticker } from "./ticker";
 import { Fifo } from "./fifo";
 import { handled, rejection } from "./settle";
 
@@ -58,15 +57,6 @@ const NOTHING = new Uint8Array(0);
 /** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
 const MAX_TOMBSTONES = 16;
 
-const CONNACK_REASONS = [
-  "",
-  "unacceptable protocol version",
-  "identifier rejected",
-  "server unavailable",
-  "bad user name or password",
-  "not authorized",
-];
-
 export class MQTTClient {
   readonly up = new Event();
   readonly down = new Event();
@@ -75,7 +65,10 @@ export class MQTTClient {
 
   private readonly cfg: Config;
   private readonly events = new Emitter();
-  private readonly ticker = new Ticker();
+  // The one cyclic timer that serves every timeout of a connection, as lwIP's does: time is
+  // the sum of its periods, so no clock is read and a fake timer drives it.
+  private timer: unknown = null;
+  private now = 0;
   private state = State.IDLE;
   private generation = 0; // tells this connection's callbacks from a closed one's
   private link: Link | null = null;
@@ -90,7 +83,6 @@ export class MQTTClient {
   private pingDeadline = 0;
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
   private lastId = 0;
-  private connectingSince = 0;
   private lastSent = 0;
   private lastReceived = 0;
   private lastPing = 0;
@@ -111,16 +103,14 @@ export class MQTTClient {
   connect(clean?: boolean): Promise<boolean> {
     if (clean === undefined) clean = true;
     const cfg = this.cfg;
-    if (this.state !== State.IDLE) return rejection("BAD_ARGUMENT", "already connected or connecting");
+    if (this.state !== State.IDLE) return rejection("BAD_ARGUMENT", "already connecting");
     if (!cfg.server || typeof cfg.server !== "string") return rejection("BAD_ARGUMENT", "no server");
-    if (!cfg.clientId && !clean) return rejection("BAD_ARGUMENT", "an empty client id needs a clean session"); // [MQTT-3.1.3-7]
+    if (!cfg.clientId && !clean) return rejection("BAD_ARGUMENT", "empty clientId"); // [MQTT-3.1.3-7]
     let bytes: Uint8Array;
     try {
       const will = cfg.will;
       bytes = encodeConnect({
         type: PacketType.CONNECT,
-        protocolName: "MQTT",
-        protocolLevel: 4,
         cleanSession: clean,
         keepAlive: cfg.keepalive,
         clientId: cfg.clientId,
@@ -145,7 +135,7 @@ export class MQTTClient {
       return self.generation === generation;
     };
     this.state = State.CONNECTING;
-    this.connectingSince = this.lastReceived = this.lastSent = this.ticker.now;
+    this.lastReceived = this.lastSent = this.now;
     this.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
       if (current()) self.handle(packet);
     });
@@ -154,30 +144,22 @@ export class MQTTClient {
         self.connecting = { resolve: resolve, reject: reject };
       })
     );
-    this.ticker.start(Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4)), function () {
+    const period = Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4));
+    this.timer = setInterval(function () {
+      self.now += period;
       if (current()) self.tick();
-    });
+    }, period);
     try {
-      this.link = openLink(
-        { host: cfg.server, port: cfg.port, ssl: cfg.ssl, transport: cfg.transport },
-        {
-          onOpen: function () {
-            if (current()) self.send(bytes);
-          },
-          onData: function (chunk) {
-            if (current()) self.receive(chunk);
-          },
-          onDrain: function () {
-            if (current()) self.drained();
-          },
-          onClose: function (cause) {
-            if (current()) self.drop(closedError("connection closed", cause));
-          },
-        }
-      );
+      this.link = openLink(cfg, function (event, value) {
+        if (!current()) return;
+        if (event === LinkEvent.OPEN) self.send(bytes);
+        else if (event === LinkEvent.DATA) self.receive(value);
+        else if (event === LinkEvent.DRAIN) self.drained();
+        else self.drop(closedError(value));
+      });
     } catch (cause) {
       // Espruino: DNS or TCP failure is thrown synchronously from connect().
-      this.drop(closedError("cannot connect", cause));
+      this.drop(closedError(cause));
     }
     return promise;
   }
@@ -200,7 +182,7 @@ export class MQTTClient {
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
     qos = qos || 0; // the encoder checks topic and QoS
     if (typeof msg !== "string" && !(msg instanceof Uint8Array))
-      return rejection("BAD_ARGUMENT", "msg must be a string or a Uint8Array");
+      return rejection("BAD_ARGUMENT", "bad msg");
     const payload = payloadBytes(msg);
     const packet: PublishPacket = {
       type: PacketType.PUBLISH,
@@ -217,7 +199,7 @@ export class MQTTClient {
     } catch (error) {
       return rejection((error as MqttError).code || "BAD_ARGUMENT", (error as Error).message);
     }
-    if (bytes.length > this.cfg.maxPacketSize) return rejection("TOO_LARGE", "packet exceeds maxPacketSize");
+    if (bytes.length > this.cfg.maxPacketSize) return rejection("TOO_LARGE", "over maxPacketSize");
     // Under a persistent session a QoS>0 publish may wait for the next connect.
     if (this.state !== State.UP && !(qos && this.persistent)) return rejection("NOT_CONNECTED", "not connected");
 
@@ -239,7 +221,7 @@ export class MQTTClient {
         };
         if (self.inflight < self.cfg.maxInflight) start();
         else if (self.waiting.size() < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
-        else reject(mqttError("TOO_LARGE", "too many publishes waiting"));
+        else reject(mqttError("TOO_LARGE", "queue full"));
       })
     );
   }
@@ -253,7 +235,7 @@ export class MQTTClient {
         subscriptions: [{ topicFilter: topic, qos: qos as QoS }],
       });
     }).then(function (returnCode: number) {
-      if (returnCode === 0x80) throw mqttError("SUBACK_FAILURE", "subscription refused: " + topic);
+      if (returnCode === 0x80) throw mqttError("SUBACK_FAILURE", "refused: " + topic);
       return returnCode;
     }));
   }
@@ -266,7 +248,7 @@ export class MQTTClient {
 
   brokerUp(): Promise<boolean> {
     if (this.state !== State.UP) return Promise.resolve(false);
-    const now = this.ticker.now;
+    const now = this.now;
     if (now - this.lastReceived < 1000) return Promise.resolve(true);
     const self = this;
     return new Promise<boolean>(function (resolve) {
@@ -332,7 +314,7 @@ export class MQTTClient {
       }
     }
     entry.sends++;
-    entry.sentAt = this.ticker.now;
+    entry.sentAt = this.now;
     this.send(entry.bytes);
   }
 
@@ -366,9 +348,9 @@ export class MQTTClient {
       this.transmit(entry);
       return;
     }
-    if (!entry) return this.fail("acknowledgement " + type + " for unknown packet id " + id);
+    if (!entry) return this.fail("unknown id " + id);
     if (entry.abandoned) return;
-    if (entry.expect !== type) return this.fail("acknowledgement " + type + " for packet id " + id + " awaiting " + entry.expect);
+    if (entry.expect !== type) return this.fail("unexpected ack " + type);
     // A broker answers every copy (Mosquitto acknowledges a PUBLISH and its DUP both): what
     // was sent more than once leaves a tombstone for the answers still to come.
     if (entry.sends > 1) this.bury(entry);
@@ -380,7 +362,7 @@ export class MQTTClient {
   private abandon(entry: Pending): void {
     this.bury(entry);
     if (isPublish(entry)) this.freeSlot();
-    entry.reject(mqttError("TIMEOUT", "no acknowledgement for packet id " + entry.id));
+    entry.reject(mqttError("TIMEOUT", "no ack"));
   }
 
   /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
@@ -406,7 +388,7 @@ export class MQTTClient {
   private writeQos0(bytes: Uint8Array, resolve: () => void, reject: (e: MqttError) => void): void {
     const flushed = this.send(bytes);
     // Espruino throws when writing to a socket that has just closed: then nothing was sent.
-    if (this.state !== State.UP) return reject(mqttError("CLOSED", "connection closed"));
+    if (this.state !== State.UP) return reject(closedError());
     if (flushed) return resolve();
     // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
     this.drainWaiters.push({ resolve: resolve, reject: reject });
@@ -421,16 +403,16 @@ export class MQTTClient {
   // ---- the wire ----
 
   private send(bytes: Uint8Array): boolean {
-    this.lastSent = this.ticker.now;
+    this.lastSent = this.now;
     this.log("send", bytes[0] >> 4);
     return this.link ? this.link.write(bytes) : true;
   }
 
   private receive(chunk: Uint8Array): void {
-    this.lastReceived = this.ticker.now;
+    this.lastReceived = this.now;
     const link = this.link as Link;
     const generation = this.generation;
-    link.cork(); // the acknowledgements of a chunk's packets leave in one write
+    link.cork(true); // the acknowledgements of a chunk's packets leave in one write
     try {
       (this.parser as PacketParser).push(chunk);
     } catch (error) {
@@ -438,7 +420,7 @@ export class MQTTClient {
       // Unless a callback already ended this connection (and maybe opened another).
       if (this.generation === generation) this.drop(error as MqttError);
     } finally {
-      link.uncork();
+      link.cork(false);
     }
   }
 
@@ -446,7 +428,7 @@ export class MQTTClient {
     this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     if (this.state === State.CONNECTING && packet.type !== PacketType.CONNACK)
-      return this.fail("the first packet from the broker must be CONNACK"); // [MQTT-3.2.0-1]
+      return this.fail("no CONNACK"); // [MQTT-3.2.0-1]
     switch (packet.type) {
       case PacketType.CONNACK:
         return this.connacked(packet);
@@ -469,10 +451,8 @@ export class MQTTClient {
   private connacked(packet: ConnackPacket): void {
     if (this.state !== State.CONNECTING) return this.fail("unexpected CONNACK");
     if (packet.returnCode !== 0) {
-      const error = mqttError(
-        "CONNACK_REFUSED",
-        "connection refused: " + (CONNACK_REASONS[packet.returnCode] || packet.returnCode)
-      );
+      // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
+      const error = mqttError("CONNACK_REFUSED", "refused: " + packet.returnCode);
       error.returnCode = packet.returnCode;
       return this.drop(error);
     }
@@ -526,18 +506,19 @@ export class MQTTClient {
 
   private suback(packet: SubackPacket): void {
     // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-    if (packet.returnCodes.length !== 1) return this.fail("SUBACK with " + packet.returnCodes.length + " codes");
+    if (packet.returnCodes.length !== 1) return this.fail("bad SUBACK");
     this.acknowledge(PacketType.SUBACK, packet.packetId, packet.returnCodes[0]);
   }
 
   // ---- time ----
 
   private tick(): void {
-    const now = this.ticker.now;
+    const now = this.now;
     const cfg = this.cfg;
     const responseMs = cfg.responseTime * 1000;
     if (this.state === State.CONNECTING) {
-      if (now - this.connectingSince >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
+      // Nothing is received before the CONNACK, so lastReceived is when connect() began.
+      if (now - this.lastReceived >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
       return;
     }
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
@@ -585,19 +566,19 @@ export class MQTTClient {
     const wasUp = this.state === State.UP;
     this.state = State.IDLE;
     this.generation++;
-    this.ticker.stop();
+    clearInterval(this.timer);
     const link = this.link; // null when connect() threw
     this.link = null;
     this.parser = null;
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
     // whose drain waiters are then resolved rather than rejected.
     const graceful = !!closed && wasUp && !!link;
-    if (graceful) (link as Link).close({ waitMs: this.cfg.responseTime * 1000, done: closed as () => void });
+    if (graceful) (link as Link).close(this.cfg.responseTime * 1000, closed);
     else {
       if (link) link.close();
       if (closed) closed();
     }
-    const reason = error && error.code === "CLOSED" ? error : closedError("connection closed", error);
+    const reason = error && error.code === "CLOSED" ? error : closedError(error);
     const keep = !!error && this.persistent;
     const pending = this.pending;
     this.pending = [];
@@ -653,8 +634,8 @@ function payloadBytes(msg: string | Uint8Array): Uint8Array {
   return typeof msg === "string" ? encodeUtf8(msg) : msg;
 }
 
-function closedError(message: string, cause: unknown): MqttError {
-  const error = mqttError("CLOSED", message);
+function closedError(cause?: unknown): MqttError {
+  const error = mqttError("CLOSED", "connection closed");
   if (cause !== undefined) error.cause = cause;
   return error;
 }

@@ -1,5 +1,5 @@
-// Encoders for the packets a client sends. Each sizes the packet, allocates it once and
-// writes it in place; invalid fields are BAD_ARGUMENT, a packet over 256 MB is TOO_LARGE.
+// Encoders for the packets a client sends, as lists of fields (see writer.ts); invalid
+// fields are BAD_ARGUMENT, a packet over 256 MB is TOO_LARGE.
 import {
   AckPacket,
   ConnectPacket,
@@ -9,133 +9,85 @@ import {
   SubscribePacket,
   UnsubscribePacket,
 } from "./types";
-import { mqttStringLength } from "./bytes";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import {
-  allocPacket,
-  badArgument,
-  binaryLength,
-  checkPacketId,
-  checkQos,
-  writeBinary,
-  writeString,
-  writeU16,
-} from "./writer";
+import { badArgument, checkQos, encodePacket, Field, packetIdBytes } from "./writer";
+
+/** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
+const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
 
 export function encodeConnect(p: ConnectPacket): Uint8Array {
-  const protocolName = p.protocolName || "MQTT";
   const keepAlive = p.keepAlive || 0;
-  if (!(keepAlive >= 0 && keepAlive <= 0xffff && keepAlive % 1 === 0)) throw badArgument("keepAlive");
+  if (!(keepAlive >= 0 && keepAlive <= 0xffff && keepAlive % 1 === 0)) throw badArgument("bad keepAlive");
   const will = p.will;
-  const nameSize = mqttStringLength(protocolName);
-  const idSize = mqttStringLength(p.clientId);
-  let flags = p.cleanSession ? 0x02 : 0;
-  let remaining = 2 + nameSize + 4 + 2 + idSize;
-  let willTopicSize = 0;
+  let flags = p.cleanSession ? 2 : 0;
+  const level = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1 [MQTT-3.1.2-2]
+  const fields: Field[] = [PROTOCOL_NAME, [], [keepAlive >> 8, keepAlive & 255], p.clientId];
   if (will) {
-    if (!isValidTopicName(will.topic)) throw badArgument("will topic");
-    checkQos(will.qos);
-    willTopicSize = mqttStringLength(will.topic);
-    remaining += 2 + willTopicSize + 2 + binaryLength(will.message);
-    flags |= 0x04 | (will.qos << 3) | (will.retain ? 0x20 : 0);
+    if (!isValidTopicName(will.topic)) throw badArgument("bad will topic");
+    flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
+    fields.push(will.topic, will.message);
   }
-  let userSize = 0;
   if (p.username != null) {
-    userSize = mqttStringLength(p.username);
-    remaining += 2 + userSize;
-    flags |= 0x80;
+    flags |= 128;
+    fields.push(p.username);
   }
   if (p.password != null) {
     if (p.username == null) throw badArgument("password without username"); // [MQTT-3.1.2-22]
-    remaining += 2 + binaryLength(p.password);
-    flags |= 0x40;
+    flags |= 64;
+    fields.push(p.password);
   }
-  const buf = allocPacket(0x10, remaining);
-  let o = writeString(buf, buf.length - remaining, protocolName, nameSize);
-  buf[o++] = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1
-  buf[o++] = flags;
-  o = writeU16(buf, o, keepAlive);
-  o = writeString(buf, o, p.clientId, idSize);
-  if (will) {
-    o = writeString(buf, o, will.topic, willTopicSize);
-    o = writeBinary(buf, o, will.message);
-  }
-  if (p.username != null) o = writeString(buf, o, p.username, userSize);
-  if (p.password != null) writeBinary(buf, o, p.password);
-  return buf;
+  fields[1] = [level, flags];
+  return encodePacket(0x10, fields);
 }
 
 export function encodePublish(p: PublishPacket): Uint8Array {
-  const qos = p.qos;
-  checkQos(qos);
-  if (!isValidTopicName(p.topicName)) throw badArgument("topic name"); // [MQTT-3.3.2-2]
-  if (p.dup && qos === 0) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
-  if (qos > 0) checkPacketId(p.packetId as number);
-  const payload = p.payload;
-  const payloadSize = payload ? payload.length : 0;
-  const topicSize = mqttStringLength(p.topicName);
-  const remaining = 2 + topicSize + (qos > 0 ? 2 : 0) + payloadSize;
-  const header = 0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0);
-  const buf = allocPacket(header, remaining);
-  let o = writeString(buf, buf.length - remaining, p.topicName, topicSize);
-  if (qos > 0) o = writeU16(buf, o, p.packetId as number);
-  if (payloadSize > 0) buf.set(payload, o);
-  return buf;
+  const qos = checkQos(p.qos);
+  if (!isValidTopicName(p.topicName)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
+  if (p.dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
+  const fields: Field[] = [p.topicName];
+  if (qos) fields.push(packetIdBytes(p.packetId as number));
+  return encodePacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), fields, p.payload);
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
 export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array {
   if (!(type >= PacketType.PUBACK && type <= PacketType.PUBCOMP) && type !== PacketType.UNSUBACK) {
-    throw badArgument("not an ack type");
+    throw badArgument("not an ack");
   }
-  checkPacketId(packetId);
   // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]
-  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), 2);
-  writeU16(buf, 2, packetId);
-  return buf;
+  return encodePacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), [packetIdBytes(packetId)]);
 }
 
+/** Flags 0010 [MQTT-3.8.1-1]; at least one filter [MQTT-3.8.3-3]. */
 export function encodeSubscribe(p: SubscribePacket): Uint8Array {
-  const subs = p.subscriptions;
-  if (!subs || !subs.length) throw badArgument("no subscriptions"); // [MQTT-3.8.3-3]
-  const filters: string[] = [];
-  const qos: number[] = [];
-  for (let i = 0; i < subs.length; i++) {
-    filters[i] = subs[i].topicFilter;
-    qos[i] = checkQos(subs[i].qos);
-  }
-  return encodeFilters(0x82, p.packetId, filters, qos); // flags 0010 [MQTT-3.8.1-1]
+  const subs = p.subscriptions || [];
+  const fields: Field[] = [packetIdBytes(p.packetId)];
+  for (let i = 0; i < subs.length; i++) fields.push(filter(subs[i].topicFilter), [checkQos(subs[i].qos)]);
+  return encodeFilters(0x82, fields);
 }
 
+/** Flags 0010 [MQTT-3.10.1-1]; at least one filter [MQTT-3.10.3-2]. */
 export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
-  return encodeFilters(0xa2, p.packetId, p.topicFilters, null); // flags 0010 [MQTT-3.10.1-1]
+  const filters = p.topicFilters || [];
+  const fields: Field[] = [packetIdBytes(p.packetId)];
+  for (let i = 0; i < filters.length; i++) fields.push(filter(filters[i]));
+  return encodeFilters(0xa2, fields);
 }
 
-/** SUBSCRIBE and UNSUBSCRIBE: a packet id, then topic filters, each with its requested QoS
- *  when subscribing. */
-function encodeFilters(header: number, packetId: number, filters: string[], qos: number[] | null): Uint8Array {
-  checkPacketId(packetId);
-  if (!filters || !filters.length) throw badArgument("no topic filters"); // [MQTT-3.10.3-2]
-  const sizes: number[] = [];
-  let remaining = 2;
-  for (let i = 0; i < filters.length; i++) {
-    if (!isValidTopicFilter(filters[i])) throw badArgument("topic filter");
-    sizes[i] = mqttStringLength(filters[i]);
-    remaining += 2 + sizes[i] + (qos ? 1 : 0);
-  }
-  const buf = allocPacket(header, remaining);
-  let o = writeU16(buf, buf.length - remaining, packetId);
-  for (let i = 0; i < filters.length; i++) {
-    o = writeString(buf, o, filters[i], sizes[i]);
-    if (qos) buf[o++] = qos[i];
-  }
-  return buf;
+function encodeFilters(header: number, fields: Field[]): Uint8Array {
+  if (fields.length < 2) throw badArgument("no topic filters");
+  return encodePacket(header, fields);
+}
+
+function filter(topicFilter: string): string {
+  if (!isValidTopicFilter(topicFilter)) throw badArgument("bad topic filter");
+  return topicFilter;
 }
 
 /** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0. */
 export function encodeEmpty(type: EmptyPacket["type"]): Uint8Array {
   if (type !== PacketType.PINGREQ && type !== PacketType.PINGRESP && type !== PacketType.DISCONNECT) {
-    throw badArgument("not an empty packet type");
+    throw badArgument("not an empty packet");
   }
-  return allocPacket(type << 4, 0);
+  return encodePacket(type << 4, []);
 }

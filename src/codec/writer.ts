@@ -1,25 +1,53 @@
-// Writing helpers shared by the encoders: every packet is sized first, allocated once
-// with its fixed header written, then filled in place.
+// Writing helpers shared by the encoders: a packet is a list of fields, sized first,
+// allocated once with its fixed header, then filled in place.
 import { mqttError } from "./errors";
-import { badArgument, writeUtf8 } from "./bytes";
-
-const MAX_REMAINING = 268435455; // 4 bytes of remaining length (section 2.2.3)
+import { badArgument, mqttStringLength, writeUtf8 } from "./bytes";
 
 export { badArgument };
+
+/**
+ * A field of a packet body: a string (length-prefixed UTF-8, [MQTT-1.5.3]), bytes
+ * (length-prefixed binary data: will message, password) or an array of single bytes.
+ */
+export type Field = string | Uint8Array | number[];
 
 /** Allocates a packet of `remaining` body bytes and writes its fixed header; the body
  *  starts at `buf.length - remaining`. */
 export function allocPacket(header: number, remaining: number): Uint8Array {
-  if (remaining > MAX_REMAINING) throw mqttError("TOO_LARGE", "packet over 256 MB");
+  if (remaining > 268435455) throw mqttError("TOO_LARGE", "packet over 256 MB"); // 4 length bytes [MQTT-2.2.3]
   const lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
   const buf = new Uint8Array(1 + lengthBytes + remaining);
   buf[0] = header;
-  let x = remaining;
-  for (let o = 1; o <= lengthBytes; o++) {
-    const digit = x % 128;
-    x = (x - digit) / 128;
-    buf[o] = x > 0 ? digit | 128 : digit;
+  for (let o = 1, x = remaining; o <= lengthBytes; o++, x >>>= 7) buf[o] = o < lengthBytes ? (x & 127) | 128 : x;
+  return buf;
+}
+
+/** The packet `header`, `fields`, then `payload` as is (PUBLISH). */
+export function encodePacket(header: number, fields: Field[], payload?: Uint8Array): Uint8Array {
+  const sizes: number[] = [];
+  let remaining = payload ? payload.length : 0;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const size = f instanceof Array ? -2 : f instanceof Uint8Array ? binaryLength(f) : mqttStringLength(f);
+    sizes[i] = size;
+    remaining += size < -1 ? (f as number[]).length : 2 + size;
   }
+  const buf = allocPacket(header, remaining);
+  let o = buf.length - remaining;
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const size = sizes[i];
+    if (size < -1) {
+      for (let k = 0; k < f.length; k++) buf[o++] = (f as number[])[k];
+      continue;
+    }
+    o = writeU16(buf, o, size);
+    if (typeof f !== "string") buf.set(f, o);
+    else if (size !== f.length) writeUtf8(f, buf, o);
+    else for (let k = 0; k < size; k++) buf[o + k] = f.charCodeAt(k); // ASCII fast path
+    o += size;
+  }
+  if (payload) buf.set(payload, o);
   return buf;
 }
 
@@ -29,37 +57,24 @@ export function writeU16(buf: Uint8Array, o: number, value: number): number {
   return o + 2;
 }
 
-/** Writes a length-prefixed string whose UTF-8 length `size` was measured already. */
-export function writeString(buf: Uint8Array, o: number, str: string, size: number): number {
-  buf[o] = size >> 8;
-  buf[o + 1] = size & 255;
-  o += 2;
-  if (size !== str.length) return writeUtf8(str, buf, o);
-  for (let i = 0; i < size; i++) buf[o + i] = str.charCodeAt(i); // ASCII fast path
-  return o + size;
+/** A packet identifier, checked to be an integer 1..65535 [MQTT-2.3.1-1], as two bytes. */
+export function packetIdBytes(id: number): number[] {
+  checkPacketId(id);
+  return [id >> 8, id & 255];
 }
 
-/** Writes length-prefixed binary data (will message, password). */
-export function writeBinary(buf: Uint8Array, o: number, data: Uint8Array): number {
-  o = writeU16(buf, o, data.length);
-  buf.set(data, o);
-  return o + data.length;
-}
-
-/** Checks a packet identifier: an integer 1..65535 [MQTT-2.3.1-1]. */
 export function checkPacketId(id: number): void {
-  if (!(id >= 1 && id <= 0xffff && id % 1 === 0)) throw badArgument("packetId must be 1..65535");
+  if (!(id >= 1 && id <= 0xffff && id % 1 === 0)) throw badArgument("bad packetId");
 }
 
 /** Checks a QoS level and returns it. */
 export function checkQos(qos: number): number {
-  if (qos !== 0 && qos !== 1 && qos !== 2) throw badArgument("qos must be 0, 1 or 2");
+  if (qos !== 0 && qos !== 1 && qos !== 2) throw badArgument("bad qos");
   return qos;
 }
 
 /** Length of length-prefixed binary data, which must fit in 16 bits. */
-export function binaryLength(data: Uint8Array): number {
-  if (!data || typeof data.length !== "number") throw badArgument("not bytes");
-  if (data.length > 0xffff) throw badArgument("data over 65535 bytes");
+function binaryLength(data: Uint8Array): number {
+  if (data.length > 0xffff) throw badArgument("data over 64 KB");
   return data.length;
 }

@@ -1,9 +1,9 @@
 // The only code that touches a socket. One adapter serves Node (`net`/`tls`, Buffers) and
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
-// It never imports client/: the client hands it callbacks.
+// It never imports client/: the client hands it one callback.
 
 export interface LinkOptions {
-  host: string;
+  server: string; // host name or address
   port: number;
   ssl: boolean | object;
   transport?: (opts: object) => SocketLike;
@@ -20,46 +20,43 @@ export interface SocketLike {
   uncork?(): void;
 }
 
-export interface LinkHandlers {
-  onOpen(): void;
-  onData(bytes: Uint8Array): void;
-  onDrain(): void;
-  /** Called once, when the link is gone for whatever reason; `cause` when it failed. */
-  onClose(cause?: unknown): void;
+export const enum LinkEvent {
+  OPEN,
+  DATA, // with the bytes
+  DRAIN,
+  CLOSE, // once, when the link is gone for whatever reason; with the cause when it failed
 }
 
 export interface Link {
-  /** Sends bytes; false when the caller should wait for onDrain before writing more. */
+  /** Sends bytes; false when the caller should wait for DRAIN before writing more. */
   write(bytes: Uint8Array): boolean;
-  /** Holds writes until uncork(), so that the answers to one chunk go out together (Node). */
-  cork(): void;
-  uncork(): void;
+  /** Holds writes until cork(false), so that the answers to one chunk go out together (Node). */
+  cork(on: boolean): void;
   /**
-   * Closes at once; or, given `graceful`, after what was written has been sent, waiting for
-   * that at most `graceful.waitMs` and calling `graceful.done` when the socket is gone.
+   * Closes at once; or, given `waitMs`, after what was written has been sent, waiting for that
+   * at most `waitMs` and calling `done` when the socket is gone.
    */
-  close(graceful?: { waitMs: number; done: () => void }): void;
+  close(waitMs?: number, done?: () => void): void;
 }
 
 const onEspruino = typeof E !== "undefined";
 
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
-export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
+export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
   let opened = false;
   const open = function () {
     if (opened || closed) return;
     opened = true;
-    handlers.onOpen();
+    onEvent(LinkEvent.OPEN);
   };
-  const close = function (cause?: unknown, graceful?: { waitMs: number; done: () => void }) {
+  const close = function (cause?: unknown, waitMs?: number, done?: () => void) {
     if (closed) return;
     closed = true;
-    if (graceful && socket.end) {
+    if (done && socket.end) {
       // end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it
       // publishes the will [MQTT-3.14.4-3]. A board may sleep right after, so `done` waits
       // for the socket to close; Node needs destroy() once flushed to let go of it.
-      const done = graceful.done;
       let timer: unknown = null;
       const gone = function () {
         if (timer === null) return;
@@ -68,7 +65,7 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
         end(socket);
         done();
       };
-      timer = setTimeout(gone, graceful.waitMs);
+      timer = setTimeout(gone, waitMs as number);
       socket.on("finish", function () {
         end(socket);
       });
@@ -79,18 +76,18 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
         gone(); // Espruino: the socket had closed already
       }
     } else end(socket);
-    handlers.onClose(cause);
+    onEvent(LinkEvent.CLOSE, cause);
   };
 
-  const port = options.port || (options.ssl ? 8883 : 1883);
-  const connectOptions: { [key: string]: unknown } = { host: options.host, port: port };
-  if (typeof options.ssl === "object") {
-    const extra = options.ssl as { [key: string]: unknown };
-    for (const key in extra) connectOptions[key] = extra[key];
-  }
+  const connectOptions: { [key: string]: unknown } = {
+    host: options.server,
+    port: options.port || (options.ssl ? 8883 : 1883),
+  };
+  const extra = options.ssl as { [key: string]: unknown };
+  if (typeof extra === "object") for (const key in extra) connectOptions[key] = extra[key];
   const socket: SocketLike = options.transport
     ? options.transport(connectOptions)
-    : require(options.ssl ? "tls" : "net").connect(connectOptions, open);
+    : require(extra ? "tls" : "net").connect(connectOptions, open);
 
   if (socket.setNoDelay) socket.setNoDelay(true); // MQTT packets are small and latency-bound
   if (options.transport) {
@@ -101,11 +98,10 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
   }
   // Espruino may deliver data before the connect callback, and as 8-bit strings.
   socket.on("data", function (data: Uint8Array | string) {
-    if (closed) return;
-    handlers.onData(typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
+    if (!closed) onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
   });
   socket.on("drain", function () {
-    if (!closed) handlers.onDrain();
+    if (!closed) onEvent(LinkEvent.DRAIN);
   });
   socket.on("error", close);
   socket.on("end", function () {
@@ -127,14 +123,12 @@ export function openLink(options: LinkOptions, handlers: LinkHandlers): Link {
         return true;
       }
     },
-    cork: function () {
-      if (socket.cork) socket.cork();
+    cork: function (on: boolean) {
+      const method = on ? socket.cork : socket.uncork;
+      if (method) method.call(socket);
     },
-    uncork: function () {
-      if (socket.uncork) socket.uncork();
-    },
-    close: function (graceful?: { waitMs: number; done: () => void }) {
-      close(undefined, graceful);
+    close: function (waitMs?: number, done?: () => void) {
+      close(undefined, waitMs, done);
     },
   };
 }
