@@ -1,6 +1,6 @@
 import { mqttError, MqttError } from "../codec/errors";
 import { PacketType, Packet, PublishPacket, QoS, SubackPacket, ConnackPacket } from "../codec/types";
-import { encodeUtf8 } from "../codec/bytes";
+import { badArgument, encodeUtf8 } from "../codec/bytes";
 import {
   encodeAck,
   encodeConnect,
@@ -102,12 +102,13 @@ export class MQTTClient {
 
   connect(clean?: boolean): Promise<boolean> {
     if (clean === undefined) clean = true;
-    const cfg = this.cfg;
-    if (this.state !== State.IDLE) return rejection("BAD_ARGUMENT", "already connecting");
-    if (!cfg.server || typeof cfg.server !== "string") return rejection("BAD_ARGUMENT", "no server");
-    if (!cfg.clientId && !clean) return rejection("BAD_ARGUMENT", "empty clientId"); // [MQTT-3.1.3-7]
+    const self = this;
+    const cfg = self.cfg;
     let bytes: Uint8Array;
     try {
+      if (self.state !== State.IDLE) throw badArgument("already connecting");
+      if (!cfg.server || typeof cfg.server !== "string") throw badArgument("no server");
+      if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
       bytes = encodeConnect({
         type: PacketType.CONNECT,
@@ -121,22 +122,21 @@ export class MQTTClient {
         password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
       });
     } catch (error) {
-      return rejection("BAD_ARGUMENT", (error as Error).message);
+      return rejection(error as MqttError);
     }
 
     if (clean) {
-      this.discardSession(); // [MQTT-3.1.2-6]
-      this.received = {};
+      self.discardSession(); // [MQTT-3.1.2-6]
+      self.received = {};
     }
-    this.persistent = !clean;
-    const self = this;
-    const generation = ++this.generation;
+    self.persistent = !clean;
+    const generation = ++self.generation;
     const current = function () {
       return self.generation === generation;
     };
-    this.state = State.CONNECTING;
-    this.lastReceived = this.lastSent = this.now;
-    this.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
+    self.state = State.CONNECTING;
+    self.lastReceived = self.lastSent = self.now;
+    self.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
       if (current()) self.handle(packet);
     });
     const promise = handled(
@@ -145,12 +145,12 @@ export class MQTTClient {
       })
     );
     const period = Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4));
-    this.timer = setInterval(function () {
+    self.timer = setInterval(function () {
       self.now += period;
       if (current()) self.tick();
     }, period);
     try {
-      this.link = openLink(cfg, function (event, value) {
+      self.link = openLink(cfg, function (event, value) {
         if (!current()) return;
         if (event === LinkEvent.OPEN) self.send(bytes);
         else if (event === LinkEvent.DATA) self.receive(value);
@@ -159,7 +159,7 @@ export class MQTTClient {
       });
     } catch (cause) {
       // Espruino: DNS or TCP failure is thrown synchronously from connect().
-      this.drop(closedError(cause));
+      self.drop(closedError(cause));
     }
     return promise;
   }
@@ -181,29 +181,21 @@ export class MQTTClient {
 
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
     qos = qos || 0; // the encoder checks topic and QoS
-    if (typeof msg !== "string" && !(msg instanceof Uint8Array))
-      return rejection("BAD_ARGUMENT", "bad msg");
-    const payload = payloadBytes(msg);
-    const packet: PublishPacket = {
-      type: PacketType.PUBLISH,
-      dup: false,
-      qos: qos,
-      retain: !!retain,
-      topicName: topic,
-      packetId: qos ? 1 : undefined, // the real id is set when it gets an in-flight slot
-      payload: payload,
-    };
+    const self = this;
+    let payload: Uint8Array;
     let bytes: Uint8Array;
     try {
-      bytes = encodePublish(packet);
+      if (typeof msg !== "string" && !(msg instanceof Uint8Array)) throw badArgument("bad msg");
+      payload = payloadBytes(msg);
+      // The packet id is written when the publish gets an in-flight slot.
+      bytes = encodePublish({ type: PacketType.PUBLISH, dup: false, qos: qos, retain: !!retain, topicName: topic, packetId: 1, payload: payload });
+      if (bytes.length > self.cfg.maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+      // Under a persistent session a QoS>0 publish may wait for the next connect.
+      if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
     } catch (error) {
-      return rejection((error as MqttError).code || "BAD_ARGUMENT", (error as Error).message);
+      return rejection(error as MqttError);
     }
-    if (bytes.length > this.cfg.maxPacketSize) return rejection("TOO_LARGE", "over maxPacketSize");
-    // Under a persistent session a QoS>0 publish may wait for the next connect.
-    if (this.state !== State.UP && !(qos && this.persistent)) return rejection("NOT_CONNECTED", "not connected");
 
-    const self = this;
     return handled(
       new Promise<void>(function (resolve, reject) {
         if (!qos) {
@@ -228,16 +220,9 @@ export class MQTTClient {
 
   subscribe(topic: string, qos?: QoS): Promise<number> {
     qos = qos || 0; // the encoder checks filter and QoS
-    return handled(this.exchange(PacketType.SUBACK, function (id) {
-      return encodeSubscribe({
-        type: PacketType.SUBSCRIBE,
-        packetId: id,
-        subscriptions: [{ topicFilter: topic, qos: qos as QoS }],
-      });
-    }).then(function (returnCode: number) {
-      if (returnCode === 0x80) throw mqttError("SUBACK_FAILURE", "refused: " + topic);
-      return returnCode;
-    }));
+    return this.exchange(PacketType.SUBACK, function (id) {
+      return encodeSubscribe({ type: PacketType.SUBSCRIBE, packetId: id, subscriptions: [{ topicFilter: topic, qos: qos as QoS }] });
+    });
   }
 
   unsubscribe(topic: string): Promise<void> {
@@ -269,10 +254,10 @@ export class MQTTClient {
     const id = this.nextId();
     try {
       bytes = encode(id);
+      if (this.state !== State.UP) throw notConnected();
     } catch (error) {
-      return rejection("BAD_ARGUMENT", (error as Error).message);
+      return rejection(error as MqttError);
     }
-    if (this.state !== State.UP) return rejection("NOT_CONNECTED", "not connected");
     const self = this;
     return handled(
       new Promise(function (resolve, reject) {
@@ -335,7 +320,7 @@ export class MQTTClient {
    * Settles the request `id` that awaits `type`. An acknowledgement for an id never used is a
    * protocol error; one for a tombstone is a duplicate or late answer and is absorbed.
    */
-  private acknowledge(type: PacketType, id: number, value?: unknown): void {
+  private acknowledge(type: PacketType, id: number, value?: unknown, failure?: MqttError): void {
     const i = this.find(id);
     const entry = this.pending[i];
     if (entry && type === PacketType.PUBREC && (entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
@@ -356,7 +341,8 @@ export class MQTTClient {
     if (entry.sends > 1) this.bury(entry);
     else this.pending.splice(i, 1);
     if (isPublish(entry)) this.freeSlot();
-    entry.resolve(value);
+    if (failure) entry.reject(failure);
+    else entry.resolve(value);
   }
 
   private abandon(entry: Pending): void {
@@ -507,7 +493,8 @@ export class MQTTClient {
   private suback(packet: SubackPacket): void {
     // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
     if (packet.returnCodes.length !== 1) return this.fail("bad SUBACK");
-    this.acknowledge(PacketType.SUBACK, packet.packetId, packet.returnCodes[0]);
+    const code = packet.returnCodes[0];
+    this.acknowledge(PacketType.SUBACK, packet.packetId, code, code === 0x80 ? mqttError("SUBACK_FAILURE", "refused") : undefined);
   }
 
   // ---- time ----
@@ -632,6 +619,10 @@ export class MQTTClient {
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
   return typeof msg === "string" ? encodeUtf8(msg) : msg;
+}
+
+function notConnected(): MqttError {
+  return mqttError("NOT_CONNECTED", "not connected");
 }
 
 function closedError(cause?: unknown): MqttError {

@@ -1,4 +1,4 @@
-import { ErrorCode, mqttError, MqttError } from "../codec/errors";
+import { MqttError } from "../codec/errors";
 
 function ignore(): void {}
 
@@ -12,13 +12,13 @@ export function handled<T>(promise: Promise<T>): Promise<T> {
 }
 
 /** A rejected promise whose handler is attached before it settles (Espruino checks then). */
-export function rejection(code: ErrorCode, message: string): Promise<never> {
+export function rejection(error: MqttError): Promise<never> {
   let reject: (error: MqttError) => void = ignore;
   const promise = handled(
     new Promise<never>(function (_, r) {
       reject = r;
     })
   );
-  reject(mqttError(code, message));
+  reject(error);
   return promise;
 }
