@@ -7,10 +7,12 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { execFileSync } = require("node:child_process");
+const { execFile, execFileSync } = require("node:child_process");
+const { startAedes } = require("../test/helpers/brokers.js");
 const { minify } = require("terser");
 
 const TARGET_BYTES = 12288;
+const TARGET_CONNECTED_JSVARS = 1300;
 const ours = fs.readFileSync(path.join(__dirname, "..", "dist", "mqtt_as.js"), "utf8");
 
 async function peers() {
@@ -56,6 +58,42 @@ function jsVars(name, source, construct) {
   }
 }
 
+/**
+ * E.getSizeOf(client) of our client while connected to a broker (here: Aedes in this process)
+ * and subscribed, module loaded into RAM: the measure of the issue. No user callback is
+ * registered, so only what the library holds is counted (the code its closures reach, too).
+ */
+async function connectedSize(source) {
+  const espruino = process.env.ESPRUINO;
+  if (!espruino) return null;
+  const broker = await startAedes();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "footprint-"));
+  try {
+    const file = path.join(dir, "connected.js");
+    fs.writeFileSync(
+      file,
+      `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
+        `var c=new m.MQTTClient({server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"footprint"});` +
+        `c.connect().then(function(){return c.subscribe("footprint/t",1);}).then(function(){` +
+        `print("VARS "+JSON.stringify({connected:E.getSizeOf(c)}));return c.disconnect();},` +
+        `function(e){print("VARS "+JSON.stringify({error:String(e.code)}));});`
+    );
+    const out = await new Promise((resolve, reject) =>
+      execFile(espruino, [file], { cwd: dir, encoding: "utf8", timeout: 20000 }, (error, stdout) =>
+        error && !stdout ? reject(error) : resolve(stdout)
+      ).stdin.end()
+    );
+    const match = /VARS (\{.*\})/.exec(out); // the console may put a prompt before it
+    if (!match) throw new Error(`no VARS line from the interpreter:\n${out}`);
+    const result = JSON.parse(match[1]);
+    if (result.error) throw new Error(`the client did not connect on the interpreter: ${result.error}`);
+    return result.connected;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    await broker.close();
+  }
+}
+
 async function main() {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   console.log(`footprint bundle: ours ${ours.length} B (${kb(ours.length)}), target ${TARGET_BYTES} B, within target: ${ours.length <= TARGET_BYTES}`);
@@ -72,6 +110,8 @@ async function main() {
   const mine = jsVars("mqtt_as", ours, construct.mqtt_as);
   if (!mine) return console.log("footprint jsvars: not measured (set ESPRUINO to an Espruino interpreter built for Linux)");
   console.log(`footprint jsvars mqtt_as: module in RAM ${mine.ram}, from Storage ${mine.flash} (saves ${mine.ram - mine.flash}), E.getSizeOf(new client) ${mine.client}`);
+  const connected = await connectedSize(ours);
+  console.log(`footprint jsvars connected client: E.getSizeOf(client) ${connected}, target ${TARGET_CONNECTED_JSVARS}, within target: ${connected <= TARGET_CONNECTED_JSVARS}`);
   for (const peer of others) {
     const theirs = jsVars(peer.name, peer.source, construct[peer.name]);
     console.log(`footprint jsvars ${peer.name}: module in RAM ${theirs.ram}, from Storage ${theirs.flash}, E.getSizeOf(new client) ${theirs.client}; ours/theirs in RAM ${(mine.ram / theirs.ram).toFixed(2)}`);
