@@ -6,7 +6,8 @@
 //   npm run upload -- --port /dev/ttyUSB0            build, send dist/board.js to RAM (runs at once)
 //   npm run upload -- --port /dev/ttyUSB0 --save     ... written to flash (.bootcde): survives a reset
 //   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
-//   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js to Storage as module "mqtt_as"
+//   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js and dist/keep-connected.js to
+//                                                    Storage as modules "mqtt_as" and "keep-connected"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
 // Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command).
@@ -69,10 +70,11 @@ function portArgs(port, baud) {
 function uploadArgs(opts) {
   const args = portArgs(opts.port, opts.baud || BAUD);
   if (opts.library) {
-    // The Web IDE route in one command: the library in Storage as a module, so that
+    // The Web IDE route in one command: the library in Storage as modules, so that
     // require("mqtt_as") works from code sent later. -e without a file: the board is not reset.
     return args.concat(
       ["--storage", `${MODULE_NAME}:dist/mqtt_as.js`],
+      ["--storage", "keep-connected:dist/keep-connected.js"],
       ["-e", `print("mqtt_as in Storage: "+require("Storage").read("${MODULE_NAME}").length+" bytes")`]
     );
   }

@@ -27,11 +27,14 @@ test("--save writes to flash with the CLI's SAVE_ON_SEND=1 (.bootcde, runs at bo
   ]);
 });
 
-test("--library puts dist/mqtt_as.js in Storage as module mqtt_as", () => {
+test("--library puts dist/mqtt_as.js and dist/keep-connected.js in Storage as modules", () => {
   const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]));
-  assert.deepEqual(args.slice(0, 7), ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "--storage", "mqtt_as:dist/mqtt_as.js"]);
-  assert.equal(args[7], "-e");
-  assert.equal(args.length, 9);
+  assert.deepEqual(args.slice(0, 9), [
+    "-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble",
+    "--storage", "mqtt_as:dist/mqtt_as.js", "--storage", "keep-connected:dist/keep-connected.js",
+  ]);
+  assert.equal(args[9], "-e");
+  assert.equal(args.length, 11);
 });
 
 test("settings: the file goes to Storage as mqtt_as.json, without a reset", () => {
