@@ -478,9 +478,7 @@ export class MQTTClient {
   }
 
   private hand(packet: PublishPacket): void {
-    if (this.events.has("msg"))
-      this.events.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup);
-    else
+    if (!this.events.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup))
       this.queue.put({
         topic: packet.topicName,
         msg: packet.payload,

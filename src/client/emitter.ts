@@ -21,14 +21,9 @@ export class Emitter {
     this.events[name] = kept;
   }
 
-  has(name: string): boolean {
-    const list = this.events[name];
-    return !!list && list.length > 0;
-  }
-
-  emit(name: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): void {
-    const list = this.events[name];
-    if (!list) return;
+  /** Calls the listeners of `name`; false when it has none. */
+  emit(name: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): boolean {
+    const list = this.events[name] || [];
     for (let i = 0; i < list.length; i++) {
       try {
         list[i](a, b, c, d, e);
@@ -40,5 +35,6 @@ export class Emitter {
         }, 0);
       }
     }
+    return list.length > 0;
   }
 }
