@@ -44,14 +44,16 @@ export const config = {
   debug: false,
 };
 
+/**
+ * The given settings over the defaults. The defaults are the prototype, not copied: on
+ * Espruino a client then holds only the settings it was given (each property is memory).
+ */
 export function resolveConfig(cfg: Partial<Config>): Config {
-  const merged: { [key: string]: unknown } = {};
-  const defaults = config as { [key: string]: unknown };
+  const merged = Object.create(config);
   const given = (cfg || {}) as { [key: string]: unknown };
-  for (const key in defaults) merged[key] = defaults[key];
   for (const key in given) if (given[key] !== undefined) merged[key] = given[key];
   if (typeof merged.clientId !== "string") merged.clientId = randomClientId();
-  return merged as unknown as Config;
+  return merged;
 }
 
 function randomClientId(): string {
