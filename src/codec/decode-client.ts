@@ -1,5 +1,6 @@
 // Decoders for the packets a client receives. Each gets the fixed header's first byte and
-// exactly the remaining-length bytes, and throws PROTOCOL on anything malformed.
+// exactly the remaining-length bytes, and throws PROTOCOL on anything malformed. A packet's
+// conditions are joined into one check(): the bundle then holds one call, not a throw each.
 import {
   AckPacket,
   ConnackPacket,
@@ -12,74 +13,71 @@ import {
 } from "./types";
 import { decodeUtf8 } from "./bytes";
 import { isValidTopicName } from "./topics";
-import { checkFlags, protocolError } from "./reader";
+import { check } from "./reader";
+
+/** The packet identifier at `at`: present and not 0 [MQTT-2.3.1-1]. */
+function packetIdAt(body: Uint8Array, at: number): number {
+  const id = (body[at] << 8) | body[at + 1];
+  check(id && at + 2 <= body.length);
+  return id;
+}
 
 export function decodeConnack(header: number, body: Uint8Array): ConnackPacket {
-  checkFlags(header, 0);
-  if (body.length !== 2) throw protocolError("CONNACK length");
   const ackFlags = body[0];
   const returnCode = body[1];
-  if (ackFlags & 0xfe) throw protocolError("CONNACK reserved flags"); // [MQTT-3.2.2-1]
-  if (returnCode > 5) throw protocolError("CONNACK return code"); // [MQTT-3.2.3]
-  if (ackFlags && returnCode) throw protocolError("session present on refusal"); // [MQTT-3.2.2-4]
-  return { type: PacketType.CONNACK, sessionPresent: ackFlags === 1, returnCode: returnCode };
+  // Flags 0000 [MQTT-2.2.2-2]; reserved ack flags 0 [MQTT-3.2.2-1]; return codes 0..5
+  // [MQTT-3.2.3]; no session present on a refusal [MQTT-3.2.2-4].
+  check(header === 0x20 && body.length === 2 && ackFlags < 2 && returnCode < 6 && !(ackFlags && returnCode));
+  return { type: PacketType.CONNACK, sessionPresent: ackFlags > 0, returnCode: returnCode };
 }
 
 /** PUBLISH, on the hot path: read inline; the payload is a view on `body`, not a copy. */
 export function decodePublish(header: number, body: Uint8Array): PublishPacket {
   const qos = (header >> 1) & 3;
-  if (qos === 3) throw protocolError("PUBLISH QoS 3"); // [MQTT-3.3.1-4]
-  const dup = (header & 8) !== 0;
-  if (dup && qos === 0) throw protocolError("DUP with QoS 0"); // [MQTT-3.3.1-2]
-  const size = body.length;
-  if (size < 2) throw protocolError("truncated packet");
-  let o = 2 + ((body[0] << 8) | body[1]);
-  if (o > size) throw protocolError("truncated packet");
-  const topicName = decodeUtf8(body, 2, o);
-  // no wildcards, not empty [MQTT-3.3.2-2], [MQTT-4.7.3-1]
-  if (!isValidTopicName(topicName)) throw protocolError("PUBLISH topic name");
-  const retain = (header & 1) !== 0;
-  if (qos === 0) {
-    return { type: PacketType.PUBLISH, dup: dup, qos: qos as QoS, retain: retain, topicName: topicName, payload: body.subarray(o) };
+  let end = 2 + ((body[0] << 8) | body[1]); // past the topic name
+  // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2]; the topic
+  // name fits in the body (a body under 2 bytes fails here too).
+  check(qos < 3 && (qos || !(header & 8)) && end <= body.length);
+  const packet = {
+    type: PacketType.PUBLISH,
+    dup: (header & 8) !== 0,
+    qos: qos as QoS,
+    retain: (header & 1) !== 0,
+    topicName: decodeUtf8(body, 2, end),
+  } as PublishPacket;
+  // No wildcards, not empty [MQTT-3.3.2-2], [MQTT-4.7.3-1].
+  check(isValidTopicName(packet.topicName));
+  if (qos) {
+    packet.packetId = packetIdAt(body, end); // only with QoS 1 and 2 [MQTT-2.3.1-5]
+    end += 2;
   }
-  if (o + 2 > size) throw protocolError("truncated packet");
-  const packetId = (body[o] << 8) | body[o + 1];
-  if (packetId === 0) throw protocolError("packet id 0"); // [MQTT-2.3.1-1]
-  return {
-    type: PacketType.PUBLISH, dup: dup, qos: qos as QoS, retain: retain, topicName: topicName,
-    packetId: packetId, payload: body.subarray(o + 2),
-  };
+  packet.payload = body.subarray(end);
+  return packet;
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet id alone. */
 export function decodeAck(header: number, body: Uint8Array): AckPacket {
   const type = (header >> 4) as AckPacket["type"];
-  checkFlags(header, type === PacketType.PUBREL ? 2 : 0); // [MQTT-3.6.1-1]
-  if (body.length !== 2) throw protocolError("ack length");
-  const packetId = (body[0] << 8) | body[1];
-  if (packetId === 0) throw protocolError("packet id 0"); // [MQTT-2.3.1-1]
-  return { type: type, packetId: packetId };
+  // Flags 0010 for PUBREL [MQTT-3.6.1-1], 0000 for the others [MQTT-2.2.2-2].
+  check((header & 15) === (type === PacketType.PUBREL ? 2 : 0) && body.length === 2);
+  return { type: type, packetId: packetIdAt(body, 0) };
 }
 
 export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
-  checkFlags(header, 0);
-  // Read inline rather than with Reader, which keeps that class out of the client bundle.
-  if (body.length < 3) throw protocolError("SUBACK length"); // an id and at least one code
-  const packetId = (body[0] << 8) | body[1];
-  if (packetId === 0) throw protocolError("packet id 0"); // [MQTT-2.3.1-1]
+  const size = body.length;
+  check(header === 0x90 && size > 2); // flags 0000 [MQTT-2.2.2-2]; an id and a return code at least
   const returnCodes: number[] = [];
-  for (let i = 2; i < body.length; i++) {
-    const c = body[i];
-    if (c > 2 && c !== 0x80) throw protocolError("SUBACK return code"); // [MQTT-3.9.3-2]
-    returnCodes[i - 2] = c;
+  for (let i = 2; i < size; i++) {
+    const code = body[i];
+    check(code < 3 || code === 0x80); // [MQTT-3.9.3-2]
+    returnCodes[i - 2] = code;
   }
-  return { type: PacketType.SUBACK, packetId: packetId, returnCodes: returnCodes };
+  return { type: PacketType.SUBACK, packetId: packetIdAt(body, 0), returnCodes: returnCodes };
 }
 
-/** PINGREQ, PINGRESP and DISCONNECT: no body at all. */
+/** PINGREQ, PINGRESP and DISCONNECT: flags 0000 and no body at all. */
 export function decodeEmpty(header: number, body: Uint8Array): EmptyPacket {
-  checkFlags(header, 0);
-  if (body.length !== 0) throw protocolError("trailing bytes");
+  check(!(header & 15 || body.length));
   return { type: (header >> 4) as EmptyPacket["type"] };
 }
 

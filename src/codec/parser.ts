@@ -1,109 +1,84 @@
 // A stream parser in the style of ws's receiver.js: a numbered state (fixed-header byte,
 // remaining-length bytes, body) survives between chunks, so a chunk may end anywhere.
-import { DecoderTable, Packet } from "./types";
+// Closures rather than a class: in the bundle a local is one letter, a property of `this`
+// three or more (and the class boilerplate goes).
+import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { mqttError } from "./errors";
+import { check } from "./reader";
 
-const HEADER = 0;
-const LENGTH = 1;
-const BODY = 2;
-
-export class PacketParser {
-  private state = HEADER;
-  private header = 0;
-  private remaining = 0;
-  private lengthBytes = 0;
-  private multiplier = 1;
-  private body: Uint8Array | null = null; // a body that spans chunks, filled up to `filled`
-  private filled = 0;
-  private failed = false;
-  private generation = 0; // bumped by reset(), so a reset from onPacket stops the loop
-
-  /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
-   *  protocol's own. `onPacket` is called for each whole packet, in order. */
-  constructor(
-    private decoders: DecoderTable,
-    private maxPacketSize: number,
-    private onPacket: (p: Packet) => void,
-  ) {}
-
-  /** Discards any partial packet and a previous error. */
-  reset(): void {
-    this.state = HEADER;
-    this.body = null;
-    this.failed = false;
-    this.generation++;
-  }
-
+export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
    *  before it in the same chunk were delivered). Any throw, an error from onPacket too,
-   *  leaves the parser refusing input (PROTOCOL) until reset(). */
-  push(chunk: Uint8Array): void {
-    if (this.failed) throw mqttError("PROTOCOL", "parser failed earlier; reset() first");
-    try {
-      this.parse(chunk);
-    } catch (e) {
-      this.failed = true;
-      throw e;
-    }
-  }
+   *  leaves the parser refusing input (PROTOCOL) until reset(); so does a push() from
+   *  inside onPacket, which no socket makes: their data events come on later turns. */
+  push(chunk: Uint8Array): void;
+  /** Discards any partial packet and a previous error; called from onPacket, the rest of
+   *  that chunk too. */
+  reset(): void;
+}
 
-  private parse(chunk: Uint8Array): void {
+/** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
+ *  protocol's own. `onPacket` is called for each whole packet, in order. */
+export const PacketParser = function (
+  this: PacketParser,
+  decoders: DecoderTable,
+  maxPacketSize: number,
+  onPacket: (p: Packet) => void,
+) {
+  // 0: the fixed header's first byte; 1..4: its nth remaining-length byte; 5: a body that
+  // spans chunks. -1 while push() runs: a throw leaves it so (input refused), and a reset()
+  // from onPacket, which sets 0, ends the loop.
+  let state = 0;
+  let header: number;
+  let decode: BodyDecoder; // the decoder of this packet's type
+  let remaining: number; // in state 5, the bytes still missing from `body`
+  let body: Uint8Array | null; // from state 5 on; only a view on the chunk if it holds all
+
+  this.push = function (chunk) {
     const size = chunk.length;
-    const generation = this.generation;
+    let s = state;
     let pos = 0;
-    while (pos < size && generation === this.generation) {
-      if (this.state === HEADER) {
-        const header = chunk[pos++];
-        // Fail on the first byte for types 0 and 15 and any type not acceptable here.
-        if (!this.decoders[header >> 4]) throw mqttError("PROTOCOL", "unexpected packet type");
-        this.header = header;
-        this.remaining = 0;
-        this.lengthBytes = 0;
-        this.multiplier = 1;
-        this.state = LENGTH;
-      } else if (this.state === LENGTH) {
+    check(s >= 0); // failed earlier: reset() first
+    state = -1;
+    while (pos < size && state < 0) {
+      if (s < 5) {
         const b = chunk[pos++];
-        this.remaining += (b & 127) * this.multiplier;
-        this.multiplier *= 128;
-        this.lengthBytes++;
-        if (b & 128) {
-          // At most 4 bytes of remaining length [MQTT-2.2.3]
-          if (this.lengthBytes === 4) throw mqttError("PROTOCOL", "remaining length over 4 bytes");
+        if (!s) {
+          // Types 0 and 15 and any type not acceptable here fail on the first byte.
+          check((decode = decoders[b >> 4] as BodyDecoder));
+          header = b;
+          remaining = 0;
+          s = 1;
           continue;
         }
-        const remaining = this.remaining;
+        remaining |= (b & 127) << (7 * s - 7);
+        if (b & 128) {
+          check(s++ < 4); // at most 4 remaining-length bytes [MQTT-2.2.3]
+          continue;
+        }
         // Checked before any body buffer exists, so a huge length allocates nothing.
-        if (this.maxPacketSize > 0 && 1 + this.lengthBytes + remaining > this.maxPacketSize) {
-          throw mqttError("TOO_LARGE", "packet over maxPacketSize");
+        if (maxPacketSize && 1 + s + remaining > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+        if (size - pos < remaining) {
+          body = new Uint8Array(remaining);
+          s = 5;
+          continue;
         }
-        if (size - pos >= remaining) {
-          // The whole body is in this chunk: decode from a view, no copy.
-          const body = chunk.subarray(pos, pos + remaining);
-          pos += remaining;
-          this.state = HEADER;
-          this.deliver(body);
-        } else {
-          this.body = new Uint8Array(remaining);
-          this.filled = 0;
-          this.state = BODY;
-        }
+        // The whole body is in this chunk: decode from a view, no copy.
+        body = chunk.subarray(pos, (pos += remaining));
       } else {
-        const body = this.body as Uint8Array;
-        const n = Math.min(body.length - this.filled, size - pos);
-        body.set(chunk.subarray(pos, pos + n), this.filled);
-        this.filled += n;
-        pos += n;
-        if (this.filled === body.length) {
-          this.body = null;
-          this.state = HEADER;
-          this.deliver(body);
-        }
+        // Not past the chunk's end: Espruino's subarray does not clamp it.
+        const n = Math.min(remaining, size - pos);
+        (body as Uint8Array).set(chunk.subarray(pos, (pos += n)), (body as Uint8Array).length - remaining);
+        if ((remaining -= n)) continue;
       }
+      s = 0;
+      onPacket(decode(header, body as Uint8Array));
+      body = null; // not kept once delivered: it may be large
     }
-  }
+    if (state < 0) state = s;
+  };
 
-  private deliver(body: Uint8Array): void {
-    const decoder = this.decoders[this.header >> 4] as (h: number, b: Uint8Array) => Packet;
-    this.onPacket(decoder(this.header, body));
-  }
-}
+  this.reset = function () {
+    state = 0;
+  };
+} as unknown as new (decoders: DecoderTable, maxPacketSize: number, onPacket: (p: Packet) => void) => PacketParser;

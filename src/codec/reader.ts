@@ -1,4 +1,5 @@
-// A position over one packet's body; every read past the end is PROTOCOL (a truncated field).
+// The checks of every decoder, and a position over one packet's body for the server side's
+// decoders; every read past the end is PROTOCOL (a truncated field).
 import { mqttError } from "./errors";
 import { decodeUtf8 } from "./bytes";
 
@@ -6,9 +7,15 @@ export function protocolError(message: string): Error {
   return mqttError("PROTOCOL", message);
 }
 
+/** Throws PROTOCOL unless `ok` is truthy: the client's decoders and parser join their
+ *  conditions into calls of this, so the bundle holds one throw and one short message. */
+export function check(ok: unknown): void {
+  if (!ok) throw protocolError("bad packet");
+}
+
 /** Throws unless the low nibble of the fixed header is `flags` [MQTT-2.2.2-1,2]. */
 export function checkFlags(header: number, flags: number): void {
-  if ((header & 15) !== flags) throw protocolError("bad fixed header flags");
+  check((header & 15) === flags);
 }
 
 export class Reader {

@@ -183,3 +183,17 @@ test("parser: empty chunks are fine", () => {
   parser.push(b(0));
   assert.deepEqual(out, [{ type: 13 }]);
 });
+
+test("parser: a push() from inside onPacket is PROTOCOL, and the parser refuses input until reset()", () => {
+  const out = [];
+  const parser = new PacketParser(allDecoders, 0, (p) => {
+    out.push(p);
+    if (out.length === 1) parser.push(b(0xc0, 0));
+  });
+  assert.throws(() => parser.push(b(0xd0, 0, 0xd0, 0)), { code: "PROTOCOL" });
+  assert.deepEqual(out, [{ type: 13 }]);
+  assert.throws(() => parser.push(b(0xd0, 0)), { code: "PROTOCOL" });
+  parser.reset();
+  parser.push(b(0xd0, 0));
+  assert.equal(out.length, 2);
+});
