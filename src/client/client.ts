@@ -83,6 +83,7 @@ export class MQTTClient {
   private pingDeadline = 0;
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
   private lastId = 0;
+  private connectPacket: Uint8Array | null = null; // sent once the link is open
   private lastSent = 0;
   private lastReceived = 0;
   private lastPing = 0;
@@ -130,33 +131,23 @@ export class MQTTClient {
       self.received = {};
     }
     self.persistent = !clean;
-    const generation = ++self.generation;
-    const current = function () {
-      return self.generation === generation;
-    };
+    self.generation++;
     self.state = State.CONNECTING;
     self.lastReceived = self.lastSent = self.now;
-    self.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, function (packet) {
-      if (current()) self.handle(packet);
-    });
+    self.connectPacket = bytes;
+    // Bound methods rather than closures: on Espruino a closure made at each connect copies its
+    // code into RAM. No guard against a closed connection is needed: drop() stops the parser,
+    // the timer and the link, so none of them calls back after it.
+    self.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, self.handle.bind(self));
     const promise = handled(
       new Promise<boolean>(function (resolve, reject) {
         self.connecting = { resolve: resolve, reject: reject };
       })
     );
     const period = Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4));
-    self.timer = setInterval(function () {
-      self.now += period;
-      if (current()) self.tick();
-    }, period);
+    self.timer = setInterval(self.tick.bind(self, period), period);
     try {
-      self.link = openLink(cfg, function (event, value) {
-        if (!current()) return;
-        if (event === LinkEvent.OPEN) self.send(bytes);
-        else if (event === LinkEvent.DATA) self.receive(value);
-        else if (event === LinkEvent.DRAIN) self.drained();
-        else self.drop(closedError(value));
-      });
+      self.link = openLink(cfg, self.linkEvent.bind(self));
     } catch (cause) {
       // Espruino: DNS or TCP failure is thrown synchronously from connect().
       self.drop(closedError(cause));
@@ -388,6 +379,13 @@ export class MQTTClient {
 
   // ---- the wire ----
 
+  private linkEvent(event: LinkEvent, value?: any): void {
+    if (event === LinkEvent.OPEN) this.send(this.connectPacket as Uint8Array);
+    else if (event === LinkEvent.DATA) this.receive(value);
+    else if (event === LinkEvent.DRAIN) this.drained();
+    else this.drop(closedError(value));
+  }
+
   private send(bytes: Uint8Array): boolean {
     this.lastSent = this.now;
     this.log("send", bytes[0] >> 4);
@@ -497,8 +495,8 @@ export class MQTTClient {
 
   // ---- time ----
 
-  private tick(): void {
-    const now = this.now;
+  private tick(period: number): void {
+    const now = (this.now += period);
     const cfg = this.cfg;
     const responseMs = cfg.responseTime * 1000;
     if (this.state === State.CONNECTING) {
@@ -553,8 +551,11 @@ export class MQTTClient {
     this.generation++;
     clearInterval(this.timer);
     const link = this.link; // null when connect() threw
+    const parser = this.parser as PacketParser;
+    parser.reset(); // stops it, should a packet's callback have ended the connection mid-chunk
     this.link = null;
     this.parser = null;
+    this.connectPacket = null;
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
     // whose drain waiters are then resolved rather than rejected.
     const graceful = !!closed && wasUp && !!link;

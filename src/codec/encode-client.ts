@@ -1,5 +1,7 @@
-// Encoders for the packets a client sends, as lists of fields (see writer.ts); invalid
-// fields are BAD_ARGUMENT, a packet over 256 MB is TOO_LARGE.
+// Encoders for the packets a client sends, as lists of fields (see writer.ts). They check
+// what a client's user gives (topics, QoS, strings, sizes: BAD_ARGUMENT; a packet over
+// 256 MB: TOO_LARGE); the rest, packet ids and types that the client makes itself, is
+// checked by encode() for packets from elsewhere.
 import {
   AckPacket,
   ConnectPacket,
@@ -10,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { badArgument, checkQos, encodePacket, Field, packetIdBytes } from "./writer";
+import { badArgument, checkQos, encodePacket, Field, idBytes } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
 const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
@@ -43,40 +45,31 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
 export function encodePublish(p: PublishPacket): Uint8Array {
   const qos = checkQos(p.qos);
   if (!isValidTopicName(p.topicName)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
-  if (p.dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
   const fields: Field[] = [p.topicName];
-  if (qos) fields.push(packetIdBytes(p.packetId as number));
+  if (qos) fields.push(idBytes(p.packetId as number));
   return encodePacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), fields, p.payload);
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
 export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array {
-  if (!(type >= PacketType.PUBACK && type <= PacketType.PUBCOMP) && type !== PacketType.UNSUBACK) {
-    throw badArgument("not an ack");
-  }
   // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]
-  return encodePacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), [packetIdBytes(packetId)]);
+  return encodePacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), [idBytes(packetId)]);
 }
 
-/** Flags 0010 [MQTT-3.8.1-1]; at least one filter [MQTT-3.8.3-3]. */
+/** Flags 0010 [MQTT-3.8.1-1]. */
 export function encodeSubscribe(p: SubscribePacket): Uint8Array {
-  const subs = p.subscriptions || [];
-  const fields: Field[] = [packetIdBytes(p.packetId)];
+  const subs = p.subscriptions;
+  const fields: Field[] = [idBytes(p.packetId)];
   for (let i = 0; i < subs.length; i++) fields.push(filter(subs[i].topicFilter), [checkQos(subs[i].qos)]);
-  return encodeFilters(0x82, fields);
+  return encodePacket(0x82, fields);
 }
 
-/** Flags 0010 [MQTT-3.10.1-1]; at least one filter [MQTT-3.10.3-2]. */
+/** Flags 0010 [MQTT-3.10.1-1]. */
 export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
-  const filters = p.topicFilters || [];
-  const fields: Field[] = [packetIdBytes(p.packetId)];
+  const filters = p.topicFilters;
+  const fields: Field[] = [idBytes(p.packetId)];
   for (let i = 0; i < filters.length; i++) fields.push(filter(filters[i]));
-  return encodeFilters(0xa2, fields);
-}
-
-function encodeFilters(header: number, fields: Field[]): Uint8Array {
-  if (fields.length < 2) throw badArgument("no topic filters");
-  return encodePacket(header, fields);
+  return encodePacket(0xa2, fields);
 }
 
 function filter(topicFilter: string): string {
@@ -86,8 +79,5 @@ function filter(topicFilter: string): string {
 
 /** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0. */
 export function encodeEmpty(type: EmptyPacket["type"]): Uint8Array {
-  if (type !== PacketType.PINGREQ && type !== PacketType.PINGRESP && type !== PacketType.DISCONNECT) {
-    throw badArgument("not an empty packet");
-  }
   return encodePacket(type << 4, []);
 }

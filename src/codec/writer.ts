@@ -57,12 +57,12 @@ export function writeU16(buf: Uint8Array, o: number, value: number): number {
   return o + 2;
 }
 
-/** A packet identifier, checked to be an integer 1..65535 [MQTT-2.3.1-1], as two bytes. */
-export function packetIdBytes(id: number): number[] {
-  checkPacketId(id);
+/** A packet identifier as two bytes. */
+export function idBytes(id: number): number[] {
   return [id >> 8, id & 255];
 }
 
+/** A packet identifier is an integer 1..65535 [MQTT-2.3.1-1]. */
 export function checkPacketId(id: number): void {
   if (!(id >= 1 && id <= 0xffff && id % 1 === 0)) throw badArgument("bad packetId");
 }

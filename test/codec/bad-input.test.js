@@ -5,7 +5,7 @@ const assert = require("node:assert/strict");
 const { fixtures, b, s } = require("./fixtures.js");
 const { decode } = require("../../build/codec/decode.js");
 const { encode } = require("../../build/codec/encode.js");
-const { encodeAck, encodeEmpty, encodePublish } = require("../../build/codec/encode-client.js");
+const { encodePublish } = require("../../build/codec/encode-client.js");
 const { PacketParser } = require("../../build/codec/parser.js");
 const { allDecoders } = require("../../build/codec/decoders-all.js");
 
@@ -229,11 +229,6 @@ for (const [name, packet] of badArgs) {
     assert.throws(() => encode(packet), { code: "BAD_ARGUMENT" });
   });
 }
-
-test("encodeAck / encodeEmpty refuse types they do not encode", () => {
-  for (const t of [0, 1, 2, 3, 8, 9, 10, 12, 13, 14, 15]) assert.throws(() => encodeAck(t, 1), { code: "BAD_ARGUMENT" }, "ack " + t);
-  for (const t of [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 15]) assert.throws(() => encodeEmpty(t), { code: "BAD_ARGUMENT" }, "empty " + t);
-});
 
 test("a remaining length over 268,435,455 is TOO_LARGE, found before allocating", () => {
   // A fake payload: only its length is read before the size check.
