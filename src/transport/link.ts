@@ -50,32 +50,13 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     opened = true;
     onEvent(LinkEvent.OPEN);
   };
+  // The closures made here are kept small: on Espruino each one's code is copied into RAM
+  // for every connection, where the module's functions are kept once.
   const close = function (cause?: unknown, waitMs?: number, done?: () => void) {
     if (closed) return;
     closed = true;
-    if (done && socket.end) {
-      // end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it
-      // publishes the will [MQTT-3.14.4-3]. A board may sleep right after, so `done` waits
-      // for the socket to close; Node needs destroy() once flushed to let go of it.
-      let timer: unknown = null;
-      const gone = function () {
-        if (timer === null) return;
-        clearTimeout(timer);
-        timer = null;
-        end(socket);
-        done();
-      };
-      timer = setTimeout(gone, waitMs as number);
-      socket.on("finish", function () {
-        end(socket);
-      });
-      socket.on("close", gone);
-      try {
-        socket.end();
-      } catch (error) {
-        gone(); // Espruino: the socket had closed already
-      }
-    } else end(socket);
+    if (done && socket.end) endGracefully(socket, waitMs as number, done);
+    else end(socket);
     onEvent(LinkEvent.CLOSE, cause);
   };
 
@@ -131,6 +112,32 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       close(undefined, waitMs, done);
     },
   };
+}
+
+/**
+ * end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it publishes
+ * the will [MQTT-3.14.4-3]. A board may sleep right after, so `done` waits for the socket to
+ * close, at most `waitMs`; Node needs destroy() once flushed to let go of the socket.
+ */
+function endGracefully(socket: SocketLike, waitMs: number, done: () => void): void {
+  let timer: unknown = null;
+  const gone = function () {
+    if (timer === null) return;
+    clearTimeout(timer);
+    timer = null;
+    end(socket);
+    done();
+  };
+  timer = setTimeout(gone, waitMs);
+  socket.on("finish", function () {
+    end(socket);
+  });
+  socket.on("close", gone);
+  try {
+    socket.end!();
+  } catch (error) {
+    gone(); // Espruino: the socket had closed already
+  }
 }
 
 function end(socket: SocketLike): void {
