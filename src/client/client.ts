@@ -77,6 +77,7 @@ export class MQTTClient {
   private persistent = false; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
+  private tombstones = 0; // abandoned entries in `pending`
   private waiting = new Fifo<Waiting>();
   private drainWaiters: Settler[] = [];
   private pingWaiters: ((up: boolean) => void)[] = [];
@@ -347,13 +348,12 @@ export class MQTTClient {
     entry.abandoned = true;
     entry.bytes = NOTHING;
     const pending = this.pending;
-    let tombstones = 0;
-    for (let i = 0; i < pending.length; i++) if (pending[i].abandoned) tombstones++;
-    for (let i = 0; tombstones > MAX_TOMBSTONES && i < pending.length; i++)
-      if (pending[i].abandoned) {
-        pending.splice(i--, 1);
-        tombstones--;
-      }
+    if (++this.tombstones > MAX_TOMBSTONES) {
+      let i = 0;
+      while (!pending[i].abandoned) i++;
+      pending.splice(i, 1);
+      this.tombstones--;
+    }
   }
 
   private freeSlot(): void {
@@ -459,20 +459,15 @@ export class MQTTClient {
 
   private deliver(packet: PublishPacket): void {
     const id = packet.packetId as number;
-    if (packet.qos === 2) {
-      // A redelivery of an id not yet released is acknowledged, not delivered again.
-      const generation = this.generation;
-      if (!this.received[id]) {
-        this.received[id] = true;
-        this.hand(packet);
-      }
-      if (this.generation === generation) this.send(encodeAck(PacketType.PUBREC, id));
-      return;
-    }
+    const qos = packet.qos;
     const generation = this.generation;
-    this.hand(packet);
+    // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
+    if (qos < 2 || !this.received[id]) {
+      if (qos === 2) this.received[id] = true;
+      this.hand(packet);
+    }
     // After handing it over; not on a connection that a callback closed or opened meanwhile.
-    if (packet.qos === 1 && this.generation === generation) this.send(encodeAck(PacketType.PUBACK, id));
+    if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
   private hand(packet: PublishPacket): void {
@@ -568,6 +563,7 @@ export class MQTTClient {
     const keep = !!error && this.persistent;
     const pending = this.pending;
     this.pending = [];
+    this.tombstones = 0;
     for (let i = 0; i < pending.length; i++) {
       const entry = pending[i];
       if (entry.abandoned) continue;
@@ -607,8 +603,8 @@ export class MQTTClient {
   }
 
   private rejectWaiting(error: MqttError): void {
-    const waiting = this.waiting.takeAll();
-    for (let i = 0; i < waiting.length; i++) waiting[i].reject(error);
+    let next: Waiting | undefined;
+    while ((next = this.waiting.shift())) next.reject(error);
   }
 
   private log(what: string, detail: unknown): void {

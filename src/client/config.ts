@@ -57,7 +57,5 @@ export function resolveConfig(cfg: Partial<Config>): Config {
 }
 
 function randomClientId(): string {
-  let id = "mqtt_as_";
-  for (let i = 0; i < 8; i++) id += ((Math.random() * 16) | 0).toString(16);
-  return id;
+  return "mqtt_as_" + ((Math.random() * 0x100000000) >>> 0).toString(16);
 }

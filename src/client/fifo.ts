@@ -23,12 +23,4 @@ export class Fifo<T> {
     }
     return item;
   }
-
-  /** Empties the list, returning what it held in order. */
-  takeAll(): T[] {
-    const items = this.items.slice(this.head) as T[];
-    this.items = [];
-    this.head = 0;
-    return items;
-  }
 }
