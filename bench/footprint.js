@@ -9,6 +9,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { execFile, execFileSync } = require("node:child_process");
 const { startAedes } = require("../test/helpers/brokers.js");
+const { connectedSizeProgram, parseConnectedSize } = require("../test/espruino/connected-size.js");
 const { minify } = require("terser");
 
 const TARGET_BYTES = 12288;
@@ -58,11 +59,7 @@ function jsVars(name, source, construct) {
   }
 }
 
-/**
- * E.getSizeOf(client) of our client while connected to a broker (here: Aedes in this process)
- * and subscribed, module loaded into RAM: the measure of the issue. No user callback is
- * registered, so only what the library holds is counted (the code its closures reach, too).
- */
+/** E.getSizeOf(client) of our client connected to Aedes (in this process) and subscribed. */
 async function connectedSize(source) {
   const espruino = process.env.ESPRUINO;
   if (!espruino) return null;
@@ -70,24 +67,13 @@ async function connectedSize(source) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "footprint-"));
   try {
     const file = path.join(dir, "connected.js");
-    fs.writeFileSync(
-      file,
-      `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
-        `var c=new m.MQTTClient({server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"footprint"});` +
-        `c.connect().then(function(){return c.subscribe("footprint/t",1);}).then(function(){` +
-        `print("VARS "+JSON.stringify({connected:E.getSizeOf(c)}));return c.disconnect();},` +
-        `function(e){print("VARS "+JSON.stringify({error:String(e.code)}));});`
-    );
+    fs.writeFileSync(file, connectedSizeProgram(source, broker.host, broker.port));
     const out = await new Promise((resolve, reject) =>
       execFile(espruino, [file], { cwd: dir, encoding: "utf8", timeout: 20000 }, (error, stdout) =>
         error && !stdout ? reject(error) : resolve(stdout)
       ).stdin.end()
     );
-    const match = /VARS (\{.*\})/.exec(out); // the console may put a prompt before it
-    if (!match) throw new Error(`no VARS line from the interpreter:\n${out}`);
-    const result = JSON.parse(match[1]);
-    if (result.error) throw new Error(`the client did not connect on the interpreter: ${result.error}`);
-    return result.connected;
+    return parseConnectedSize(out);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
     await broker.close();
