@@ -380,7 +380,10 @@ export class MQTTClient {
   // ---- the wire ----
 
   private linkEvent(event: LinkEvent, value?: any): void {
-    if (event === LinkEvent.OPEN) this.send(this.connectPacket as Uint8Array);
+    if (event === LinkEvent.OPEN) {
+      this.send(this.connectPacket as Uint8Array);
+      this.connectPacket = null;
+    }
     else if (event === LinkEvent.DATA) this.receive(value);
     else if (event === LinkEvent.DRAIN) this.drained();
     else this.drop(closedError(value));
@@ -554,7 +557,7 @@ export class MQTTClient {
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
     // whose drain waiters are then resolved rather than rejected.
     const graceful = !!closed && wasUp && !!link;
-    if (graceful) (link as Link).close(this.cfg.responseTime * 1000, closed);
+    if (graceful) (link as Link).close(undefined, this.cfg.responseTime * 1000, closed);
     else {
       if (link) link.close();
       if (closed) closed();

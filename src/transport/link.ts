@@ -33,10 +33,10 @@ export interface Link {
   /** Holds writes until cork(false), so that the answers to one chunk go out together (Node). */
   cork(on: boolean): void;
   /**
-   * Closes at once; or, given `waitMs`, after what was written has been sent, waiting for that
-   * at most `waitMs` and calling `done` when the socket is gone.
+   * Closes at once; or, given `done`, after what was written has been sent, waiting for that
+   * at most `waitMs` and calling `done` when the socket is gone. `cause`: why it failed.
    */
-  close(waitMs?: number, done?: () => void): void;
+  close(cause?: unknown, waitMs?: number, done?: () => void): void;
 }
 
 const onEspruino = typeof E !== "undefined";
@@ -85,12 +85,11 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (!closed) onEvent(LinkEvent.DRAIN);
   });
   socket.on("error", close);
-  socket.on("end", function () {
-    close();
-  });
-  socket.on("close", function () {
-    close();
-  });
+  const ended = function () {
+    close(); // not with Node's hadError argument: "error" came first then
+  };
+  socket.on("end", ended);
+  socket.on("close", ended);
 
   return {
     write: function (bytes: Uint8Array): boolean {
@@ -108,9 +107,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       const method = on ? socket.cork : socket.uncork;
       if (method) method.call(socket);
     },
-    close: function (waitMs?: number, done?: () => void) {
-      close(undefined, waitMs, done);
-    },
+    close: close,
   };
 }
 
