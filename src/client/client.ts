@@ -65,28 +65,29 @@ export class MQTTClient {
 
   private readonly cfg: Config;
   private readonly events = new Emitter();
+  // Fields that start out undefined get no initializer: on Espruino each property is memory.
   // The one cyclic timer that serves every timeout of a connection, as lwIP's does: time is
   // the sum of its periods, so no clock is read and a fake timer drives it.
-  private timer: unknown = null;
+  private timer: unknown; // set while not IDLE
   private now = 0;
   private state = State.IDLE;
   private generation = 0; // tells this connection's callbacks from a closed one's
-  private link: Link | null = null;
-  private parser: PacketParser | null = null;
-  private connecting: { resolve: (sp: boolean) => void; reject: (e: MqttError) => void } | null = null;
-  private persistent = false; // the last connect() was connect(false) and no disconnect() followed
+  private link?: Link | null;
+  private parser?: PacketParser | null;
+  private connecting?: { resolve: (sp: boolean) => void; reject: (e: MqttError) => void } | null;
+  private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
   private tombstones = 0; // abandoned entries in `pending`
   private waiting = new Fifo<Waiting>();
   private drainWaiters: Settler[] = [];
   private pingWaiters: ((up: boolean) => void)[] = [];
-  private pingDeadline = 0;
+  private pingDeadline!: number; // set by brokerUp() before use
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
   private lastId = 0;
-  private connectPacket: Uint8Array | null = null; // sent once the link is open
-  private lastSent = 0;
-  private lastReceived = 0;
+  private connectPacket?: Uint8Array | null; // sent once the link is open
+  private lastSent!: number; // these two are set by connect()
+  private lastReceived!: number;
   private lastPing = 0;
 
   constructor(cfg: Partial<Config>) {
