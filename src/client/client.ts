@@ -384,8 +384,7 @@ export class MQTTClient {
     if (event === LinkEvent.OPEN) {
       this.send(this.connectPacket as Uint8Array);
       this.connectPacket = null;
-    }
-    else if (event === LinkEvent.DATA) this.receive(value);
+    } else if (event === LinkEvent.DATA) this.receive(value);
     else if (event === LinkEvent.DRAIN) this.drained();
     else this.drop(closedError(value));
   }
