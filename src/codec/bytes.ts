@@ -9,9 +9,9 @@ export function badArgument(message: string): Error {
 
 /** Writes the UTF-8 encoding of `str` into `buf` at `o` and returns the offset after it.
  *  With `buf` 0 it only measures: writeUtf8(str, 0, 0) is the byte length. One walk does both,
- *  so the size and the bytes cannot disagree. An unpaired surrogate cannot be encoded. With
- *  `mqtt` (measuring from 0), `str` is an MQTT string: no U+0000 [MQTT-1.5.3-2], at most
- *  65535 bytes [MQTT-1.5.3]. */
+ *  so the size and the bytes cannot disagree. An unpaired surrogate cannot be encoded
+ *  [MQTT-1.5.3-1]. With `mqtt` (measuring from 0), `str` is an MQTT string: no U+0000
+ *  [MQTT-1.5.3-2], at most 65535 bytes [MQTT-1.5.3]. */
 export function writeUtf8(str: string, buf: Uint8Array | 0, o: number, mqtt?: boolean): number {
   for (let i = 0; i < str.length; i++) {
     let c = str.charCodeAt(i);
@@ -20,6 +20,7 @@ export function writeUtf8(str: string, buf: Uint8Array | 0, o: number, mqtt?: bo
     // low 8 bits), and & -n leaves none for ASCII.
     let n = 0;
     if (c > 0x7f) {
+      // (ASCII, the common case in topics, skips all this)
       if (c >> 11 == 27) {
         // U+D800..U+DFFF: a high surrogate, then a low one (charCodeAt is NaN past the end).
         // A low surrogate first lands above U+10FFFF (c >> 16 > 16). Unpaired: refused as 0.
@@ -33,7 +34,9 @@ export function writeUtf8(str: string, buf: Uint8Array | 0, o: number, mqtt?: bo
       for (let k = n; k; c >>= 6) buf[o + k--] = 0x80 | (c & 63);
       buf[o] = (0x780 >> n & -n) | c;
     } else if ((!c && (n || mqtt)) || (mqtt && o + n >= 0xffff)) {
-      throw badArgument("bad string"); // checked when measuring, which comes first
+      // c is 0 for U+0000 (n = 0) or an unpaired surrogate (n = 1); checked when measuring,
+      // which comes before writing
+      throw badArgument("bad string");
     }
     o += n + 1;
   }

@@ -66,6 +66,11 @@ test("encoding: unpaired surrogates are BAD_ARGUMENT; U+0000 only in MQTT string
   assert.throws(() => mqttStringLength("\u0000"), { code: "BAD_ARGUMENT" });
   assert.equal(mqttStringLength("€".repeat(21845)), 65535);
   assert.throws(() => mqttStringLength("€".repeat(21845) + "a"), { code: "BAD_ARGUMENT" });
+  assert.equal(mqttStringLength("abc" + "😀".repeat(16383)), 65535);
+  assert.throws(() => mqttStringLength("abcd" + "😀".repeat(16383)), { code: "BAD_ARGUMENT" });
+  assert.throws(() => mqttStringLength("ab" + "😀".repeat(16384)), { code: "BAD_ARGUMENT" });
+  for (const x of [undefined, null, 5, {}, ["a"]]) assert.throws(() => mqttStringLength(x), { code: "BAD_ARGUMENT" });
+  assert.equal(writeUtf8("a€😀", 0, 0), 8); // no buffer: measures only
 });
 
 test("topic names", () => {
@@ -78,4 +83,16 @@ test("topic filters [MQTT-4.7.1-1..3]", () => {
   const bad = ["", "a#", "#/a", "a/#/b", "a/b#", "a+", "+a", "a/+b", "a/b+/c", "##", "++", "#+", "+#", "a/#/", undefined];
   for (const f of ok) assert.equal(isValidTopicFilter(f), true, f);
   for (const f of bad) assert.equal(isValidTopicFilter(f), false, String(f));
+});
+
+test("topic filters: each level is '+', a last '#', or free of wildcards, on 20,000 seeded random strings", () => {
+  const r = prng(7);
+  const parts = ["a", "b/", "/", "+", "#", "\n", "é"];
+  const byLevel = (f) => f !== "" && f.split("/").every((l, i, all) => l === "+" || (l === "#" && i === all.length - 1) || !/[+#]/.test(l));
+  for (let i = 0; i < 20000; i++) {
+    let f = "";
+    for (let n = r.int(7); n > 0; n--) f += r.pick(parts);
+    assert.equal(isValidTopicFilter(f), byLevel(f), JSON.stringify(f));
+    assert.equal(isValidTopicName(f), f !== "" && !/[+#]/.test(f), JSON.stringify(f));
+  }
 });
