@@ -42,9 +42,8 @@ export function encodePacket(header: number, fields: Field[], payload?: Uint8Arr
       continue;
     }
     o = writeU16(buf, o, size);
-    if (typeof f !== "string") buf.set(f, o);
-    else if (size !== f.length) writeUtf8(f, buf, o);
-    else for (let k = 0; k < size; k++) buf[o + k] = f.charCodeAt(k); // ASCII fast path
+    if (typeof f === "string") writeUtf8(f, buf, o);
+    else buf.set(f, o);
     o += size;
   }
   if (payload) buf.set(payload, o);
