@@ -12,7 +12,8 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { badArgument, checkQos, encodePacket, Field, idBytes } from "./writer";
+import { mqttStringLength, writeUtf8 } from "./bytes";
+import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
 const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
@@ -42,12 +43,19 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   return encodePacket(0x10, fields);
 }
 
+/** The hot path: sized and written in place, without the field list of the others. */
 export function encodePublish(p: PublishPacket): Uint8Array {
   const qos = checkQos(p.qos);
-  if (!isValidTopicName(p.topicName)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
-  const fields: Field[] = [p.topicName];
-  if (qos) fields.push(idBytes(p.packetId as number));
-  return encodePacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), fields, p.payload);
+  const topic = p.topicName;
+  if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
+  const topicSize = mqttStringLength(topic);
+  const payload = p.payload;
+  const remaining = 2 + topicSize + (qos ? 2 : 0) + payload.length;
+  const buf = allocPacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), remaining);
+  let o = writeUtf8(topic, buf, writeU16(buf, buf.length - remaining, topicSize));
+  if (qos) o = writeU16(buf, o, p.packetId as number);
+  buf.set(payload, o);
+  return buf;
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
