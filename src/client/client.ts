@@ -125,7 +125,7 @@ export class MQTTClient {
         password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
       });
     } catch (error) {
-      return rejection(error as MqttError);
+      return rejection(argumentError(error));
     }
 
     if (clean) {
@@ -178,7 +178,6 @@ export class MQTTClient {
     let payload: Uint8Array;
     let bytes: Uint8Array;
     try {
-      if (typeof msg !== "string" && !(msg instanceof Uint8Array)) throw badArgument("bad msg");
       payload = payloadBytes(msg);
       // The packet id is written when the publish gets an in-flight slot.
       bytes = encodePublish({ type: PacketType.PUBLISH, dup: false, qos: qos, retain: !!retain, topicName: topic, packetId: 1, payload: payload });
@@ -186,7 +185,7 @@ export class MQTTClient {
       // Under a persistent session a QoS>0 publish may wait for the next connect.
       if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
     } catch (error) {
-      return rejection(error as MqttError);
+      return rejection(argumentError(error));
     }
 
     return handled(
@@ -249,7 +248,7 @@ export class MQTTClient {
       bytes = encode(id);
       if (this.state !== State.UP) throw notConnected();
     } catch (error) {
-      return rejection(error as MqttError);
+      return rejection(argumentError(error));
     }
     const self = this;
     return handled(
@@ -498,8 +497,10 @@ export class MQTTClient {
     const cfg = this.cfg;
     const responseMs = cfg.responseTime * 1000;
     if (this.state === State.CONNECTING) {
-      // Nothing is received before the CONNACK, so lastReceived is when connect() began.
-      if (now - this.lastReceived >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
+      // Nothing but the CONNECT is sent before the CONNACK: lastSent is when it went, or when
+      // connect() began if the link never opened. (Not lastReceived: a broker that trickles
+      // bytes must not hold the client in CONNECTING.)
+      if (now - this.lastSent >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
       return;
     }
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
@@ -616,7 +617,15 @@ export class MQTTClient {
 }
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
-  return typeof msg === "string" ? encodeUtf8(msg) : msg;
+  if (typeof msg === "string") return encodeUtf8(msg);
+  if (!(msg instanceof Uint8Array)) throw badArgument("bad msg");
+  return msg;
+}
+
+/** What an argument made the codec throw: its own error, or a TypeError of a value of the
+ *  wrong type (a password that is no string), which is a BAD_ARGUMENT too. */
+function argumentError(error: unknown): MqttError {
+  return (error as MqttError).code ? (error as MqttError) : (badArgument(String((error as Error).message)) as MqttError);
 }
 
 function notConnected(): MqttError {

@@ -31,6 +31,8 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
     fields.push(will.topic, will.message);
   }
   if (p.username != null) {
+    // A field's type tells the writer how to encode it: a user name must be a string.
+    if (typeof p.username !== "string") throw badArgument("bad username");
     flags |= 128;
     fields.push(p.username);
   }

@@ -59,6 +59,12 @@ const BAD_CONFIGS = [
   ["keepalive over 65535", { keepalive: 70000 }, true, "BAD_ARGUMENT"],
   ["negative keepalive", { keepalive: -1 }, true, "BAD_ARGUMENT"],
   ["a client id with U+0000", { clientId: "a\u0000" }, true, "BAD_ARGUMENT"],
+  // Values of the wrong type: refused, not sent as a malformed CONNECT (found in review).
+  ["a null password", { user: "u", password: null }, true, "BAD_ARGUMENT"],
+  ["a Uint8Array password", { user: "u", password: new Uint8Array([1]) }, true, "BAD_ARGUMENT"],
+  ["an array as user", { user: ["x"] }, true, "BAD_ARGUMENT"],
+  ["a Uint8Array as user", { user: new Uint8Array([0x78]) }, true, "BAD_ARGUMENT"],
+  ["a will with an array message", { will: { topic: "w", msg: [1, 2, 3] } }, true, "BAD_ARGUMENT"],
 ];
 
 let aedes;

@@ -108,6 +108,23 @@ test("no CONNACK within responseTime: TIMEOUT and the socket is destroyed", asyn
   assert.equal(client.up.isSet(), false);
 });
 
+test("a CONNACK trickled a byte at a time does not put off the responseTime deadline", async () => {
+  const { client, broker } = makeClient({ responseTime: 2 }); // ticker period 500 ms
+  const promise = track(client.connect());
+  await flush();
+  assert.equal(broker.take()[0].type, T.CONNECT);
+  // A CONNACK header claiming 128 bytes of body, then one body byte every 400 ms.
+  broker.sendRaw(new Uint8Array([0x20, 0x80, 0x01]));
+  for (let t = 0; t < 2000; t += 400) {
+    await advance(400);
+    if (promise.state !== "pending") break;
+    broker.sendRaw(new Uint8Array([0]));
+  }
+  await advance(100);
+  assert.equal(promise.state, "rejected");
+  assert.equal(promise.error.code, "TIMEOUT");
+});
+
 test("a socket that never opens: TIMEOUT after responseTime", async () => {
   const { client, broker } = makeClient({}, { mode: "silent" });
   const promise = track(client.connect());
