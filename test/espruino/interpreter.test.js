@@ -104,100 +104,87 @@ async function withBroker(which, t, fn) {
   }
 }
 
+/** Runs fn(source, broker, dir) where ESPRUINO names an interpreter; skipped, saying so, where not. */
+async function onInterpreter(t, which, fn) {
+  if (!ESPRUINO) {
+    t.skip("ESPRUINO not set");
+    return;
+  }
+  const source = bundleSource();
+  await withBroker(which, t, async (broker) => {
+    const dir = tempDir();
+    try {
+      await fn(source, broker, dir);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+}
+
 for (const which of ["mosquitto", "aedes"]) {
   test(`interpreter: the bundle runs the scenario against ${which}`, async (t) => {
-    if (!ESPRUINO) {
-      t.skip("ESPRUINO not set");
-      return;
-    }
-    const source = bundleSource();
-    await withBroker(which, t, async (broker) => {
-      const dir = tempDir();
-      try {
-        const run = await runEspruino(dir, program(source, broker.host, broker.port));
-        const tail = checkRun(run);
-        const result = line(run.output, "RESULT");
-        assert.ok(result, "no RESULT line" + tail);
-        checkScenarioResult(result, "number");
-        const load = line(run.output, "LOAD");
-        assert.ok(load, "no LOAD line" + tail);
-        t.diagnostic(`E.getSizeOf(client) at the end of the scenario (its callbacks and data included): ${result.sizeOf} JsVars`);
-        // addCached has evaluated the module already, so `before` includes it too.
-        t.diagnostic(`process.memory().usage after load (module from RAM): ${load.after} of ${load.total} JsVars`);
-      } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+    await onInterpreter(t, which, async (source, broker, dir) => {
+      const run = await runEspruino(dir, program(source, broker.host, broker.port));
+      const tail = checkRun(run);
+      const result = line(run.output, "RESULT");
+      assert.ok(result, "no RESULT line" + tail);
+      checkScenarioResult(result, "number");
+      const load = line(run.output, "LOAD");
+      assert.ok(load, "no LOAD line" + tail);
+      t.diagnostic(`E.getSizeOf(client) at the end of the scenario (its callbacks and data included): ${result.sizeOf} JsVars`);
+      // addCached has evaluated the module already, so `before` includes it too.
+      t.diagnostic(`process.memory().usage after load (module from RAM): ${load.after} of ${load.total} JsVars`);
     });
   });
 }
 
 test("interpreter: the module loaded from Storage works and costs less RAM than from Modules.addCached", async (t) => {
-  if (!ESPRUINO) {
-    t.skip("ESPRUINO not set");
-    return;
-  }
-  const source = bundleSource();
-  await withBroker("aedes", t, async (broker) => {
-    const dir = tempDir();
-    try {
-      // From RAM, for comparison, measured by the same program.
-      const ram = await runEspruino(dir, program(source, broker.host, broker.port), "ram.js");
-      const ramTail = checkRun(ram);
-      checkScenarioResult(line(ram.output, "RESULT") || assert.fail("no RESULT line" + ramTail), "number");
-      const ramLoad = line(ram.output, "LOAD");
+  await onInterpreter(t, "aedes", async (source, broker, dir) => {
+    // From RAM, for comparison, measured by the same program.
+    const ram = await runEspruino(dir, program(source, broker.host, broker.port), "ram.js");
+    const ramTail = checkRun(ram);
+    checkScenarioResult(line(ram.output, "RESULT") || assert.fail("no RESULT line" + ramTail), "number");
+    const ramLoad = line(ram.output, "LOAD");
 
-      // Write the module to Storage (espruino.flash in this directory) ...
-      const write = await runEspruino(
-        dir,
-        "var ok = require(\"Storage\").write(\"mqtt_as\", " + JSON.stringify(source) + ");\n" +
-          "print(\"WROTE \" + JSON.stringify({ ok: ok, length: require(\"Storage\").read(\"mqtt_as\").length }));\n",
-        "write.js"
-      );
-      const writeTail = checkRun(write);
-      assert.deepEqual(line(write.output, "WROTE"), { ok: true, length: source.length }, "Storage.write" + writeTail);
+    // Write the module to Storage (espruino.flash in this directory) ...
+    const write = await runEspruino(
+      dir,
+      "var ok = require(\"Storage\").write(\"mqtt_as\", " + JSON.stringify(source) + ");\n" +
+        "print(\"WROTE \" + JSON.stringify({ ok: ok, length: require(\"Storage\").read(\"mqtt_as\").length }));\n",
+      "write.js"
+    );
+    const writeTail = checkRun(write);
+    assert.deepEqual(line(write.output, "WROTE"), { ok: true, length: source.length }, "Storage.write" + writeTail);
 
-      // ... then, in a fresh interpreter, require() it from there and run the scenario.
-      const flash = await runEspruino(dir, program(null, broker.host, broker.port), "flash.js");
-      const flashTail = checkRun(flash);
-      const result = line(flash.output, "RESULT");
-      assert.ok(result, "no RESULT line" + flashTail);
-      checkScenarioResult(result, "number");
-      const flashLoad = line(flash.output, "LOAD");
+    // ... then, in a fresh interpreter, require() it from there and run the scenario.
+    const flash = await runEspruino(dir, program(null, broker.host, broker.port), "flash.js");
+    const flashTail = checkRun(flash);
+    const result = line(flash.output, "RESULT");
+    assert.ok(result, "no RESULT line" + flashTail);
+    checkScenarioResult(result, "number");
+    const flashLoad = line(flash.output, "LOAD");
 
-      // The two programs differ only in the addCached line, so the Storage run's usage before
-      // require() is the baseline of both.
-      const baseline = flashLoad.before;
-      t.diagnostic(
-        `process.memory().usage after load: ${ramLoad.after} from RAM (module +${ramLoad.after - baseline}) vs ` +
-          `${flashLoad.after} from Storage (module +${flashLoad.after - baseline}); baseline ${baseline}; ` +
-          `Storage saves ${ramLoad.after - flashLoad.after} JsVars`
-      );
-      t.diagnostic(`E.getSizeOf(client) while connected: ${result.sizeOf} JsVars (module from Storage)`);
-      assert.ok(flashLoad.after < ramLoad.after, "loading from Storage must use fewer JsVars than from RAM");
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    // The two programs differ only in the addCached line, so the Storage run's usage before
+    // require() is the baseline of both.
+    const baseline = flashLoad.before;
+    t.diagnostic(
+      `process.memory().usage after load: ${ramLoad.after} from RAM (module +${ramLoad.after - baseline}) vs ` +
+        `${flashLoad.after} from Storage (module +${flashLoad.after - baseline}); baseline ${baseline}; ` +
+        `Storage saves ${ramLoad.after - flashLoad.after} JsVars`
+    );
+    t.diagnostic(`E.getSizeOf(client) while connected: ${result.sizeOf} JsVars (module from Storage)`);
+    assert.ok(flashLoad.after < ramLoad.after, "loading from Storage must use fewer JsVars than from RAM");
   });
 });
 
 test("interpreter: JsVars reachable from a connected client (E.getSizeOf), module in RAM", async (t) => {
-  if (!ESPRUINO) {
-    t.skip("ESPRUINO not set");
-    return;
-  }
-  const source = bundleSource();
-  await withBroker("aedes", t, async (broker) => {
-    const dir = tempDir();
-    try {
-      const run = await runEspruino(dir, connectedSizeProgram(source, broker.host, broker.port), "size.js");
-      const tail = checkRun(run);
-      let size;
-      assert.doesNotThrow(() => (size = parseConnectedSize(run.output)), "the measure" + tail);
-      assert.ok(Number.isInteger(size) && size > 0, `E.getSizeOf(client) is ${size}` + tail);
-      // Printed, not asserted against the target: bench/footprint.js compares it (DESIGN.md, Testing).
-      t.diagnostic(`E.getSizeOf(client) of a connected, subscribed client: ${size} JsVars (target 1300)`);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  await onInterpreter(t, "aedes", async (source, broker, dir) => {
+    const run = await runEspruino(dir, connectedSizeProgram(source, broker.host, broker.port), "size.js");
+    const tail = checkRun(run);
+    let size;
+    assert.doesNotThrow(() => (size = parseConnectedSize(run.output)), "the measure" + tail);
+    assert.ok(Number.isInteger(size) && size > 0, `E.getSizeOf(client) is ${size}` + tail);
+    // Printed, not asserted against the target: bench/footprint.js compares it (DESIGN.md, Testing).
+    t.diagnostic(`E.getSizeOf(client) of a connected, subscribed client: ${size} JsVars (target 1300)`);
   });
 });
