@@ -13,12 +13,10 @@ export class Emitter {
   }
 
   off(name: string, cb: Listener): void {
-    const list = this.events[name];
-    if (!list) return;
     // A new array, so that an emit in progress still calls every listener it started with.
-    const kept: Listener[] = [];
-    for (let i = 0; i < list.length; i++) if (list[i] !== cb) kept.push(list[i]);
-    this.events[name] = kept;
+    this.events[name] = (this.events[name] || []).filter(function (listener) {
+      return listener !== cb;
+    });
   }
 
   /** Calls the listeners of `name`; false when it has none. */
