@@ -337,12 +337,6 @@ export class MQTTClient {
     else entry.resolve(value);
   }
 
-  private abandon(entry: Pending): void {
-    this.bury(entry);
-    if (isPublish(entry)) this.freeSlot();
-    entry.reject(mqttError("TIMEOUT", "no ack"));
-  }
-
   /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
   private bury(entry: Pending): void {
     entry.abandoned = true;
@@ -413,8 +407,8 @@ export class MQTTClient {
   private handle(packet: Packet): void {
     this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
-    if (this.state === State.CONNECTING && packet.type !== PacketType.CONNACK)
-      return this.fail("no CONNACK"); // [MQTT-3.2.0-1]
+    // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
+    if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) return this.fail("CONNACK out of place");
     switch (packet.type) {
       case PacketType.CONNACK:
         return this.connacked(packet);
@@ -435,7 +429,6 @@ export class MQTTClient {
   }
 
   private connacked(packet: ConnackPacket): void {
-    if (this.state !== State.CONNECTING) return this.fail("unexpected CONNACK");
     if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
       const error = mqttError("CONNACK_REFUSED", "refused: " + packet.returnCode);
@@ -519,11 +512,15 @@ export class MQTTClient {
     for (let i = 0; i < pending.length && this.state === State.UP; i++) {
       const entry = pending[i];
       if (entry.abandoned || now - entry.sentAt < responseMs) continue;
-      if (entry.tries >= entry.maxTries) this.abandon(entry);
-      else {
+      if (entry.tries < entry.maxTries) {
         entry.tries++;
         this.transmit(entry);
+        continue;
       }
+      // Given up: TIMEOUT, and a tombstone for the answer that may come late.
+      this.bury(entry);
+      if (isPublish(entry)) this.freeSlot();
+      entry.reject(mqttError("TIMEOUT", "no ack"));
     }
   }
 
