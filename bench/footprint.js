@@ -68,6 +68,7 @@ async function connectedSize(source) {
   try {
     const file = path.join(dir, "connected.js");
     fs.writeFileSync(file, connectedSizeProgram(source, broker.host, broker.port));
+    // Not execFileSync: the broker runs in this process and must keep answering meanwhile.
     const out = await new Promise((resolve, reject) =>
       execFile(espruino, [file], { cwd: dir, encoding: "utf8", timeout: 20000 }, (error, stdout) =>
         error && !stdout ? reject(error) : resolve(stdout)

@@ -24,23 +24,22 @@ export function allocPacket(header: number, remaining: number): Uint8Array {
 
 /** The packet `header`, `fields`, then `payload` as is (PUBLISH). */
 export function encodePacket(header: number, fields: Field[], payload?: Uint8Array): Uint8Array {
-  const sizes: number[] = [];
+  const sizes: number[] = []; // of the length-prefixed fields, measured (and checked) once
   let remaining = payload ? payload.length : 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const size = f instanceof Array ? -2 : f instanceof Uint8Array ? binaryLength(f) : mqttStringLength(f);
-    sizes[i] = size;
-    remaining += size < -1 ? (f as number[]).length : 2 + size;
+    if (f instanceof Array) remaining += f.length;
+    else remaining += 2 + (sizes[i] = f instanceof Uint8Array ? binaryLength(f) : mqttStringLength(f));
   }
   const buf = allocPacket(header, remaining);
   let o = buf.length - remaining;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const size = sizes[i];
-    if (size < -1) {
-      for (let k = 0; k < f.length; k++) buf[o++] = (f as number[])[k];
+    if (f instanceof Array) {
+      for (let k = 0; k < f.length; k++) buf[o++] = f[k];
       continue;
     }
+    const size = sizes[i];
     o = writeU16(buf, o, size);
     if (typeof f === "string") writeUtf8(f, buf, o);
     else buf.set(f, o);
