@@ -149,7 +149,9 @@ export class MQTTClient {
     const period = Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4));
     self.timer = setInterval(self.tick.bind(self, period), period);
     try {
-      self.link = openLink(cfg, self.linkEvent.bind(self));
+      // Not inlined by terser: on Espruino a closure keeps its whole enclosing scope, and the
+      // link's closures, made inside connect(), would keep the CONNECT packet and the promise.
+      self.link = /*#__NOINLINE__*/ openLink(cfg, self.linkEvent.bind(self));
     } catch (cause) {
       // Espruino: DNS or TCP failure is thrown synchronously from connect().
       self.drop(closedError(cause));

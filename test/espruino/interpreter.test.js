@@ -188,3 +188,27 @@ test("interpreter: JsVars reachable from a connected client (E.getSizeOf), modul
     t.diagnostic(`E.getSizeOf(client) of a connected, subscribed client: ${size} JsVars (target 1300)`);
   });
 });
+
+// On Espruino a closure keeps its whole enclosing scope, not only the names it uses. The
+// link's callbacks live as long as the connection: made inside connect() (terser inlines a
+// function called once), they kept connect()'s locals, among them the CONNECT packet, a
+// copy of the will message.
+test("interpreter: a connected client holds its will message once, not its CONNECT packet too", async (t) => {
+  await onInterpreter(t, "aedes", async (source, broker, dir) => {
+    const options = (id, size) =>
+      `{server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"${id}",` +
+      `will:{topic:"w",msg:new Uint8Array(${size})}}`;
+    const code =
+      `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
+      `var big=new m.MQTTClient(${options("c1", 4000)}),small=new m.MQTTClient(${options("c2", 1)});` +
+      `Promise.all([big.connect(),small.connect()]).then(function(){print("HELD "+JSON.stringify({` +
+      `big:E.getSizeOf(big),small:E.getSizeOf(small),msg:E.getSizeOf(new Uint8Array(4000))}));` +
+      `return Promise.all([big.disconnect(),small.disconnect()]);},function(e){print("HELD "+JSON.stringify({error:String(e.code)}));});\n`;
+    const run = await runEspruino(dir, code, "held.js");
+    const tail = checkRun(run);
+    const sizes = line(run.output, "HELD");
+    assert.ok(sizes && !sizes.error, "both clients connect" + tail);
+    t.diagnostic(`E.getSizeOf: ${sizes.big} JsVars (4,000-byte will), ${sizes.small} (1-byte will); the message alone: ${sizes.msg}`);
+    assert.ok(sizes.big - sizes.small < 1.5 * sizes.msg, `the will message is held more than once: ${sizes.big} vs ${sizes.small}`);
+  });
+});
