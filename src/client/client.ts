@@ -16,7 +16,6 @@ import { Config, resolveConfig } from "./config";
 import { Emitter } from "./emitter";
 import { Event } from "./event";
 import { MessageQueue } from "./message-queue";
-import { Fifo } from "./fifo";
 import { handled, rejection } from "./settle";
 
 const enum State {
@@ -79,7 +78,7 @@ export class MQTTClient {
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
   private tombstones = 0; // abandoned entries in `pending`
-  private waiting = new Fifo<Waiting>();
+  private waiting: Waiting[] = []; // publishes awaiting an in-flight slot, at most queueLen
   private drainWaiters: Settler[] = [];
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
@@ -206,7 +205,7 @@ export class MQTTClient {
           self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
         };
         if (self.inflight < self.cfg.maxInflight) start();
-        else if (self.waiting.size() < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
+        else if (self.waiting.length < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
         else reject(mqttError("TOO_LARGE", "queue full"));
       })
     );

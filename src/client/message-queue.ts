@@ -1,7 +1,5 @@
 // The bounded queue of received messages ([queue_len] of mqtt_as): when it is full, the
 // oldest message is dropped and counted, so that a slow consumer cannot exhaust memory.
-import { Fifo } from "./fifo";
-
 export interface Message {
   topic: string;
   msg: Uint8Array;
@@ -12,7 +10,7 @@ export interface Message {
 
 export class MessageQueue {
   discards = 0;
-  private items = new Fifo<Message>();
+  private items: Message[] = []; // at most `capacity`: shift() stays cheap
   private waiters: ((m: Message) => void)[] = [];
 
   constructor(private readonly capacity: number) {}
@@ -20,7 +18,7 @@ export class MessageQueue {
   get(): Promise<Message> {
     const items = this.items;
     const waiters = this.waiters;
-    if (items.size()) return Promise.resolve(items.shift() as Message);
+    if (items.length) return Promise.resolve(items.shift() as Message);
     return new Promise<Message>(function (resolve) {
       waiters.push(resolve);
     });
@@ -30,7 +28,7 @@ export class MessageQueue {
     const waiter = this.waiters.shift();
     if (waiter) return waiter(message);
     this.items.push(message);
-    if (this.items.size() > this.capacity) {
+    if (this.items.length > this.capacity) {
       this.items.shift();
       this.discards++;
     }
