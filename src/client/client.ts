@@ -13,7 +13,7 @@ import { clientDecoders } from "../codec/decode-client";
 import { PacketParser } from "../codec/parser";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
-import { Emitter } from "./emitter";
+import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { MessageQueue } from "./message-queue";
 import { handled, rejection } from "./settle";
@@ -56,6 +56,9 @@ const NOTHING = new Uint8Array(0);
 /** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
 const MAX_TOMBSTONES = 16;
 
+/** on(event: "up" | "down" | "msg", cb) returns the unsubscribe; off(event, cb); see mixEmitter. */
+export interface MQTTClient extends Emitter {}
+
 export class MQTTClient {
   readonly up = new Event();
   readonly down = new Event();
@@ -63,7 +66,6 @@ export class MQTTClient {
   isConnected = false; // [_has_connected]: a connection was made at least once
 
   private readonly cfg: Config;
-  private readonly events = new Emitter();
   // Fields that start out undefined get no initializer: on Espruino each property is memory.
   // The one cyclic timer that serves every timeout of a connection, as lwIP's does: time is
   // the sum of its periods, so no clock is read and a fake timer drives it.
@@ -92,14 +94,6 @@ export class MQTTClient {
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
     this.queue = new MessageQueue(this.cfg.queueLen);
-  }
-
-  on(event: "up" | "down" | "msg", cb: (...args: any[]) => void): () => void {
-    return this.events.on(event, cb);
-  }
-
-  off(event: "up" | "down" | "msg", cb: (...args: any[]) => void): void {
-    this.events.off(event, cb);
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -449,7 +443,7 @@ export class MQTTClient {
     this.isConnected = true;
     this.down.clear();
     this.up.set();
-    this.events.emit("up");
+    this.emit("up");
     if (connecting) connecting.resolve(packet.sessionPresent);
   }
 
@@ -467,7 +461,7 @@ export class MQTTClient {
   }
 
   private hand(packet: PublishPacket): void {
-    if (!this.events.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup))
+    if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup))
       this.queue.put({
         topic: packet.topicName,
         msg: packet.payload,
@@ -590,7 +584,7 @@ export class MQTTClient {
     if (wasUp) {
       this.up.clear();
       this.down.set();
-      this.events.emit("down", error);
+      this.emit("down", error);
     }
   }
 
@@ -613,6 +607,8 @@ export class MQTTClient {
     if (this.cfg.debug) console.log("mqtt_as", what, detail);
   }
 }
+
+mixEmitter(MQTTClient.prototype);
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
   if (typeof msg === "string") return encodeUtf8(msg);
