@@ -1,5 +1,5 @@
 import { mqttError, MqttError } from "../codec/errors";
-import { PacketType, Packet, PublishPacket, QoS, SubackPacket, ConnackPacket } from "../codec/types";
+import { PacketType, Packet, PublishPacket, QoS, ConnackPacket } from "../codec/types";
 import { badArgument, encodeUtf8 } from "../codec/bytes";
 import {
   encodeAck,
@@ -186,7 +186,12 @@ export class MQTTClient {
     return handled(
       new Promise<void>(function (resolve, reject) {
         if (!qos) {
-          self.writeQos0(bytes, resolve, reject);
+          const flushed = self.send(bytes);
+          // Espruino throws when writing to a socket that has just closed: then nothing was sent.
+          if (self.state !== State.UP) reject(closedError());
+          else if (flushed) resolve();
+          // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
+          else self.drainWaiters.push({ resolve: resolve, reject: reject });
           return;
         }
         const start = function () {
@@ -351,19 +356,14 @@ export class MQTTClient {
     if (next) next.start();
   }
 
-  private writeQos0(bytes: Uint8Array, resolve: () => void, reject: (e: MqttError) => void): void {
-    const flushed = this.send(bytes);
-    // Espruino throws when writing to a socket that has just closed: then nothing was sent.
-    if (this.state !== State.UP) return reject(closedError());
-    if (flushed) return resolve();
-    // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
-    this.drainWaiters.push({ resolve: resolve, reject: reject });
-  }
-
-  private drained(): void {
+  /** Settles the QoS 0 publishes awaiting "drain": resolved, or rejected with `error`. */
+  private drained(error?: MqttError): void {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
-    for (let i = 0; i < waiters.length; i++) waiters[i].resolve();
+    for (let i = 0; i < waiters.length; i++) {
+      if (error) waiters[i].reject(error);
+      else waiters[i].resolve();
+    }
   }
 
   // ---- the wire ----
@@ -414,8 +414,12 @@ export class MQTTClient {
         delete this.received[packet.packetId];
         this.send(encodeAck(PacketType.PUBCOMP, packet.packetId));
         return;
-      case PacketType.SUBACK:
-        return this.suback(packet);
+      case PacketType.SUBACK: {
+        // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
+        const codes = packet.returnCodes;
+        if (codes.length !== 1) return this.fail("bad SUBACK");
+        return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "refused") : undefined);
+      }
       case PacketType.PINGRESP:
         return;
       default:
@@ -454,28 +458,11 @@ export class MQTTClient {
     // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
     if (qos < 2 || !this.received[id]) {
       if (qos === 2) this.received[id] = true;
-      this.hand(packet);
+      if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
+        this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
     }
     // After handing it over; not on a connection that a callback closed or opened meanwhile.
     if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
-  }
-
-  private hand(packet: PublishPacket): void {
-    if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, packet.qos, packet.dup))
-      this.queue.put({
-        topic: packet.topicName,
-        msg: packet.payload,
-        retained: packet.retain,
-        qos: packet.qos,
-        dup: packet.dup,
-      });
-  }
-
-  private suback(packet: SubackPacket): void {
-    // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-    if (packet.returnCodes.length !== 1) return this.fail("bad SUBACK");
-    const code = packet.returnCodes[0];
-    this.acknowledge(PacketType.SUBACK, packet.packetId, code, code === 0x80 ? mqttError("SUBACK_FAILURE", "refused") : undefined);
   }
 
   // ---- time ----
@@ -571,12 +558,7 @@ export class MQTTClient {
       entry.reject(reason);
     }
     if (!keep) this.rejectWaiting(reason);
-    const drainWaiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (let i = 0; i < drainWaiters.length; i++) {
-      if (graceful) drainWaiters[i].resolve();
-      else drainWaiters[i].reject(reason);
-    }
+    this.drained(graceful ? undefined : reason);
     this.answerPings(false);
     const connecting = this.connecting;
     this.connecting = null;
