@@ -41,11 +41,6 @@ interface Pending extends Settler {
   abandoned: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
 }
 
-/** PUBACK, PUBREC and PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
-function isPublish(entry: Pending): boolean {
-  return entry.expect <= PacketType.PUBCOMP;
-}
-
 interface Waiting {
   start: () => void;
   reject: (error: MqttError) => void;
@@ -332,7 +327,7 @@ export class MQTTClient {
     // was sent more than once leaves a tombstone for the answers still to come.
     if (entry.sends > 1) this.bury(entry);
     else this.pending.splice(i, 1);
-    if (isPublish(entry)) this.freeSlot();
+    this.freeSlot(entry);
     if (failure) entry.reject(failure);
     else entry.resolve(value);
   }
@@ -350,7 +345,10 @@ export class MQTTClient {
     }
   }
 
-  private freeSlot(): void {
+  /** A publish settled: its in-flight slot goes to the next publish waiting. PUBACK, PUBREC and
+   *  PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
+  private freeSlot(entry: Pending): void {
+    if (entry.expect > PacketType.PUBCOMP) return;
     this.inflight--;
     const next = this.waiting.shift();
     if (next) next.start();
@@ -372,8 +370,17 @@ export class MQTTClient {
     if (event === LinkEvent.OPEN) {
       this.send(this.connectPacket as Uint8Array);
       this.connectPacket = null;
-    } else if (event === LinkEvent.DATA) this.receive(value);
-    else if (event === LinkEvent.DRAIN) this.drained();
+    } else if (event === LinkEvent.DATA) {
+      this.lastReceived = this.now;
+      const generation = this.generation;
+      try {
+        (this.parser as PacketParser).push(value);
+      } catch (error) {
+        if (!(error as MqttError).code) throw error;
+        // Unless a callback already ended this connection (and maybe opened another).
+        if (this.generation === generation) this.drop(error as MqttError);
+      }
+    } else if (event === LinkEvent.DRAIN) this.drained();
     else this.drop(closedError(value));
   }
 
@@ -381,22 +388,6 @@ export class MQTTClient {
     this.lastSent = this.now;
     this.log("send", bytes[0] >> 4);
     return this.link ? this.link.write(bytes) : true;
-  }
-
-  private receive(chunk: Uint8Array): void {
-    this.lastReceived = this.now;
-    const link = this.link as Link;
-    const generation = this.generation;
-    link.cork(true); // the acknowledgements of a chunk's packets leave in one write
-    try {
-      (this.parser as PacketParser).push(chunk);
-    } catch (error) {
-      if (!(error as MqttError).code) throw error;
-      // Unless a callback already ended this connection (and maybe opened another).
-      if (this.generation === generation) this.drop(error as MqttError);
-    } finally {
-      link.cork(false);
-    }
   }
 
   private handle(packet: Packet): void {
@@ -501,7 +492,7 @@ export class MQTTClient {
       }
       // Given up: TIMEOUT, and a tombstone for the answer that may come late.
       this.bury(entry);
-      if (isPublish(entry)) this.freeSlot();
+      this.freeSlot(entry);
       entry.reject(mqttError("TIMEOUT", "no ack"));
     }
   }
@@ -550,12 +541,12 @@ export class MQTTClient {
     for (let i = 0; i < pending.length; i++) {
       const entry = pending[i];
       if (entry.abandoned) continue;
-      if (keep && isPublish(entry)) {
-        this.pending.push(entry);
-        continue;
+      if (entry.expect > PacketType.PUBCOMP) entry.reject(reason);
+      else if (keep) this.pending.push(entry);
+      else {
+        this.inflight--;
+        entry.reject(reason);
       }
-      if (isPublish(entry)) this.inflight--;
-      entry.reject(reason);
     }
     if (!keep) this.rejectWaiting(reason);
     this.drained(graceful ? undefined : reason);

@@ -22,7 +22,7 @@ export interface SocketLike {
 
 export const enum LinkEvent {
   OPEN,
-  DATA, // with the bytes
+  DATA, // with the bytes; what the callback writes meanwhile leaves in one write
   DRAIN,
   CLOSE, // once, when the link is gone for whatever reason; with the cause when it failed
 }
@@ -30,8 +30,6 @@ export const enum LinkEvent {
 export interface Link {
   /** Sends bytes; false when the caller should wait for DRAIN before writing more. */
   write(bytes: Uint8Array): boolean;
-  /** Holds writes until cork(false), so that the answers to one chunk go out together (Node). */
-  cork(on: boolean): void;
   /**
    * Closes at once; or, given `done`, after what was written has been sent, waiting for that
    * at most `waitMs` and calling `done` when the socket is gone. `cause`: why it failed.
@@ -79,7 +77,14 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   }
   // Espruino may deliver data before the connect callback, and as 8-bit strings.
   socket.on("data", function (data: Uint8Array | string) {
-    if (!closed) onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
+    if (closed) return;
+    // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
+    if (socket.cork) socket.cork();
+    try {
+      onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
+    } finally {
+      if (socket.uncork) socket.uncork();
+    }
   });
   socket.on("drain", function () {
     if (!closed) onEvent(LinkEvent.DRAIN);
@@ -102,10 +107,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
         close(error);
         return true;
       }
-    },
-    cork: function (on: boolean) {
-      const method = on ? socket.cork : socket.uncork;
-      if (method) method.call(socket);
     },
     close: close,
   };

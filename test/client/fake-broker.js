@@ -45,6 +45,8 @@ class FakeSocket extends EventEmitter {
     this.destroyed = false;
     this.ended = false;
     this.writes = []; // raw Uint8Array copies
+    this.corked = 0; // Node's cork() depth
+    this.corkedWrites = []; // for each write: whether it was made while corked
     this.packets = []; // decoded packets written by the client on this socket
     this.parseError = null;
     this.parser = new PacketParser(serverDecoders, 0, (packet) => {
@@ -60,6 +62,7 @@ class FakeSocket extends EventEmitter {
     if (this.broker.writeThrows) throw new Error("This socket is closed");
     const bytes = new Uint8Array(data);
     this.writes.push(bytes);
+    this.corkedWrites.push(this.corked > 0);
     this.broker.writes.push(bytes);
     if (this.destroyed || this.ended) this.broker.writesAfterClose++;
     try {
@@ -69,6 +72,14 @@ class FakeSocket extends EventEmitter {
       this.broker.parseErrors.push(error);
     }
     return this.broker.writeReturns;
+  }
+
+  cork() {
+    this.corked++;
+  }
+
+  uncork() {
+    if (this.corked) this.corked--;
   }
 
   destroy() {

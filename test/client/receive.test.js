@@ -4,6 +4,7 @@ const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { useFakeClock, makeClient, connectUp, advance, track, text, pub, flush, T } = require("./helpers.js");
 const { Event } = require("../../build/client/event.js");
+const { encode } = require("../../build/codec/encode.js");
 
 useFakeClock();
 
@@ -37,6 +38,19 @@ test("incoming QoS 1: the PUBACK is written after the msg callback ran", async (
   await flush();
   assert.deepEqual(order, ["msg:q1", "client:PUBACK"]);
   assert.deepEqual(broker.take(), [{ type: T.PUBACK, packetId: 77 }]);
+  await client.disconnect();
+});
+
+test("the acknowledgements of one chunk's packets are written while the socket is corked, and it is uncorked after", async () => {
+  const { client, broker } = makeClient();
+  await connectUp(client, broker);
+  const socket = broker.sockets[0];
+  const writesBefore = socket.writes.length;
+  const chunk = Buffer.concat([1, 2, 3].map((id) => Buffer.from(encode(pub("c", "m", 1, id)))));
+  socket.sendRaw(chunk);
+  await flush();
+  assert.deepEqual(socket.corkedWrites.slice(writesBefore), [true, true, true], "three PUBACKs, each written while corked");
+  assert.equal(socket.corked, 0, "uncorked once the chunk is handled");
   await client.disconnect();
 });
 
