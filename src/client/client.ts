@@ -10,6 +10,7 @@ import {
   encodeUnsubscribe,
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
+import { protocolError } from "../codec/reader";
 import { PacketParser } from "../codec/parser";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
@@ -320,9 +321,9 @@ export class MQTTClient {
       this.transmit(entry);
       return;
     }
-    if (!entry) return this.fail("unknown id " + id);
+    if (!entry) throw protocolError("unknown id " + id);
     if (entry.abandoned) return;
-    if (entry.expect !== type) return this.fail("unexpected ack " + type);
+    if (entry.expect !== type) throw protocolError("unexpected ack " + type);
     // A broker answers every copy (Mosquitto acknowledges a PUBLISH and its DUP both): what
     // was sent more than once leaves a tombstone for the answers still to come.
     if (entry.sends > 1) this.bury(entry);
@@ -390,11 +391,13 @@ export class MQTTClient {
     return this.link ? this.link.write(bytes) : true;
   }
 
+  /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
+   *  that breaks the protocol. */
   private handle(packet: Packet): void {
     this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
-    if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) return this.fail("CONNACK out of place");
+    if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
     switch (packet.type) {
       case PacketType.CONNACK:
         return this.connacked(packet);
@@ -408,7 +411,7 @@ export class MQTTClient {
       case PacketType.SUBACK: {
         // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
         const codes = packet.returnCodes;
-        if (codes.length !== 1) return this.fail("bad SUBACK");
+        if (codes.length !== 1) throw protocolError("bad SUBACK");
         return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "refused") : undefined);
       }
       case PacketType.PINGRESP:
@@ -504,10 +507,6 @@ export class MQTTClient {
   }
 
   // ---- the end of a connection ----
-
-  private fail(message: string): void {
-    this.drop(mqttError("PROTOCOL", message));
-  }
 
   /**
    * Ends the connection: `error` says why, or nothing after disconnect(). What was pending is
