@@ -29,7 +29,12 @@ export function encodePacket(header: number, fields: Field[], payload?: Uint8Arr
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
     if (f instanceof Array) remaining += f.length;
-    else remaining += 2 + (sizes[i] = f instanceof Uint8Array ? binaryLength(f) : mqttStringLength(f));
+    else {
+      // Length-prefixed: at most 65535 bytes (mqttStringLength checks strings) [MQTT-1.5.3].
+      const size = (sizes[i] = f instanceof Uint8Array ? f.length : mqttStringLength(f));
+      if (size > 0xffff) throw badArgument("data over 64 KB");
+      remaining += 2 + size;
+    }
   }
   const buf = allocPacket(header, remaining);
   let o = buf.length - remaining;
@@ -69,10 +74,4 @@ export function checkPacketId(id: number): void {
 export function checkQos(qos: number): number {
   if (qos !== 0 && qos !== 1 && qos !== 2) throw badArgument("bad qos");
   return qos;
-}
-
-/** Length of length-prefixed binary data, which must fit in 16 bits. */
-function binaryLength(data: Uint8Array): number {
-  if (data.length > 0xffff) throw badArgument("data over 64 KB");
-  return data.length;
 }
