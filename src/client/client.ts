@@ -1,5 +1,5 @@
 import { mqttError, MqttError } from "../codec/errors";
-import { PacketType, Packet, PublishPacket, QoS, ConnackPacket } from "../codec/types";
+import { PacketType, Packet, QoS } from "../codec/types";
 import { badArgument, encodeUtf8 } from "../codec/bytes";
 import {
   encodeAck,
@@ -399,10 +399,44 @@ export class MQTTClient {
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
     switch (packet.type) {
-      case PacketType.CONNACK:
-        return this.connacked(packet);
-      case PacketType.PUBLISH:
-        return this.deliver(packet);
+      case PacketType.CONNACK: {
+        if (packet.returnCode !== 0) {
+          // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
+          const error = mqttError("CONNACK_REFUSED", "refused: " + packet.returnCode);
+          error.returnCode = packet.returnCode;
+          return this.drop(error);
+        }
+        // No session: no PUBREL will come for the ids held, and the broker numbers anew.
+        if (!packet.sessionPresent) this.received = {};
+        // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
+        // a write that fails here ends this attempt, and connect() rejects.
+        const pending = this.pending;
+        for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
+        if (this.state !== State.CONNECTING) return;
+        const connecting = this.connecting;
+        this.connecting = null;
+        this.state = State.UP;
+        this.isConnected = true;
+        this.down.clear();
+        this.up.set();
+        this.emit("up");
+        if (connecting) connecting.resolve(packet.sessionPresent);
+        return;
+      }
+      case PacketType.PUBLISH: {
+        const id = packet.packetId as number;
+        const qos = packet.qos;
+        const generation = this.generation;
+        // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
+        if (qos < 2 || !this.received[id]) {
+          if (qos === 2) this.received[id] = true;
+          if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
+            this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
+        }
+        // After handing it over; not on a connection that a callback closed or opened meanwhile.
+        if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
+        return;
+      }
       case PacketType.PUBREL:
         // Exactly once: the id is released, the message was delivered on PUBLISH [MQTT-4.3.3-2].
         delete this.received[packet.packetId];
@@ -419,44 +453,6 @@ export class MQTTClient {
       default:
         return this.acknowledge(packet.type, (packet as { packetId: number }).packetId);
     }
-  }
-
-  private connacked(packet: ConnackPacket): void {
-    if (packet.returnCode !== 0) {
-      // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
-      const error = mqttError("CONNACK_REFUSED", "refused: " + packet.returnCode);
-      error.returnCode = packet.returnCode;
-      return this.drop(error);
-    }
-    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
-    if (!packet.sessionPresent) this.received = {};
-    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
-    // a write that fails here ends this attempt, and connect() rejects.
-    const pending = this.pending;
-    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
-    if (this.state !== State.CONNECTING) return;
-    const connecting = this.connecting;
-    this.connecting = null;
-    this.state = State.UP;
-    this.isConnected = true;
-    this.down.clear();
-    this.up.set();
-    this.emit("up");
-    if (connecting) connecting.resolve(packet.sessionPresent);
-  }
-
-  private deliver(packet: PublishPacket): void {
-    const id = packet.packetId as number;
-    const qos = packet.qos;
-    const generation = this.generation;
-    // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
-    if (qos < 2 || !this.received[id]) {
-      if (qos === 2) this.received[id] = true;
-      if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
-        this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
-    }
-    // After handing it over; not on a connection that a callback closed or opened meanwhile.
-    if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
   // ---- time ----
