@@ -529,21 +529,7 @@ export class MQTTClient {
       if (closed) closed();
     }
     const reason = error && error.code === "CLOSED" ? error : closedError(error);
-    const keep = !!error && this.persistent;
-    const pending = this.pending;
-    this.pending = [];
-    this.tombstones = 0;
-    for (let i = 0; i < pending.length; i++) {
-      const entry = pending[i];
-      if (entry.abandoned) continue;
-      if (entry.expect > PacketType.PUBCOMP) entry.reject(reason);
-      else if (keep) this.pending.push(entry);
-      else {
-        this.inflight--;
-        entry.reject(reason);
-      }
-    }
-    if (!keep) this.rejectWaiting(reason);
+    this.rejectPending(reason, !!error && this.persistent);
     this.drained(graceful ? undefined : reason);
     this.answerPings(false);
     const connecting = this.connecting;
@@ -558,17 +544,29 @@ export class MQTTClient {
 
   /** Rejects (CLOSED) the publishes that a persistent session kept while offline. */
   private discardSession(): void {
-    const closed = mqttError("CLOSED", "session discarded");
-    const pending = this.pending;
-    this.pending = [];
-    for (let i = 0; i < pending.length; i++) pending[i].reject(closed);
-    this.inflight = 0;
-    this.rejectWaiting(closed);
+    this.rejectPending(mqttError("CLOSED", "session discarded"));
   }
 
-  private rejectWaiting(error: MqttError): void {
+  /**
+   * Rejects with `error` what is pending (tombstones just go) and the publishes waiting for a
+   * slot; with `keep`, publishes stay instead, to be sent again on the next connect.
+   */
+  private rejectPending(error: MqttError, keep?: boolean): void {
+    const pending = this.pending;
+    this.pending = [];
+    this.tombstones = 0;
+    for (let i = 0; i < pending.length; i++) {
+      const entry = pending[i];
+      const publish = entry.expect <= PacketType.PUBCOMP;
+      if (entry.abandoned) continue;
+      if (keep && publish) this.pending.push(entry);
+      else {
+        if (publish) this.inflight--;
+        entry.reject(error);
+      }
+    }
     let next: Waiting | undefined;
-    while ((next = this.waiting.shift())) next.reject(error);
+    while (!keep && (next = this.waiting.shift())) next.reject(error);
   }
 
   private log(what: string, detail: unknown): void {
