@@ -36,10 +36,10 @@ interface Pending extends Settler {
   expect: PacketType; // the acknowledgement that settles this step
   bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
-  sentAt: number;
+  sentAt?: number; // set by transmit(), which comes before any tick() reads it
   tries: number; // retransmissions so far
   maxTries: number;
-  abandoned: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
+  abandoned?: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
 }
 
 interface Waiting {
@@ -267,10 +267,8 @@ export class MQTTClient {
       expect: expect,
       bytes: bytes,
       sends: 0,
-      sentAt: 0,
       tries: 0,
       maxTries: maxTries,
-      abandoned: false,
       resolve: resolve,
       reject: reject,
     };
@@ -483,7 +481,7 @@ export class MQTTClient {
     const pending = this.pending;
     for (let i = 0; i < pending.length && this.state === State.UP; i++) {
       const entry = pending[i];
-      if (entry.abandoned || now - entry.sentAt < responseMs) continue;
+      if (entry.abandoned || now - (entry.sentAt as number) < responseMs) continue;
       if (entry.tries < entry.maxTries) {
         entry.tries++;
         this.transmit(entry);
