@@ -114,7 +114,7 @@ export class MQTTClient {
         password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
       });
     } catch (error) {
-      return rejection(argumentError(error));
+      return refusal(error);
     }
 
     if (clean) {
@@ -176,7 +176,7 @@ export class MQTTClient {
       // Under a persistent session a QoS>0 publish may wait for the next connect.
       if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
     } catch (error) {
-      return rejection(argumentError(error));
+      return refusal(error);
     }
 
     return handled(
@@ -244,7 +244,7 @@ export class MQTTClient {
       bytes = encode(id);
       if (this.state !== State.UP) throw notConnected();
     } catch (error) {
-      return rejection(argumentError(error));
+      return refusal(error);
     }
     const self = this;
     return handled(
@@ -580,10 +580,10 @@ function payloadBytes(msg: string | Uint8Array): Uint8Array {
   return msg;
 }
 
-/** What an argument made the codec throw: its own error, or a TypeError of a value of the
- *  wrong type (a password that is no string), which is a BAD_ARGUMENT too. */
-function argumentError(error: unknown): MqttError {
-  return (error as MqttError).code ? (error as MqttError) : (badArgument(String((error as Error).message)) as MqttError);
+/** Rejects with what an argument made the codec throw: its own error, or a TypeError of a
+ *  value of the wrong type (a password that is no string), which is a BAD_ARGUMENT too. */
+function refusal(error: unknown): Promise<never> {
+  return rejection((error as MqttError).code ? (error as MqttError) : (badArgument(String((error as Error).message)) as MqttError));
 }
 
 function notConnected(): MqttError {
