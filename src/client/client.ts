@@ -6,8 +6,7 @@ import {
   encodeConnect,
   encodeEmpty,
   encodePublish,
-  encodeSubscribe,
-  encodeUnsubscribe,
+  encodeSubscription,
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
 import { protocolError } from "../codec/reader";
@@ -207,16 +206,11 @@ export class MQTTClient {
   }
 
   subscribe(topic: string, qos?: QoS): Promise<number> {
-    qos = qos || 0; // the encoder checks filter and QoS
-    return this.exchange(PacketType.SUBACK, function (id) {
-      return encodeSubscribe({ type: PacketType.SUBSCRIBE, packetId: id, subscriptions: [{ topicFilter: topic, qos: qos as QoS }] });
-    });
+    return this.exchange(PacketType.SUBACK, topic, qos || 0); // the encoder checks filter and QoS
   }
 
   unsubscribe(topic: string): Promise<void> {
-    return this.exchange(PacketType.UNSUBACK, function (id) {
-      return encodeUnsubscribe({ type: PacketType.UNSUBSCRIBE, packetId: id, topicFilters: [topic] });
-    });
+    return this.exchange(PacketType.UNSUBACK, topic);
   }
 
   brokerUp(): Promise<boolean> {
@@ -236,12 +230,12 @@ export class MQTTClient {
 
   // ---- requests and their acknowledgements ----
 
-  /** SUBSCRIBE and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
-  private exchange(expect: PacketType, encode: (id: number) => Uint8Array): Promise<any> {
+  /** SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
+  private exchange(expect: PacketType, topic: string, qos?: QoS): Promise<any> {
     let bytes: Uint8Array;
     const id = this.nextId();
     try {
-      bytes = encode(id);
+      bytes = encodeSubscription(id, topic, qos);
       if (this.state !== State.UP) throw notConnected();
     } catch (error) {
       return refusal(error);

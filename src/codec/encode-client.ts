@@ -82,6 +82,15 @@ export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
   return encodePacket(0xa2, fields);
 }
 
+/** What the client sends: a SUBSCRIBE to one filter at `qos`, or without `qos` an UNSUBSCRIBE
+ *  from it; the same bytes as encodeSubscribe and encodeUnsubscribe with one filter. */
+export function encodeSubscription(packetId: number, topicFilter: string, qos?: number): Uint8Array {
+  const fields: Field[] = [idBytes(packetId), filter(topicFilter)];
+  if (qos === undefined) return encodePacket(0xa2, fields);
+  fields.push([checkQos(qos)]);
+  return encodePacket(0x82, fields);
+}
+
 function filter(topicFilter: string): string {
   if (!isValidTopicFilter(topicFilter)) throw badArgument("bad topic filter");
   return topicFilter;

@@ -5,7 +5,7 @@ const assert = require("node:assert/strict");
 const { fixtures, b, s } = require("./fixtures.js");
 const { decode } = require("../../build/codec/decode.js");
 const { encode } = require("../../build/codec/encode.js");
-const { encodePublish } = require("../../build/codec/encode-client.js");
+const { encodePublish, encodeSubscription } = require("../../build/codec/encode-client.js");
 const { PacketParser } = require("../../build/codec/parser.js");
 const { allDecoders } = require("../../build/codec/decoders-all.js");
 
@@ -227,6 +227,24 @@ const badArgs = [
 for (const [name, packet] of badArgs) {
   test("encode refuses: " + name, () => {
     assert.throws(() => encode(packet), { code: "BAD_ARGUMENT" });
+  });
+}
+
+// encodeSubscription(packetId, topicFilter, qos?): what the client's subscribe() and unsubscribe() send.
+const badSubscriptions = [
+  ["SUBSCRIBE '#' not last", [1, "#/a", 0]],
+  ["SUBSCRIBE 'a+'", [1, "a+", 0]],
+  ["SUBSCRIBE empty filter", [1, "", 0]],
+  ["SUBSCRIBE filter not a string", [1, 42, 0]],
+  ["SUBSCRIBE QoS 3", [1, "a", 3]],
+  ["SUBSCRIBE QoS '1'", [1, "a", "1"]],
+  ["UNSUBSCRIBE bad filter", [1, "a/#/b"]],
+  ["UNSUBSCRIBE filter with U+0000", [1, "a\0"]],
+];
+
+for (const [name, args] of badSubscriptions) {
+  test("encodeSubscription refuses: " + name, () => {
+    assert.throws(() => encodeSubscription(...args), { code: "BAD_ARGUMENT" });
   });
 }
 

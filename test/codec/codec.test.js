@@ -4,6 +4,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
 const { encode } = require("../../build/codec/encode.js");
+const { encodeSubscription } = require("../../build/codec/encode-client.js");
 const { decode } = require("../../build/codec/decode.js");
 const { clientDecoders } = require("../../build/codec/decode-client.js");
 const { serverDecoders } = require("../../build/codec/decoders-all.js");
@@ -50,6 +51,21 @@ test("encoders return exactly one Uint8Array", () => {
     assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype, f.name);
     assert.equal(out.byteOffset, 0);
     assert.equal(out.buffer.byteLength, out.length, f.name + ": allocated exactly once, no slack");
+  }
+});
+
+test("the client's encodeSubscription writes what encode() writes for one filter", () => {
+  const one = fixtures.filter((f) => (f.packet.subscriptions || f.packet.topicFilters || []).length === 1);
+  assert.equal(one.length, 2, "a SUBSCRIBE and an UNSUBSCRIBE fixture with one filter");
+  for (const f of one) {
+    const p = f.packet;
+    const out = p.type === 8
+      ? encodeSubscription(p.packetId, p.subscriptions[0].topicFilter, p.subscriptions[0].qos)
+      : encodeSubscription(p.packetId, p.topicFilters[0]);
+    assert.deepEqual(out, f.bytes, f.name);
+  }
+  for (const qos of [0, 1, 2]) {
+    assert.deepEqual(encodeSubscription(7, "a/#", qos), encode({ type: 8, packetId: 7, subscriptions: [{ topicFilter: "a/#", qos }] }));
   }
 });
 
