@@ -214,9 +214,10 @@ export class MQTTClient {
   }
 
   brokerUp(): Promise<boolean> {
-    if (this.state !== State.UP) return Promise.resolve(false);
+    const up = this.state === State.UP;
     const now = this.now;
-    if (now - this.lastReceived < 1000) return Promise.resolve(true);
+    // Down: false; heard from within the last second: true, without a ping.
+    if (!up || now - this.lastReceived < 1000) return Promise.resolve(up);
     const self = this;
     return new Promise<boolean>(function (resolve) {
       // Waiting before the write: a write that fails ends the connection, which answers false.
@@ -271,8 +272,9 @@ export class MQTTClient {
   }
 
   private transmit(entry: Pending): void {
-    if (entry.sends && (entry.expect === PacketType.PUBACK || entry.expect === PacketType.PUBREC)) {
-      // A copy with DUP set [MQTT-3.3.1-1]: the first write may still be queued unsent.
+    // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
+    // [MQTT-3.3.1-1] (the first write may still be queued unsent).
+    if (entry.sends && entry.expect < PacketType.PUBREL) {
       if (!(entry.bytes[0] & 8)) {
         entry.bytes = new Uint8Array(entry.bytes);
         entry.bytes[0] |= 8;
@@ -438,7 +440,7 @@ export class MQTTClient {
         // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
         const codes = packet.returnCodes;
         if (codes.length !== 1) throw protocolError("bad SUBACK");
-        return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "refused") : undefined);
+        return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE") : undefined);
       }
       case PacketType.PINGRESP:
         return;
@@ -581,11 +583,11 @@ function refusal(error: unknown): Promise<never> {
 }
 
 function notConnected(): MqttError {
-  return mqttError("NOT_CONNECTED", "not connected");
+  return mqttError("NOT_CONNECTED");
 }
 
 function closedError(cause?: unknown): MqttError {
-  const error = mqttError("CLOSED", "connection closed");
+  const error = mqttError("CLOSED");
   if (cause !== undefined) error.cause = cause;
   return error;
 }

@@ -16,7 +16,7 @@ interface Listeners {
 
 function on(this: Emitter & Listeners, name: string, cb: Listener): () => void {
   const self = this;
-  const all = (this.listeners = this.listeners || {});
+  const all = (self.listeners = self.listeners || {});
   (all[name] = all[name] || []).push(cb);
   return function () {
     self.off(name, cb);

@@ -16,8 +16,9 @@ export interface MqttError extends Error {
   cause?: unknown;
 }
 
-export function mqttError(code: ErrorCode, message: string): MqttError {
-  const error = new Error(message) as MqttError;
+/** `message` says more than the code; without one, the message is the code. */
+export function mqttError(code: ErrorCode, message?: string): MqttError {
+  const error = new Error(message || code) as MqttError;
   error.code = code;
   return error;
 }
