@@ -1,17 +1,19 @@
 // asyncio.Event with Promises: wait() resolves once set() has been called.
 export class Event {
   private flag = false;
-  private waiters: (() => void)[] = [];
+  // What wait() hands out while the flag is clear: one promise for every waiter.
+  private promise?: Promise<void>;
+  private release?: () => void;
 
   isSet(): boolean {
     return this.flag;
   }
 
   set(): void {
+    const release = this.release;
     this.flag = true;
-    const waiters = this.waiters;
-    this.waiters = [];
-    for (let i = 0; i < waiters.length; i++) waiters[i]();
+    this.promise = this.release = undefined;
+    if (release) release();
   }
 
   clear(): void {
@@ -19,10 +21,12 @@ export class Event {
   }
 
   wait(): Promise<void> {
-    if (this.flag) return Promise.resolve();
-    const waiters = this.waiters;
-    return new Promise<void>(function (resolve) {
-      waiters.push(resolve);
-    });
+    const self = this;
+    if (self.flag) return Promise.resolve();
+    return (self.promise =
+      self.promise ||
+      new Promise<void>(function (resolve) {
+        self.release = resolve;
+      }));
   }
 }
