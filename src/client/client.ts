@@ -15,7 +15,7 @@ import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
-import { MessageQueue } from "./message-queue";
+import { Message, Queue } from "./queue";
 import { handled, rejection } from "./settle";
 
 const enum State {
@@ -33,7 +33,7 @@ interface Settler {
 interface Pending extends Settler {
   id: number;
   expect: PacketType; // the acknowledgement that settles this step
-  bytes: Uint8Array; // what is sent, and sent again
+  bytes: Uint8Array | null; // what is sent, and sent again; null in a tombstone
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
   sentAt?: number; // set by transmit(), which comes before any tick() reads it
   tries: number; // retransmissions so far
@@ -41,12 +41,8 @@ interface Pending extends Settler {
   abandoned?: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
 }
 
-interface Waiting {
-  start: () => void;
-  reject: (error: MqttError) => void;
-}
-
-const NOTHING = new Uint8Array(0);
+/** A publish waiting for an in-flight slot: called to start it, or with an error to reject it. */
+type Waiting = (error?: MqttError) => void;
 
 /** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
 const MAX_TOMBSTONES = 16;
@@ -57,7 +53,7 @@ export interface MQTTClient extends Emitter {}
 export class MQTTClient {
   readonly up = new Event();
   readonly down = new Event();
-  readonly queue: MessageQueue;
+  readonly queue: Queue<Message>;
   isConnected = false; // [_has_connected]: a connection was made at least once
 
   private readonly cfg: Config;
@@ -75,7 +71,7 @@ export class MQTTClient {
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
   private tombstones = 0; // abandoned entries in `pending`
-  private waiting: Waiting[] = []; // publishes awaiting an in-flight slot, at most queueLen
+  private waiting: Queue<Waiting>; // publishes awaiting an in-flight slot, at most queueLen
   private drainWaiters: Settler[] = [];
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
@@ -88,7 +84,8 @@ export class MQTTClient {
 
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
-    this.queue = new MessageQueue(this.cfg.queueLen);
+    this.queue = new Queue<Message>(this.cfg.queueLen);
+    this.waiting = new Queue<Waiting>(this.cfg.queueLen);
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -189,7 +186,8 @@ export class MQTTClient {
           else self.drainWaiters.push({ resolve: resolve, reject: reject });
           return;
         }
-        const start = function () {
+        const start = function (error?: MqttError) {
+          if (error) return reject(error);
           const id = self.nextId();
           // The packet id is the two bytes just before the payload [MQTT-3.3.2].
           const at = bytes.length - payload.length - 2;
@@ -199,7 +197,7 @@ export class MQTTClient {
           self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
         };
         if (self.inflight < self.cfg.maxInflight) start();
-        else if (self.waiting.length < self.cfg.queueLen) self.waiting.push({ start: start, reject: reject });
+        else if (self.waiting.length < self.cfg.queueLen) self.waiting.put(start);
         else reject(mqttError("TOO_LARGE", "queue full"));
       })
     );
@@ -272,17 +270,16 @@ export class MQTTClient {
   }
 
   private transmit(entry: Pending): void {
+    let bytes = entry.bytes as Uint8Array; // a tombstone's are gone, but no tombstone is sent
     // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
     // [MQTT-3.3.1-1] (the first write may still be queued unsent).
-    if (entry.sends && entry.expect < PacketType.PUBREL) {
-      if (!(entry.bytes[0] & 8)) {
-        entry.bytes = new Uint8Array(entry.bytes);
-        entry.bytes[0] |= 8;
-      }
+    if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {
+      bytes = entry.bytes = new Uint8Array(bytes);
+      bytes[0] |= 8;
     }
     entry.sends++;
     entry.sentAt = this.now;
-    this.send(entry.bytes);
+    this.send(bytes);
   }
 
   private nextId(): number {
@@ -330,7 +327,7 @@ export class MQTTClient {
   /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
   private bury(entry: Pending): void {
     entry.abandoned = true;
-    entry.bytes = NOTHING;
+    entry.bytes = null; // it may be large
     const pending = this.pending;
     if (++this.tombstones > MAX_TOMBSTONES) {
       let i = 0;
@@ -346,7 +343,7 @@ export class MQTTClient {
     if (entry.expect > PacketType.PUBCOMP) return;
     this.inflight--;
     const next = this.waiting.shift();
-    if (next) next.start();
+    if (next) next();
   }
 
   /** Settles the QoS 0 publishes awaiting "drain": resolved, or rejected with `error`. */
@@ -560,7 +557,7 @@ export class MQTTClient {
       }
     }
     let next: Waiting | undefined;
-    while (!keep && (next = this.waiting.shift())) next.reject(error);
+    while (!keep && (next = this.waiting.shift())) next(error);
   }
 
   private log(what: string, detail: unknown): void {
