@@ -9,8 +9,8 @@ import {
   encodeSubscription,
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
-import { protocolError } from "../codec/reader";
-import { PacketParser } from "../codec/parser";
+import { check, protocolError } from "../codec/reader";
+import { checkPacketSize, PacketParser } from "../codec/parser";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
@@ -168,7 +168,7 @@ export class MQTTClient {
       payload = payloadBytes(msg);
       // The packet id is written when the publish gets an in-flight slot.
       bytes = encodePublish({ type: PacketType.PUBLISH, dup: false, qos: qos, retain: !!retain, topicName: topic, packetId: 1, payload: payload });
-      if (bytes.length > self.cfg.maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+      checkPacketSize(bytes.length, self.cfg.maxPacketSize);
       // Under a persistent session a QoS>0 publish may wait for the next connect.
       if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
     } catch (error) {
@@ -436,7 +436,7 @@ export class MQTTClient {
       case PacketType.SUBACK: {
         // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
         const codes = packet.returnCodes;
-        if (codes.length !== 1) throw protocolError("bad SUBACK");
+        check(codes.length === 1);
         return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE") : undefined);
       }
       case PacketType.PINGRESP:

@@ -22,7 +22,7 @@ export interface Config {
   will: WillConfig | null; // [will]
   ssl: boolean | object; // [ssl] [ssl_params]
   queueLen: number; // [queue_len]
-  maxPacketSize: number; // largest packet accepted from the broker, and sent to it
+  maxPacketSize: number; // largest packet accepted from the broker, and sent to it; 0: no bound
   maxInflight: number; // QoS>0 publishes awaiting acknowledgement before publish() waits
   debug: boolean; // [DEBUG]
   transport?: (opts: object) => SocketLike;

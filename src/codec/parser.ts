@@ -18,6 +18,12 @@ export interface PacketParser {
   reset(): void;
 }
 
+/** TOO_LARGE unless a packet of `size` bytes is within `maxPacketSize` (0: no bound but the
+ *  protocol's). */
+export function checkPacketSize(size: number, maxPacketSize: number): void {
+  if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+}
+
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
  *  protocol's own. `onPacket` is called for each whole packet, in order. */
 export const PacketParser = function (
@@ -58,7 +64,7 @@ export const PacketParser = function (
           continue;
         }
         // Checked before any body buffer exists, so a huge length allocates nothing.
-        if (maxPacketSize && 1 + s + remaining > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+        checkPacketSize(1 + s + remaining, maxPacketSize);
         if (size - pos < remaining) {
           body = new Uint8Array(remaining);
           s = 5;

@@ -75,6 +75,19 @@ test("a publish exactly maxPacketSize long is sent", async () => {
   await client.disconnect();
 });
 
+test("maxPacketSize 0 bounds nothing, what is sent as what is received", async () => {
+  const { client, broker } = makeClient({ maxPacketSize: 0 });
+  await connectUp(client, broker);
+  await client.publish("t", new Uint8Array(20000), false, 0);
+  assert.equal(broker.writes[broker.writes.length - 1].length, 1 + 3 + 3 + 20000);
+  const got = [];
+  client.on("msg", (topic, msg) => got.push(msg.length));
+  broker.send({ type: 3, dup: false, qos: 0, retain: false, topicName: "t", payload: new Uint8Array(20000) });
+  await flush();
+  assert.deepEqual(got, [20000]);
+  await client.disconnect();
+});
+
 test("bad input while not connected still reports BAD_ARGUMENT before NOT_CONNECTED", async () => {
   const { client } = makeClient();
   await rejectsWith(client.publish("a/#", "m"), "BAD_ARGUMENT");
