@@ -47,8 +47,14 @@ type Waiting = (error?: MqttError) => void;
 /** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
 const MAX_TOMBSTONES = 16;
 
-/** on(event: "up" | "down" | "msg", cb) returns the unsubscribe; off(event, cb); see mixEmitter. */
-export interface MQTTClient extends Emitter {}
+type ClientEvent = "up" | "down" | "msg";
+
+// on() and off() are the Emitter's, mixed into the prototype (see the end of this file).
+export interface MQTTClient {
+  /** [set_cb_on_event]: returns the unsubscribe. */
+  on(event: ClientEvent, cb: (...args: any[]) => void): () => void;
+  off(event: ClientEvent, cb: (...args: any[]) => void): void;
+}
 
 export class MQTTClient {
   readonly up = new Event();
@@ -81,6 +87,7 @@ export class MQTTClient {
   private lastSent!: number; // these two are set by connect()
   private lastReceived!: number;
   private lastPing = 0;
+  private emit!: Emitter["emit"]; // mixed in, as on() and off() are; declared only, for its type
 
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
@@ -131,7 +138,8 @@ export class MQTTClient {
         self.connecting = { resolve: resolve, reject: reject };
       })
     );
-    const period = Math.max(10, Math.min(1000, (cfg.responseTime * 1000) / 4));
+    // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
+    const period = Math.max(10, Math.min(1000, cfg.responseTime * 250));
     self.timer = setInterval(self.tick.bind(self, period), period);
     try {
       // Not inlined by terser: on Espruino a closure keeps its whole enclosing scope, and the
@@ -360,7 +368,8 @@ export class MQTTClient {
 
   private linkEvent(event: LinkEvent, value?: any): void {
     if (event === LinkEvent.OPEN) {
-      this.send(this.connectPacket as Uint8Array);
+      // Once, though a socket may report that it opened twice.
+      if (this.connectPacket) this.send(this.connectPacket);
       this.connectPacket = null;
     } else if (event === LinkEvent.DATA) {
       this.lastReceived = this.now;
@@ -463,8 +472,8 @@ export class MQTTClient {
     const keepaliveMs = cfg.keepalive * 1000;
     if (keepaliveMs) {
       if (now - this.lastReceived >= keepaliveMs * 1.5) return this.drop(mqttError("TIMEOUT", "broker silent"));
-      let pingMs = keepaliveMs / 4;
-      if (cfg.pingInterval && cfg.pingInterval * 1000 < pingMs) pingMs = cfg.pingInterval * 1000;
+      // A quarter of keepalive, or pingInterval if that is set and shorter.
+      const pingMs = Math.min(keepaliveMs / 4, cfg.pingInterval * 1000 || keepaliveMs);
       // Ping to keep the broker's keepalive [MQTT-3.1.2-23], and to hear from a quiet broker.
       if (now - this.lastSent >= pingMs || now - Math.max(this.lastReceived, this.lastPing) >= pingMs) {
         this.lastPing = now;
@@ -565,7 +574,7 @@ export class MQTTClient {
   }
 }
 
-mixEmitter(MQTTClient.prototype);
+mixEmitter(MQTTClient.prototype as unknown as Emitter);
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
   if (typeof msg === "string") return encodeUtf8(msg);

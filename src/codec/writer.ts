@@ -14,7 +14,7 @@ export type Field = string | Uint8Array | number[];
 /** Allocates a packet of `remaining` body bytes and writes its fixed header; the body
  *  starts at `buf.length - remaining`. */
 export function allocPacket(header: number, remaining: number): Uint8Array {
-  if (remaining > 268435455) throw mqttError("TOO_LARGE", "packet over 256 MB"); // 4 length bytes [MQTT-2.2.3]
+  if (remaining > 268435455) throw mqttError("TOO_LARGE", "over 256 MB"); // 4 length bytes [MQTT-2.2.3]
   const lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
   const buf = new Uint8Array(1 + lengthBytes + remaining);
   buf[0] = header;

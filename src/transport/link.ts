@@ -21,7 +21,7 @@ export interface SocketLike {
 }
 
 export const enum LinkEvent {
-  OPEN,
+  OPEN, // maybe twice: a TLS socket from a transport reports "connect", then "secureConnect"
   DATA, // with the bytes; what the callback writes meanwhile leaves in one write
   DRAIN,
   CLOSE, // once, when the link is gone for whatever reason; with the cause when it failed
@@ -42,11 +42,8 @@ const onEspruino = typeof E !== "undefined";
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
-  let opened = false;
   const open = function () {
-    if (opened || closed) return;
-    opened = true;
-    onEvent(LinkEvent.OPEN);
+    if (!closed) onEvent(LinkEvent.OPEN);
   };
   // The closures made here are kept small: on Espruino each one's code is copied into RAM
   // for every connection, where the module's functions are kept once.

@@ -50,6 +50,18 @@ test("connect(clean): CONNECT carries id, keepalive, clean flag, will, user, pas
   await client.disconnect();
 });
 
+test("a transport's socket that reports both connect and secureConnect gets one CONNECT", async () => {
+  const { client, broker } = makeClient();
+  const promise = client.connect();
+  await flush(); // the fake socket has emitted "connect"
+  broker.sockets[0].emit("secureConnect");
+  await flush();
+  assert.deepEqual(broker.take().map((p) => p.type), [T.CONNECT]);
+  broker.send({ type: T.CONNACK, sessionPresent: false, returnCode: 0 });
+  await promise;
+  await client.disconnect();
+});
+
 test("connect(false) sends cleanSession false and resolves true when the broker has a session", async () => {
   const { client, broker } = makeClient({ clientId: "dev-2" });
   const { sessionPresent, connect } = await connectUp(client, broker, { clean: false, sessionPresent: true });
