@@ -25,8 +25,9 @@ const enum State {
 }
 
 interface Settler {
-  resolve: (value?: any) => void;
-  reject: (error: MqttError) => void;
+  // Not resolve and reject: names that Promise has are kept whole in the bundle.
+  done: (value?: any) => void;
+  fail: (error: MqttError) => void;
 }
 
 /** A request awaiting its acknowledgement: a PUBLISH (or its PUBREL), SUBSCRIBE or UNSUBSCRIBE. */
@@ -72,7 +73,7 @@ export class MQTTClient {
   private generation = 0; // tells this connection's callbacks from a closed one's
   private link?: Link | null;
   private parser?: PacketParser | null;
-  private connecting?: { resolve: (sp: boolean) => void; reject: (e: MqttError) => void } | null;
+  private connecting?: Settler | null; // connect()'s promise, until the CONNACK
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending` that are not abandoned
@@ -135,7 +136,7 @@ export class MQTTClient {
     self.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, self.handle.bind(self));
     const promise = handled(
       new Promise<boolean>(function (resolve, reject) {
-        self.connecting = { resolve: resolve, reject: reject };
+        self.connecting = { done: resolve, fail: reject };
       })
     );
     // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
@@ -191,7 +192,7 @@ export class MQTTClient {
           if (self.state !== State.UP) reject(closedError());
           else if (flushed) resolve();
           // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
-          else self.drainWaiters.push({ resolve: resolve, reject: reject });
+          else self.drainWaiters.push({ done: resolve, fail: reject });
           return;
         }
         const start = function (error?: MqttError) {
@@ -270,8 +271,8 @@ export class MQTTClient {
       sends: 0,
       tries: 0,
       maxTries: maxTries,
-      resolve: resolve,
-      reject: reject,
+      done: resolve,
+      fail: reject,
     };
     this.pending.push(entry);
     if (this.state === State.UP) this.transmit(entry);
@@ -328,8 +329,8 @@ export class MQTTClient {
     if (entry.sends > 1) this.bury(entry);
     else this.pending.splice(i, 1);
     this.freeSlot(entry);
-    if (failure) entry.reject(failure);
-    else entry.resolve(value);
+    if (failure) entry.fail(failure);
+    else entry.done(value);
   }
 
   /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
@@ -359,8 +360,8 @@ export class MQTTClient {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (let i = 0; i < waiters.length; i++) {
-      if (error) waiters[i].reject(error);
-      else waiters[i].resolve();
+      if (error) waiters[i].fail(error);
+      else waiters[i].done();
     }
   }
 
@@ -420,7 +421,7 @@ export class MQTTClient {
         this.down.clear();
         this.up.set();
         this.emit("up");
-        if (connecting) connecting.resolve(packet.sessionPresent);
+        if (connecting) connecting.done(packet.sessionPresent);
         return;
       }
       case PacketType.PUBLISH: {
@@ -492,7 +493,7 @@ export class MQTTClient {
       // Given up: TIMEOUT, and a tombstone for the answer that may come late.
       this.bury(entry);
       this.freeSlot(entry);
-      entry.reject(mqttError("TIMEOUT", "no ack"));
+      entry.fail(mqttError("TIMEOUT", "no ack"));
     }
   }
 
@@ -534,7 +535,7 @@ export class MQTTClient {
     this.answerPings(false);
     const connecting = this.connecting;
     this.connecting = null;
-    if (connecting) connecting.reject(error || reason);
+    if (connecting) connecting.fail(error || reason);
     if (wasUp) {
       this.up.clear();
       this.down.set();
@@ -562,7 +563,7 @@ export class MQTTClient {
       if (keep && publish) this.pending.push(entry);
       else {
         if (publish) this.inflight--;
-        entry.reject(error);
+        entry.fail(error);
       }
     }
     let next: Waiting | undefined;
