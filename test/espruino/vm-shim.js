@@ -3,7 +3,8 @@
 // shim with Espruino's semantics (DESIGN.md, "Espruino: facts that shape the code"):
 // - 'data' delivers 8-bit ("binary") strings of at most 536 bytes, each on its own tick;
 // - write() takes only strings (write(Uint8Array) on Espruino sends "16,0,255": here it throws),
-//   always returns false, and 'drain' follows once Node has flushed;
+//   always returns false, and 'drain' follows once Node has flushed, with the socket as its
+//   argument (as Espruino 2v29 passes it);
 // - writing to a closed socket throws; connect() throws synchronously for an unresolvable
 //   host (one ending in ".invalid") or when `refuse` is set;
 // - the connect callback runs on a later tick than Node's 'connect', after any data that came;
@@ -314,7 +315,7 @@ class ShimSocket {
     this.pendingWrites++;
     const self = this;
     this.node.write(Buffer.from(data, "latin1"), function () {
-      if (--self.pendingWrites === 0 && !self.closed) self.emitLater("drain", []);
+      if (--self.pendingWrites === 0 && !self.closed) self.emitLater("drain", [self]);
     });
     return false; // Espruino's write() always returns false
   }
