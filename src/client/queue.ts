@@ -26,11 +26,12 @@ export class Queue<T> {
   /** The oldest item, taken now; undefined when empty. */
   shift(): T | undefined {
     const self = this;
+    if (!self.length) return undefined;
     if (!self.output.length) {
       self.output = self.input.reverse();
       self.input = [];
     }
-    if (self.length) self.length--;
+    self.length--;
     return self.output.pop();
   }
 
