@@ -279,7 +279,8 @@ export class MQTTClient {
   }
 
   private transmit(entry: Pending): void {
-    let bytes = entry.bytes as Uint8Array; // a tombstone's are gone, but no tombstone is sent
+    // A tombstone's bytes are gone: it is sent again only for a late PUBREC, as the PUBREL set then.
+    let bytes = entry.bytes as Uint8Array;
     // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
     // [MQTT-3.3.1-1] (the first write may still be queued unsent).
     if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {

@@ -312,3 +312,31 @@ test("QoS 2 after TIMEOUT: a late PUBREC is answered with PUBREL, and the PUBCOM
   assert.equal(client.up.isSet(), true);
   await client.disconnect();
 });
+
+test("waiting line: in order with publishes and acks interleaved; a full line refuses TOO_LARGE; a drop rejects the rest CLOSED", async () => {
+  const { client, broker } = makeClient({ maxInflight: 1, queueLen: 3 });
+  await connectUp(client, broker);
+  const pubs = [];
+  let n = 0;
+  const sent = [];
+  const publish = () => {
+    const topic = "t" + n++;
+    pubs.push(track(client.publish(topic, topic, false, 1)));
+  };
+  for (let i = 0; i < 5; i++) publish(); // 1 in flight, 3 waiting, 1 refused
+  await flush();
+  assert.equal(pubs[4].error.code, "TOO_LARGE");
+  for (let round = 0; round < 6; round++) {
+    const [p] = broker.take();
+    sent.push(p.topicName);
+    broker.send({ type: T.PUBACK, packetId: p.packetId });
+    await flush();
+    if (round % 2 === 0) publish();
+  }
+  sent.push(...broker.take().map((p) => p.topicName));
+  assert.deepEqual(sent, ["t0", "t1", "t2", "t3", "t5", "t6", "t7"]);
+  broker.drop();
+  await flush();
+  assert.deepEqual(pubs.map((p) => p.state), ["resolved", "resolved", "resolved", "resolved", "rejected", "resolved", "resolved", "rejected"]);
+  assert.equal(pubs[7].error.code, "CLOSED");
+});
