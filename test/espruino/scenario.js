@@ -158,6 +158,31 @@ var scenario = (function () {
         });
       })
       .then(function () {
+        // A burst past maxInflight (4): the rest wait in line, at most queueLen (10) of them,
+        // and settle in the order they were made; the one past the line is refused.
+        var settled = [];
+        var burst = [];
+        for (var k = 0; k < 15; k++) {
+          burst.push(
+            client.publish("burst/t", "b" + k, false, 1).then(
+              (function (n) {
+                return function () {
+                  settled.push(n);
+                };
+              })(k),
+              (function (n) {
+                return function (error) {
+                  settled.push(n + ":" + (error && error.code));
+                };
+              })(k)
+            )
+          );
+        }
+        return Promise.all(burst).then(function () {
+          step("burst", settled);
+        });
+      })
+      .then(function () {
         sizeOf = typeof E !== "undefined" && E.getSizeOf ? E.getSizeOf(client) : null;
         step("sizeOf", sizeOf);
       })
