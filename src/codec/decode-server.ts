@@ -47,8 +47,7 @@ export function decodeSubscribe(header: number, body: Uint8Array): SubscribePack
   if (!r.more()) throw protocolError("SUBSCRIBE without subscriptions"); // [MQTT-3.8.3-3]
   const subscriptions: Subscription[] = [];
   while (r.more()) {
-    const topicFilter = r.string();
-    if (!isValidTopicFilter(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
+    const topicFilter = readTopicFilter(r);
     const qos = r.u8();
     if (qos > 2) throw protocolError("requested QoS"); // reserved bits [MQTT-3.8.3-4], or QoS 3
     subscriptions[subscriptions.length] = { topicFilter: topicFilter, qos: qos as QoS };
@@ -62,10 +61,12 @@ export function decodeUnsubscribe(header: number, body: Uint8Array): Unsubscribe
   const packetId = r.packetId();
   if (!r.more()) throw protocolError("UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
   const topicFilters: string[] = [];
-  while (r.more()) {
-    const topicFilter = r.string();
-    if (!isValidTopicFilter(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
-    topicFilters[topicFilters.length] = topicFilter;
-  }
+  while (r.more()) topicFilters[topicFilters.length] = readTopicFilter(r);
   return { type: PacketType.UNSUBSCRIBE, packetId: packetId, topicFilters: topicFilters };
+}
+
+function readTopicFilter(r: Reader): string {
+  const topicFilter = r.string();
+  if (!isValidTopicFilter(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
+  return topicFilter;
 }
