@@ -1,5 +1,6 @@
 // Connection management outside the client, as mqtt_as.compat leaves it: connect, and
-// after every loss reconnect with exponential backoff and jitter.
+// after every loss reconnect with exponential backoff and jitter, until stop() or the
+// user's own disconnect(), which ends it as it ends mqtt_as's reconnecting.
 import { QoS } from "../codec/types";
 import { MQTTClient } from "./client";
 import { Event } from "./event";
@@ -12,10 +13,14 @@ export interface KeepConnectedOptions {
 }
 
 export interface Supervisor {
-  /** Set once connected and subscribed; cleared on every loss. */
+  /** Set once connected and subscribed; cleared on every loss, and when supervision ends. */
   up: Event;
+  /** Ends the supervision; the connection stays as it is (disconnect() closes it, and ends
+   *  the supervision too). */
   stop(): void;
 }
+
+type Disconnect = () => Promise<void>;
 
 export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): Supervisor {
   const options = opts || {};
@@ -29,7 +34,9 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   let stopped = false;
   // Subscriptions the broker's session lacks, as far as we know: all of them when it kept no
   // session, and any whose SUBACK did not come in time, to be made at the next connect.
-  let missing: { [topic: string]: boolean } = {};
+  // No prototype: a topic is a key, and on an {} the key "__proto__" would set the prototype
+  // instead (Espruino cannot hold that key at all: its interpreter fails an assertion).
+  const missing: { [topic: string]: boolean } = Object.create(null);
 
   function attempt(): void {
     timer = null;
@@ -97,16 +104,39 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     steady = null;
   }
 
-  const offDown = client.on("down", retry);
+  function stop(): void {
+    stopped = true;
+    up.clear();
+    offDown();
+    cancelSteady();
+    if (timer !== null) clearTimeout(timer);
+    timer = null;
+    // The client's own disconnect() again, unless someone wrapped it after us.
+    if (client.disconnect === disconnect) {
+      if (ownDisconnect) client.disconnect = userDisconnect;
+      else delete (client as unknown as { [key: string]: unknown }).disconnect;
+    }
+  }
+
+  // A "down" without an error follows disconnect() (DESIGN): the user ended the connection.
+  const offDown = client.on("down", function (error?: unknown) {
+    if (error) retry();
+    else stop();
+  });
+  // A user's disconnect() ends the supervision, as in mqtt_as (its reconnecting stops once
+  // disconnect() has run). "down" tells of it only while connected; disconnect() while
+  // connecting, or while waiting to retry, must end it too. So, while supervised, this
+  // client's disconnect() is wrapped: it stops the supervisor, then closes the connection.
+  const ownDisconnect = client.hasOwnProperty("disconnect");
+  const userDisconnect: Disconnect = client.disconnect;
+  const disconnect: Disconnect = function () {
+    stop();
+    return userDisconnect.call(client);
+  };
+  client.disconnect = disconnect;
   attempt();
   return {
     up: up,
-    stop: function () {
-      stopped = true;
-      offDown();
-      cancelSteady();
-      if (timer !== null) clearTimeout(timer);
-      timer = null;
-    },
+    stop: stop,
   };
 }

@@ -279,3 +279,111 @@ test("an invalid filter among the subscriptions is given up, and does not make t
   sup.stop();
   await client.disconnect();
 });
+
+// ---- the user's disconnect() ends the supervision (issue 11), as it ends mqtt_as's reconnecting ----
+
+test("disconnect() while connected ends the supervision: no reconnect, up cleared, the client's own disconnect back", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false }, suback: true });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { subscriptions, minDelay: 100, maxDelay: 1000 });
+  await flush(6);
+  assert.equal(sup.up.isSet(), true);
+  assert.ok(Object.prototype.hasOwnProperty.call(client, "disconnect"), "wrapped while supervised");
+  await client.disconnect();
+  assert.equal(sup.up.isSet(), false, "the supervisor's up is cleared");
+  assert.equal(Object.prototype.hasOwnProperty.call(client, "disconnect"), false, "the prototype's disconnect again");
+  await advance(10000, 100);
+  assert.equal(attempts.length, 1, "no reconnect after the user's disconnect()");
+  assert.equal(client.up.isSet(), false);
+  sup.stop(); // harmless afterwards
+});
+
+test("disconnect() while waiting to retry ends the supervision: no more attempts", async () => {
+  const { client, broker } = makeClient({}, { mode: "error" });
+  const attempts = recordAttempts(broker);
+  keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await advance(500);
+  const n = attempts.length;
+  assert.ok(n >= 2, "it was retrying: " + n);
+  await client.disconnect();
+  await advance(10000, 100);
+  assert.equal(attempts.length, n, "no attempt after disconnect()");
+});
+
+test("disconnect() while connecting ends the supervision: no more attempts", async (t) => {
+  const { client, broker } = makeClient({}, { connack: null }); // the broker never answers
+  const attempts = recordAttempts(broker);
+  const delays = recordTimeouts(t);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await flush(6);
+  assert.equal(attempts.length, 1);
+  await client.disconnect();
+  await flush(6);
+  assert.deepEqual(delays, [], "no retry scheduled");
+  await advance(5000, 100);
+  assert.equal(attempts.length, 1);
+  assert.equal(sup.up.isSet(), false);
+});
+
+test("a \"down\" without an error (the prototype's disconnect() called directly) ends the supervision too", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await flush(6);
+  assert.equal(client.up.isSet(), true);
+  await Object.getPrototypeOf(client).disconnect.call(client);
+  await advance(5000, 100);
+  assert.equal(attempts.length, 1);
+});
+
+test("stop() clears the supervisor's up and gives the client its own disconnect() back; a later disconnect() closes", async () => {
+  const { client } = makeClient({}, { connack: { sessionPresent: false } });
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await flush(6);
+  assert.equal(sup.up.isSet(), true);
+  sup.stop();
+  assert.equal(sup.up.isSet(), false, "nothing keeps the connection up now");
+  assert.equal(Object.prototype.hasOwnProperty.call(client, "disconnect"), false);
+  assert.equal(client.up.isSet(), true, "stop() leaves the connection as it is");
+  await client.disconnect();
+  assert.equal(client.up.isSet(), false);
+});
+
+test("a disconnect() wrapped by the user after keepConnected() is left in place by stop(), and still ends the supervision", async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false } });
+  const attempts = recordAttempts(broker);
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 200 });
+  await flush(6);
+  const calls = [];
+  const inner = client.disconnect;
+  const mine = function () {
+    calls.push("mine");
+    return inner.call(client);
+  };
+  client.disconnect = mine;
+  await client.disconnect();
+  assert.deepEqual(calls, ["mine"]);
+  assert.equal(client.disconnect, mine, "the user's wrapper stays");
+  await advance(5000, 100);
+  assert.equal(attempts.length, 1);
+  sup.stop();
+});
+
+// ---- topics are keys of objects without a prototype (issue 11) ----
+
+test('a "__proto__" filter among the subscriptions is subscribed like any other', async () => {
+  const { client, broker } = makeClient({}, { connack: { sessionPresent: false }, suback: true });
+  // JSON.parse makes "__proto__" an own key, as settings read from a file would.
+  const sup = keepConnected(client, { subscriptions: JSON.parse('{"__proto__": 1, "a/b": 0}'), minDelay: 100, maxDelay: 1000 });
+  await flush(8);
+  assert.deepEqual(
+    broker.packets.filter((p) => p.type === T.SUBSCRIBE).map((p) => p.subscriptions[0]),
+    [
+      { topicFilter: "__proto__", qos: 1 },
+      { topicFilter: "a/b", qos: 0 },
+    ]
+  );
+  assert.equal(sup.up.isSet(), true);
+  sup.stop();
+  await client.disconnect();
+});

@@ -39,3 +39,65 @@ test("keepConnected: a subscription refused by the broker does not stop the ones
   await waitFor(() => got.length >= 1, 3000, "message on the allowed topic").catch(() => {});
   assert.deepEqual(got, [`${topic} hello`], "the allowed subscription was made despite the refused one");
 });
+
+// ---- disconnect() ends the supervision: a Node process then exits by itself (issue 11) ----
+
+const path = require("node:path");
+const net = require("node:net");
+const { spawn } = require("node:child_process");
+
+const DIST = JSON.stringify(path.resolve(__dirname, "../../dist"));
+
+/** Runs `body` in a child Node process with a client under keepConnected() on `port`; resolves
+ *  with whether it exited by itself within 8 s, and what it printed. maxDelay is 100 s: a
+ *  timer of the supervisor left running would keep the child alive far past that. */
+function runChild(port, body) {
+  const script = `
+    const { MQTTClient } = require(${DIST} + "/mqtt_as.js");
+    const { keepConnected } = require(${DIST} + "/keep-connected.js");
+    const client = new MQTTClient({ server: "127.0.0.1", port: ${port}, keepalive: 30, responseTime: 2 });
+    const sup = keepConnected(client, { subscriptions: { "kc/child": 1 }, minDelay: 50, maxDelay: 100000 });
+    ${body}
+  `;
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (out += d));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve({ exited: false, out });
+    }, 8000);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ exited: true, code, out });
+    });
+  });
+}
+
+const CHILD_CASES = [
+  ["disconnect() once up", `sup.up.wait().then(() => client.disconnect()).then(() => console.log("closed"));`],
+  ["stop() then disconnect() once up", `sup.up.wait().then(() => { sup.stop(); return client.disconnect(); }).then(() => console.log("closed"));`],
+  ["disconnect() then stop() once up", `sup.up.wait().then(() => { const p = client.disconnect(); sup.stop(); return p; }).then(() => console.log("closed"));`],
+];
+
+for (const [name, body] of CHILD_CASES) {
+  test(`keepConnected against Aedes, ${name}: the process exits by itself`, { timeout: 20000 }, async (t) => {
+    const broker = await startAedes();
+    t.after(() => broker.close());
+    const result = await runChild(broker.port, body);
+    assert.equal(result.exited, true, "the child did not exit by itself: " + result.out);
+    assert.equal(result.code, 0, result.out);
+    assert.equal(result.out.trim(), "closed");
+  });
+}
+
+test("keepConnected retrying a refused port, then disconnect(): the process exits by itself", { timeout: 20000 }, async () => {
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const result = await runChild(port, `setTimeout(() => client.disconnect().then(() => console.log("closed")), 500);`);
+  assert.equal(result.exited, true, "the child did not exit by itself: " + result.out);
+  assert.equal(result.out.trim(), "closed");
+});
