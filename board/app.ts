@@ -22,7 +22,8 @@ export interface App {
   client: MQTTClient;
   led(): boolean;
   heartbeat(): Promise<void>;
-  stop(): void;
+  /** Stops WiFi and MQTT supervision and the heartbeat, and disconnects from the broker. */
+  stop(): Promise<void>;
 }
 
 /** The LED state after `command` ("on", "off", "toggle"), or null for anything else. */
@@ -37,6 +38,21 @@ export function applyCommand(current: boolean, command: string): boolean | null 
 /** The heartbeat payload: seconds of uptime, the brokerUp() result and the LED. */
 export function heartbeatMessage(uptime: number, brokerUp: boolean, led: boolean): string {
   return JSON.stringify({ uptime: Math.floor(uptime), brokerUp: brokerUp, led: led });
+}
+
+/**
+ * An error in words, for the console (all a board's user gets to see): its message (its
+ * code where it has none), then its cause's message (ECONNREFUSED, a TLS refusal) where the
+ * message does not include that already.
+ */
+export function describe(error: unknown): string {
+  if (!error || typeof error !== "object") return String(error);
+  const e = error as { message?: string; code?: string; cause?: unknown };
+  let text = e.message || e.code || String(error);
+  const cause = e.cause as { message?: string } | undefined;
+  const because = cause === undefined || cause === null ? "" : cause.message || String(cause);
+  if (because && text.indexOf(because) < 0) text += " (" + because + ")";
+  return text;
 }
 
 // Payloads are short ASCII commands: bytes to a string without TextDecoder (absent on Espruino).
@@ -93,8 +109,8 @@ export function start(platform: Platform): App {
   client.on("up", function () {
     log("MQTT: connected to " + settings.server);
   });
-  client.on("down", function (err?: { code?: string }) {
-    log("MQTT: down" + (err && err.code ? " (" + err.code + ")" : ""));
+  client.on("down", function (err?: unknown) {
+    log(err ? "MQTT: connection lost: " + describe(err) : "MQTT: disconnected");
   });
 
   function heartbeat(): Promise<void> {
@@ -104,14 +120,15 @@ export function start(platform: Platform): App {
       .then(function (ok) {
         return client.publish(settings.statusTopic, heartbeatMessage(platform.uptime(), ok, led), false, 0);
       })
-      .then(undefined, function (err: { code?: string }) {
-        log("MQTT: heartbeat not sent (" + (err && err.code) + ")");
+      .then(undefined, function (err: unknown) {
+        log("MQTT: heartbeat not sent: " + describe(err));
       });
   }
 
   function mqttOn(): void {
     if (supervisor) return;
-    const subscriptions: { [topic: string]: 0 | 1 | 2 } = {};
+    // No prototype: on an {} the topic "__proto__" would set the prototype, not a key.
+    const subscriptions: { [topic: string]: 0 | 1 | 2 } = Object.create(null);
     subscriptions[settings.commandTopic] = 1;
     // A persistent session: commands sent while the board was away arrive when it returns.
     supervisor = keepConnected(client, { subscriptions: subscriptions, clean: false, minDelay: 2000, maxDelay: 60000 });
@@ -142,6 +159,7 @@ export function start(platform: Platform): App {
       t.clearInterval(interval);
       link.stop();
       mqttOff();
+      return client.disconnect();
     },
   };
 }

@@ -67,7 +67,7 @@ export function keepWifi(wifi: WifiLike, ssid: string, password: string, opts?: 
     attempting = false;
     if (stopped) return;
     if (err) {
-      log("WiFi: " + err);
+      log("WiFi: connection failed: " + err);
       schedule();
     } else becameUp();
   }

@@ -7,7 +7,7 @@ const assert = require("node:assert/strict");
 const { board, fakeStorage, fakeTimers, fakeWifi, SETTINGS } = require("./helpers.js");
 const { startAedes } = require("../helpers/brokers.js");
 
-const { start, applyCommand, heartbeatMessage } = board("app");
+const { start, applyCommand, heartbeatMessage, describe } = board("app");
 const { SETTINGS_FILE } = board("settings");
 
 /** Enough of MQTTClient for keepConnected() and the app; connect() succeeds at once. */
@@ -39,12 +39,19 @@ function fakeClient() {
       client.calls.push(["brokerUp"]);
       return Promise.resolve(client.brokerAnswers);
     },
+    disconnect() {
+      client.calls.push(["disconnect"]);
+      const was = up;
+      up = false;
+      if (was) for (const cb of handlers.down.slice()) cb(); // no error: the user's own disconnect()
+      return Promise.resolve();
+    },
     deliver(topic, text) {
       for (const cb of handlers.msg) cb(topic, new Uint8Array([...Buffer.from(text)]), false, 1, false);
     },
-    drop() {
+    drop(error = Object.assign(new Error("gone"), { code: "CLOSED" })) {
       up = false;
-      for (const cb of handlers.down.slice()) cb(Object.assign(new Error("gone"), { code: "CLOSED" }));
+      for (const cb of handlers.down.slice()) cb(error);
     },
   };
   return client;
@@ -187,6 +194,67 @@ test("stop() leaves no timer", async () => {
   wifi.finish("no AP");
   app.stop();
   assert.equal(timers.count(), 0);
+});
+
+test("stop() disconnects from the broker, and MQTT stays down: no reconnect", async () => {
+  const { wifi, client, timers, app } = setup();
+  wifi.finish(null);
+  await tick();
+  await tick();
+  assert.equal(client.up.isSet(), true);
+  client.calls.length = 0;
+  await app.stop();
+  assert.deepEqual(client.calls, [["disconnect"]]);
+  timers.advance(600000);
+  for (let i = 0; i < 3; i++) await tick();
+  assert.deepEqual(client.calls, [["disconnect"]], "no connect, no heartbeat after stop()");
+  assert.equal(timers.count(), 0);
+});
+
+test('a command topic "__proto__" is subscribed (the map of topics has no prototype)', async () => {
+  const { wifi, client, leds } = setup({ ...SETTINGS, commandTopic: "__proto__" });
+  wifi.finish(null);
+  await tick();
+  await tick();
+  assert.deepEqual(client.calls, [
+    ["connect", false],
+    ["subscribe", "__proto__", 1],
+  ]);
+  client.deliver("__proto__", "on");
+  assert.deepEqual(leds, [false, true]);
+});
+
+test("the console says in words why MQTT went down, with the cause; a disconnect() is not a loss", async () => {
+  const { wifi, client, logs } = setup();
+  wifi.finish(null);
+  await tick();
+  const refused = Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:1883"), { code: "ECONNREFUSED" });
+  client.drop(Object.assign(new Error("connection closed"), { code: "CLOSED", cause: refused }));
+  assert.ok(logs.includes("MQTT: connection lost: connection closed (connect ECONNREFUSED 127.0.0.1:1883)"), logs.join("\n"));
+  logs.length = 0;
+  await client.connect();
+  await client.disconnect();
+  assert.deepEqual(logs.filter((l) => /^MQTT: (connection lost|disconnected)/.test(l)), ["MQTT: disconnected"]);
+});
+
+test("describe(): the message, its cause's message once, the code only where there is no message", () => {
+  const cause = new Error("connect ECONNREFUSED 127.0.0.1:1883");
+  assert.equal(describe(Object.assign(new Error("connection closed"), { code: "CLOSED", cause })), "connection closed (connect ECONNREFUSED 127.0.0.1:1883)");
+  assert.equal(describe(Object.assign(new Error("connection closed: connect ECONNREFUSED 127.0.0.1:1883"), { code: "CLOSED", cause })), "connection closed: connect ECONNREFUSED 127.0.0.1:1883");
+  assert.equal(describe(Object.assign(new Error(""), { code: "TIMEOUT" })), "TIMEOUT");
+  assert.equal(describe(Object.assign(new Error("no answer"), { code: "TIMEOUT", cause: "AUTH_FAIL" })), "no answer (AUTH_FAIL)");
+  assert.equal(describe("NO_AP_FOUND"), "NO_AP_FOUND");
+  assert.equal(describe(undefined), "undefined");
+});
+
+test("a heartbeat that fails is reported in words", async () => {
+  const { wifi, client, logs, timers } = setup();
+  wifi.finish(null);
+  await tick();
+  client.publish = () => Promise.reject(Object.assign(new Error("not connected"), { code: "NOT_CONNECTED" }));
+  timers.advance(30000);
+  for (let i = 0; i < 3; i++) await tick();
+  assert.ok(logs.includes("MQTT: heartbeat not sent: not connected"), logs.join("\n"));
 });
 
 test("end to end: the real client on Aedes, a command from another client switches the LED", async (t) => {

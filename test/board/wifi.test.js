@@ -126,3 +126,12 @@ test("stop() removes the listeners and the pending retry", () => {
   assert.deepEqual(events, []);
   assert.equal(wifi.attempts.length, 1);
 });
+
+test("the console says in words that an attempt failed, with the module's reason", () => {
+  const logs = [];
+  const { wifi, link } = setup({ log: (text) => logs.push(text) });
+  wifi.finish("NO_AP_FOUND");
+  assert.equal(logs[0], "WiFi: connection failed: NO_AP_FOUND");
+  assert.match(logs[1], /^WiFi: retry in \d+ ms$/);
+  link.stop();
+});
