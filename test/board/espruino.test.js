@@ -11,10 +11,9 @@ const path = require("node:path");
 const { spawn } = require("node:child_process");
 const { startAedes } = require("../helpers/brokers.js");
 const { ROOT, SETTINGS } = require("./helpers.js");
+const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
 
-const ESPRUINO = process.env.ESPRUINO;
-
-test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !ESPRUINO && "ESPRUINO is not set" }, async (t) => {
+test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
   const broker = await startAedes();
   t.after(() => broker.close());
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));

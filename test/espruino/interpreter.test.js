@@ -16,7 +16,7 @@ const { connectedSizeProgram, parseConnectedSize } = require("./connected-size.j
 
 const ROOT = path.join(__dirname, "..", "..");
 const BUNDLE = process.env.MQTT_AS_BUNDLE || path.join(ROOT, "dist", "mqtt_as.js");
-const ESPRUINO = process.env.ESPRUINO;
+const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
 const RUN_TIMEOUT_MS = 30000;
 
 function bundleSource() {
@@ -107,7 +107,7 @@ async function withBroker(which, t, fn) {
 /** Runs fn(source, broker, dir) where ESPRUINO names an interpreter; skipped, saying so, where not. */
 async function onInterpreter(t, which, fn) {
   if (!ESPRUINO) {
-    t.skip("ESPRUINO not set");
+    t.skip(NO_ESPRUINO);
     return;
   }
   const source = bundleSource();

@@ -1,0 +1,9 @@
+// The Espruino interpreter built for Linux that some tests run on: its path comes from the
+// environment variable ESPRUINO (DESIGN.md); where it is unset those tests are skipped, all
+// with the one reason below.
+"use strict";
+
+const ESPRUINO = process.env.ESPRUINO || "";
+const NO_ESPRUINO = "ESPRUINO is not set (the path of an Espruino interpreter built for Linux)";
+
+module.exports = { ESPRUINO, NO_ESPRUINO };
