@@ -98,3 +98,17 @@ test("LED1 is used where the board defines it", () => {
   const { pins } = boot({ "mqtt_as.json": JSON.stringify(SETTINGS) }, { LED1: "LED1" });
   assert.deepEqual(pins, [["LED1", false]]);
 });
+
+test('without a Wifi module (require throws, as on Linux, or gives undefined) it says so and starts nothing', () => {
+  const storage = fakeStorage({ "mqtt_as.json": JSON.stringify(SETTINGS) });
+  for (const wifi of [() => { throw new Error('Module "Wifi" not found'); }, () => undefined]) {
+    const { logs, timers, pins, context } = boot({}, {
+      require: (name) => (name === "Storage" ? storage : name === "Wifi" ? wifi() : undefined),
+    });
+    assert.equal(logs.length, 1, logs.join("\n"));
+    assert.match(logs[0], /^mqtt_as board: no "Wifi" module/);
+    assert.deepEqual(timers, [], "no heartbeat, no retries");
+    assert.deepEqual(pins, []);
+    assert.equal(context.app, undefined);
+  }
+});

@@ -63,3 +63,31 @@ test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !E
   assert.equal(typeof report.uptime, "number");
   assert.doesNotMatch(out, /Uncaught|Unhandled|ASSERT/, console_());
 });
+
+test("dist/board.js on Espruino without a Wifi module (the Linux build has none): says so, starts nothing, no Uncaught", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // The quit() is armed first: an uncaught error ends the file's run where it happens.
+  const prelude =
+    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(SETTINGS))});\n` +
+    `setTimeout(function () { print("APP " + typeof global.app); quit(); }, 300);\n`;
+  const file = path.join(dir, "run.js");
+  fs.writeFileSync(file, prelude + fs.readFileSync(path.join(ROOT, "dist", "board.js"), "utf8") + "\n");
+  const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  t.after(() => child.kill());
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const code = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("timeout"), 10000);
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  const shown = out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(0, 2000);
+  assert.notEqual(code, "timeout", shown);
+  assert.match(out, /mqtt_as board: no "Wifi" module/, shown);
+  assert.match(out, /APP undefined/, shown);
+  assert.doesNotMatch(out, /Uncaught|ASSERT/, shown);
+});
