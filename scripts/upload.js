@@ -10,7 +10,8 @@
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
-// Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command).
+// Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command,
+// quoted for a POSIX shell, to be pasted as it is).
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -93,29 +94,46 @@ function settingsArgs(opts) {
   );
 }
 
-/** Checks the settings with the board's own readSettings (board/settings.ts, transpiled here). */
-function checkSettings(file) {
+/**
+ * Checks the settings with the board's own readSettings (board/settings.ts, transpiled here).
+ * Errors name `name`, the file as the user gave it (default: `file`), not the name it gets in
+ * the board's Storage.
+ */
+function checkSettings(file, name) {
+  const label = name || file;
   const ts = require("typescript");
   const source = fs.readFileSync(path.join(ROOT, "board", "settings.ts"), "utf8");
   const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2019 } }).outputText;
   const mod = { exports: {} };
   new Function("module", "exports", "require", js)(mod, mod.exports, require);
-  const text = fs.readFileSync(file, "utf8");
-  const storage = {
-    read: () => text,
-    readJSON: () => {
-      try {
-        return JSON.parse(text);
-      } catch (e) {
-        return undefined;
-      }
-    },
-  };
-  return mod.exports.readSettings(storage, SETTINGS_FILE);
+  let text;
+  try {
+    text = fs.readFileSync(file, "utf8");
+  } catch (e) {
+    throw usage(`cannot read the settings file ${label}: ${e.message}`);
+  }
+  if (!text.trim()) throw usage(`the settings file ${label} is empty`);
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw usage(`the settings file ${label} is not valid JSON: ${e.message}`);
+  }
+  return mod.exports.readSettings({ read: () => text, readJSON: () => json }, label);
+}
+
+/** `arg` as one word of a POSIX shell: quoted unless it is made of characters that need none. */
+function shellQuote(arg) {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : "'" + arg.replace(/'/g, "'\\''") + "'";
+}
+
+/** The command that run() runs, as a line to paste into a shell (npx finds the local CLI). */
+function commandLine(args) {
+  return `cd ${shellQuote(ROOT)} && npx espruino ${args.map(shellQuote).join(" ")}`;
 }
 
 function run(args, opts) {
-  console.log(["espruino"].concat(args).join(" "));
+  console.log(commandLine(args));
   if (opts.dryRun) return 0;
   const r = spawnSync(CLI, args, { cwd: ROOT, stdio: "inherit" });
   if (r.error) throw r.error;
@@ -126,8 +144,9 @@ function main(argv) {
   const opts = parseArgs(argv);
   if (opts.command === "settings") {
     // npm runs scripts in the package folder; a relative path means the caller's folder.
+    const given = opts.file;
     opts.file = path.resolve(process.env.INIT_CWD || process.cwd(), opts.file);
-    checkSettings(opts.file);
+    checkSettings(opts.file, given);
     return run(settingsArgs(opts), opts);
   }
   if (opts.build) {
@@ -146,4 +165,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, SETTINGS_FILE, MODULE_NAME };
+module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, shellQuote, commandLine, SETTINGS_FILE, MODULE_NAME };

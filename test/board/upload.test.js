@@ -72,7 +72,7 @@ test("settings are checked with the board's own readSettings before sending", ()
     assert.match(r.stderr, /missing field "statusTopic"/);
     const dry = spawnSync(process.execPath, ["scripts/upload.js", "settings", "--port", "/dev/ttyUSB0", "--file", good, "--dry-run"], { cwd: ROOT, encoding: "utf8" });
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /^espruino -p \/dev\/ttyUSB0 -b 115200 --no-ble --storage mqtt_as\.json:/);
+    assert.match(dry.stdout, /^cd \S+ && npx espruino -p \/dev\/ttyUSB0 -b 115200 --no-ble --storage mqtt_as\.json:/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
@@ -80,4 +80,68 @@ test("settings are checked with the board's own readSettings before sending", ()
 
 test("the espruino CLI is installed where the script looks for it", () => {
   assert.ok(fs.existsSync(path.join(ROOT, "node_modules", ".bin", "espruino")));
+});
+
+test("the settings checker names the file the user gave, not the name it takes on the board", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "settings-"));
+  try {
+    const { statusTopic, ...rest } = SETTINGS;
+    fs.writeFileSync(path.join(dir, "bad.json"), JSON.stringify(rest));
+    fs.writeFileSync(path.join(dir, "broken.json"), '{"ssid": "net",');
+    fs.writeFileSync(path.join(dir, "empty.json"), "\n");
+    const named = (file, pattern) =>
+      assert.throws(() => checkSettings(path.join(dir, file), file), (e) => {
+        assert.equal(e.code, "BAD_ARGUMENT");
+        assert.match(e.message, pattern);
+        assert.doesNotMatch(e.message, /mqtt_as\.json|Storage/);
+        return true;
+      });
+    named("bad.json", /missing field "statusTopic" in bad\.json$/);
+    named("broken.json", /settings file broken\.json is not valid JSON: /);
+    named("empty.json", /settings file empty\.json is empty/);
+    named("absent.json", /cannot read the settings file absent\.json: ENOENT/);
+    // From the command line, a path relative to where npm was run, as typed.
+    const r = spawnSync(process.execPath, [path.join(ROOT, "scripts/upload.js"), "settings", "--port", "/dev/ttyUSB0", "--file", "bad.json"], {
+      cwd: ROOT,
+      env: { ...process.env, INIT_CWD: dir },
+      encoding: "utf8",
+    });
+    assert.equal(r.status, 2);
+    assert.equal(r.stderr.trim(), 'upload.js: missing field "statusTopic" in bad.json');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+/** The words a POSIX shell makes of `line` when `npx` prints its arguments instead of running. */
+function shellWords(line, cwdOut) {
+  const script = `npx() { shift; for a in "$@"; do printf '%s\\0' "$a"; done; pwd > ${JSON.stringify(cwdOut)}; }\n${line}\n`;
+  const r = spawnSync("sh", ["-c", script], { encoding: "utf8" });
+  assert.equal(r.status, 0, `the line does not run in sh: ${line}\n${r.stderr}`);
+  return r.stdout.split("\0").slice(0, -1);
+}
+
+test("--dry-run prints a command that a shell runs as it is, with the same arguments", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "dry run's "));
+  try {
+    const file = path.join(dir, "my settings.json");
+    fs.writeFileSync(file, JSON.stringify(SETTINGS));
+    const cwdOut = path.join(dir, "cwd");
+    const cases = [
+      [["upload", "--port", "/dev/ttyUSB0", "--no-build"], uploadArgs(parseArgs(["--port", "/dev/ttyUSB0"]))],
+      [["upload", "--port", "tcp://192.168.1.50", "--save", "--no-build"], uploadArgs(parseArgs(["--port", "tcp://192.168.1.50", "--save"]))],
+      [["upload", "--port", "/dev/ttyUSB0", "--library", "--no-build"], uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]))],
+      [["settings", "--port", "/dev/ttyUSB0", "--file", file], settingsArgs({ port: "/dev/ttyUSB0", file })],
+    ];
+    for (const [argv, expected] of cases) {
+      const r = spawnSync(process.execPath, ["scripts/upload.js", ...argv, "--dry-run"], { cwd: ROOT, encoding: "utf8" });
+      assert.equal(r.status, 0, r.stderr);
+      const line = r.stdout.trim();
+      assert.equal(line.split("\n").length, 1, line);
+      assert.deepEqual(shellWords(line, cwdOut), expected, line);
+      assert.equal(fs.readFileSync(cwdOut, "utf8").trim(), fs.realpathSync(ROOT), "it runs where the relative paths point");
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
