@@ -1,84 +1,111 @@
 // Footprint: bytes of the bundle, and JsVars on a real Espruino interpreter, against the
 // modules Espruino users would pick instead (Espruino's MQTT module and tinyMQTT).
 // Peers are read from ESPRUINO_MODULES (a folder holding MQTT.js and tinyMQTT.js from
-// EspruinoDocs/modules, fetched outside this project) and minified here like ours;
-// JsVars are measured where ESPRUINO names an interpreter built for Linux.
+// EspruinoDocs/modules, fetched outside this project; default <interpreters' folder>/modules)
+// and minified here like ours. JsVars are measured on the interpreter built for Linux that
+// ESPRUINO names (default espruino-esp32 in ESPRUINO_DIR or ../shared/espruino), and the
+// connected client with the module loaded from Storage on every interpreter in that folder.
 "use strict";
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
-const { execFile, execFileSync } = require("node:child_process");
-const { startAedes } = require("../test/helpers/brokers.js");
+const { startAedes, startMosquitto } = require("../test/helpers/brokers.js");
 const { connectedSizeProgram, parseConnectedSize } = require("../test/espruino/connected-size.js");
-const { minify } = require("terser");
+const { espruinoDir, modulesDir, interpreters, peerSource, oursSource, runEspruino, resultLine, trouble } = require("./espruino.js");
 
 const TARGET_BYTES = 12288;
 const TARGET_CONNECTED_JSVARS = 1300;
-const ours = fs.readFileSync(path.join(__dirname, "..", "dist", "mqtt_as.js"), "utf8");
+// From Storage on espruino-esp32: what the client holds, and all the library costs in RAM.
+const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } };
+const ours = oursSource();
+
+function espruinoBinary() {
+  if (process.env.ESPRUINO) return process.env.ESPRUINO;
+  const esp32 = interpreters().find((i) => i.name === "espruino-esp32");
+  return esp32 ? esp32.binary : null;
+}
 
 async function peers() {
-  const dir = process.env.ESPRUINO_MODULES;
-  if (!dir) return [];
   const found = [];
   for (const name of ["MQTT", "tinyMQTT"]) {
-    const file = path.join(dir, `${name}.js`);
-    if (!fs.existsSync(file)) continue;
-    const min = await minify(fs.readFileSync(file, "utf8"), { ecma: 5, compress: true, mangle: true });
-    found.push({ name, source: min.code });
+    const source = await peerSource(name, modulesDir());
+    if (source) found.push({ name, source });
   }
   return found;
 }
 
-/** JsVars in use after loading `source` as module `name` into RAM, and after loading it from Storage. */
-function jsVars(name, source, construct) {
-  const espruino = process.env.ESPRUINO;
-  if (!espruino) return null;
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "footprint-"));
-  const run = (code) => {
-    const file = path.join(dir, "run.js");
-    fs.writeFileSync(file, code);
-    const out = execFileSync(espruino, [file], { cwd: dir, input: "", encoding: "utf8", timeout: 20000 });
-    const line = out.split("\n").find((l) => l.startsWith("VARS "));
-    if (!line) throw new Error(`no VARS line from the interpreter:\n${out}`);
-    return JSON.parse(line.slice(5));
-  };
-  try {
-    const base = run(`print("VARS "+JSON.stringify({usage:process.memory().usage}));quit();`).usage;
-    const ram = run(
-      `Modules.addCached(${JSON.stringify(name)},${JSON.stringify(source)});var m=require(${JSON.stringify(name)});` +
-        `var c=${construct};print("VARS "+JSON.stringify({usage:process.memory().usage,client:E.getSizeOf(c)}));quit();`
-    );
-    run(`require("Storage").write(${JSON.stringify(name)},${JSON.stringify(source)});print("VARS {}");quit();`);
-    const flash = run(
-      `var m=require(${JSON.stringify(name)});var c=${construct};` +
-        `print("VARS "+JSON.stringify({usage:process.memory().usage}));quit();`
-    );
-    return { ram: ram.usage - base, flash: flash.usage - base, client: ram.client };
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+/** The JSON of the program's `VARS {...}` line; throws with the output when there is none. */
+async function vars(binary, code, setup) {
+  const run = await runEspruino(binary, code, { setup, timeoutMs: 20000 });
+  const result = resultLine(run.output, "VARS");
+  if (!result) throw new Error(`no VARS line from the interpreter (${trouble(run) || `exit ${run.code}`}):\n${run.output.slice(-2000)}`);
+  return result;
 }
 
-/** E.getSizeOf(client) of our client connected to Aedes (in this process) and subscribed. */
-async function connectedSize(source) {
-  const espruino = process.env.ESPRUINO;
-  if (!espruino) return null;
-  const broker = await startAedes();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "footprint-"));
-  try {
-    const file = path.join(dir, "connected.js");
-    fs.writeFileSync(file, connectedSizeProgram(source, broker.host, broker.port));
-    // Not execFileSync: the broker runs in this process and must keep answering meanwhile.
-    const out = await new Promise((resolve, reject) =>
-      execFile(espruino, [file], { cwd: dir, encoding: "utf8", timeout: 20000 }, (error, stdout) =>
-        error && !stdout ? reject(error) : resolve(stdout)
-      ).stdin.end()
-    );
-    return parseConnectedSize(out);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-    await broker.close();
+const storeProgram = (name, source) => `require("Storage").write(${JSON.stringify(name)},${JSON.stringify(source)});quit();`;
+
+/** JsVars in use after loading `source` as module `name` into RAM, and after loading it from Storage. */
+async function jsVars(binary, name, source, construct) {
+  const base = (await vars(binary, `print("VARS "+JSON.stringify({usage:process.memory().usage}));quit();`)).usage;
+  const ram = await vars(
+    binary,
+    `Modules.addCached(${JSON.stringify(name)},${JSON.stringify(source)});var m=require(${JSON.stringify(name)});` +
+      `var c=${construct};print("VARS "+JSON.stringify({usage:process.memory().usage,client:E.getSizeOf(c)}));quit();`
+  );
+  const flash = await vars(
+    binary,
+    `var m=require(${JSON.stringify(name)});var c=${construct};print("VARS "+JSON.stringify({usage:process.memory().usage}));quit();`,
+    [storeProgram(name, source)]
+  );
+  return { ram: ram.usage - base, flash: flash.usage - base, client: ram.client };
+}
+
+/** E.getSizeOf(client) of our client connected and subscribed, the module loaded into RAM (the issue's measure). */
+async function connectedSize(binary, broker, source) {
+  // The program disconnects but does not quit(): it is ended once it has printed its line.
+  const run = await runEspruino(binary, connectedSizeProgram(source, broker.host, broker.port), { timeoutMs: 20000, endWhen: /SIZE \{.*\}/ });
+  return parseConnectedSize(run.output);
+}
+
+/**
+ * A client connected and subscribed (QoS 1), its module loaded from Storage as on a board
+ * whose code is saved to flash: E.getSizeOf(client), "whole" = JsVars in use then minus
+ * before require() (module objects, client, socket, pending promises), and the JsVars free.
+ * The program's own functions are defined at the top level, before the baseline.
+ */
+function storageProgram(lib, broker) {
+  const host = JSON.stringify(broker.host);
+  const start =
+    lib === "mqtt_as"
+      ? `var m=require("mqtt_as");c=new m.MQTTClient({server:${host},port:${broker.port},clientId:"footprint"});` +
+        `c.connect().then(function(){return c.subscribe("footprint/t",1);}).then(report,function(e){failed(e.code);});`
+      : `c=require("MQTT").create(${host},{port:${broker.port},client_id:"footprint"});` +
+        `c.on("connected",function(){c.on("subscribed",report);c.subscribe("footprint/t",{qos:1});});c.on("error",failed);c.connect();`;
+  return (
+    `var before,c;function report(){var mem=process.memory();` +
+    `print("VARS "+JSON.stringify({client:E.getSizeOf(c),whole:mem.usage-before,free:mem.free}));quit();}` +
+    `function failed(e){print("VARS "+JSON.stringify({error:String(e)}));quit();}` +
+    `setTimeout(function(){failed("timeout");},10000);` +
+    // A later tick: the program's text has been parsed and freed by then.
+    `setTimeout(function(){before=process.memory().usage;${start}},10);`
+  );
+}
+
+async function fromStorage(binary, broker, lib, source) {
+  const result = await vars(binary, storageProgram(lib, broker), [storeProgram(lib, source)]);
+  if (result.error) throw new Error(`${lib} did not connect on the interpreter: ${result.error}`);
+  return result;
+}
+
+function storageLine(name, mine, theirs) {
+  const target = TARGET_STORAGE[name];
+  const within = (value, limit) => (limit ? ` (target ${limit}: ${value <= limit ? "met" : "NOT met"})` : "");
+  let line =
+    `footprint storage ${name} connected+subscribed: ours E.getSizeOf(client) ${mine.client}${within(mine.client, target && target.client)}, ` +
+    `whole library ${mine.whole}${within(mine.whole, target && target.whole)}, free ${mine.free}`;
+  if (theirs) {
+    line += `; MQTT E.getSizeOf(client) ${theirs.client}, whole library ${theirs.whole}, free ${theirs.free}; ratio whole ${(mine.whole / theirs.whole).toFixed(2)}`;
   }
+  return line;
 }
 
 async function main() {
@@ -89,19 +116,37 @@ async function main() {
   for (const peer of others) {
     console.log(`footprint bytes vs ${peer.name}: ours ${ours.length} B, ${peer.name} ${peer.source.length} B, ratio ${(ours.length / peer.source.length).toFixed(2)}`);
   }
+  const binary = espruinoBinary();
+  if (!binary) return console.log("footprint jsvars: not measured (set ESPRUINO to an Espruino interpreter built for Linux, or ESPRUINO_DIR)");
   const construct = {
     mqtt_as: 'new m.MQTTClient({server:"127.0.0.1"})',
     MQTT: 'm.create("127.0.0.1",{})',
     tinyMQTT: 'm.create("127.0.0.1",{})',
   };
-  const mine = jsVars("mqtt_as", ours, construct.mqtt_as);
-  if (!mine) return console.log("footprint jsvars: not measured (set ESPRUINO to an Espruino interpreter built for Linux)");
+  const mine = await jsVars(binary, "mqtt_as", ours, construct.mqtt_as);
   console.log(`footprint jsvars mqtt_as: module in RAM ${mine.ram}, from Storage ${mine.flash} (saves ${mine.ram - mine.flash}), E.getSizeOf(new client) ${mine.client}`);
-  const connected = await connectedSize(ours);
-  console.log(`footprint jsvars connected client: E.getSizeOf(client) ${connected}, target ${TARGET_CONNECTED_JSVARS}, within target: ${connected <= TARGET_CONNECTED_JSVARS}`);
-  for (const peer of others) {
-    const theirs = jsVars(peer.name, peer.source, construct[peer.name]);
-    console.log(`footprint jsvars ${peer.name}: module in RAM ${theirs.ram}, from Storage ${theirs.flash}, E.getSizeOf(new client) ${theirs.client}; ours/theirs in RAM ${(mine.ram / theirs.ram).toFixed(2)}`);
+  // One broker for the connected measures; the client's memory does not depend on which.
+  let broker = await startMosquitto();
+  if (!broker) {
+    broker = await startAedes();
+    console.log("footprint: Mosquitto is not installed, connected measures against Aedes in this process");
+  }
+  try {
+    const connected = await connectedSize(binary, broker, ours);
+    console.log(`footprint jsvars connected client: E.getSizeOf(client) ${connected}, target ${TARGET_CONNECTED_JSVARS}, within target: ${connected <= TARGET_CONNECTED_JSVARS}`);
+    for (const peer of others) {
+      const theirs = await jsVars(binary, peer.name, peer.source, construct[peer.name]);
+      console.log(`footprint jsvars ${peer.name}: module in RAM ${theirs.ram}, from Storage ${theirs.flash}, E.getSizeOf(new client) ${theirs.client}; ours/theirs in RAM ${(mine.ram / theirs.ram).toFixed(2)}`);
+    }
+    const module = others.find((p) => p.name === "MQTT");
+    const all = interpreters(espruinoDir());
+    if (!all.length) console.log("footprint storage: not measured (no interpreters folder: set ESPRUINO_DIR)");
+    for (const { name, binary: each } of all) {
+      const theirs = module ? await fromStorage(each, broker, "MQTT", module.source) : null;
+      console.log(storageLine(name, await fromStorage(each, broker, "mqtt_as", ours), theirs));
+    }
+  } finally {
+    await broker.close();
   }
 }
 
