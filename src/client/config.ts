@@ -1,4 +1,5 @@
 import { QoS } from "../codec/types";
+import { badArgument } from "../codec/bytes";
 import { SocketLike } from "../transport/link";
 
 export interface WillConfig {
@@ -12,7 +13,7 @@ export interface WillConfig {
 export interface Config {
   server: string; // [server]
   port: number; // [port] 0: 1883, or 8883 with ssl
-  clientId: string; // [client_id] absent: a random id
+  clientId: string; // [client_id] absent: a random id; not a string: connect() refuses BAD_ARGUMENT
   user?: string; // [user]
   password?: string; // [password]
   keepalive: number; // [keepalive] seconds; 0 turns pings off
@@ -52,7 +53,19 @@ export function resolveConfig(cfg: Partial<Config>): Config {
   const merged = Object.create(config);
   const given = (cfg || {}) as { [key: string]: unknown };
   for (const key in given) if (given[key] !== undefined) merged[key] = given[key];
-  if (typeof merged.clientId !== "string") merged.clientId = randomClientId();
+  const id = merged.clientId;
+  if (id === undefined) merged.clientId = randomClientId();
+  else if (typeof id !== "string") {
+    // An id of another type (a number from JSON settings) is refused, not replaced: a random
+    // id would break a persistent session without a word. connect() reads the id inside its
+    // try, so the error becomes its rejection, as the codec's refusal of a wrong user or
+    // password does; the constructor does not throw.
+    Object.defineProperty(merged, "clientId", {
+      get: function () {
+        throw badArgument("clientId must be a string");
+      },
+    });
+  }
   return merged;
 }
 
