@@ -3,6 +3,16 @@
 "use strict";
 const { MQTTClient } = require("./dist/mqtt_as.js");
 
+/** An error in words: its message (its code where it has none), and its cause's message
+ *  (ECONNREFUSED, a TLS refusal) where the message does not include it already. */
+function describe(error) {
+  if (!error || typeof error !== "object") return String(error);
+  let text = error.message || error.code || String(error);
+  const because = error.cause && (error.cause.message || String(error.cause));
+  if (because && !text.includes(because)) text += ` (${because})`;
+  return text;
+}
+
 async function broker() {
   if (process.env.MQTT_URL) {
     const url = new URL(process.env.MQTT_URL);
@@ -25,7 +35,7 @@ async function main() {
   const { host, port, close } = await broker();
   const client = new MQTTClient({ server: host, port, keepalive: 30, responseTime: 5 });
   client.on("up", () => console.log("up"));
-  client.on("down", (error) => console.log("down", error ? error.code : "(disconnect)"));
+  client.on("down", (error) => console.log(error ? `connection lost: ${describe(error)}` : "disconnected"));
 
   const sessionPresent = await client.connect();
   console.log(`connected to ${host}:${port}, session present: ${sessionPresent}`);
@@ -55,6 +65,6 @@ async function main() {
 }
 
 main().catch((error) => {
-  console.error("demo failed:", error.code || "", error.message);
+  console.error(`demo failed: ${describe(error)}`);
   process.exitCode = 1;
 });
