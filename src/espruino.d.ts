@@ -5,7 +5,10 @@ declare const E: {
   toUint8Array(str: string): Uint8Array;
   toArrayBuffer(str: string): ArrayBuffer;
   getSizeOf(obj: unknown, depth?: number): number;
+  sum(view: ArrayLike<number>): number;
 };
+// Espruino's process.memory(gc): JsVars free and the bytes of one; Node's has neither.
+declare const process: { memory(gc?: boolean): { free: number; blocksize: number } };
 declare function require(name: string): any;
 declare const console: { log(...args: unknown[]): void };
 declare function setTimeout(fn: () => void, ms: number): unknown;

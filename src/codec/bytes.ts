@@ -1,7 +1,42 @@
 // The one home of byte helpers: UTF-8 by hand (Espruino has no TextEncoder/TextDecoder,
 // no Buffer). Strings are walked with charCodeAt, which is all Espruino
 // offers; there "\u20AC" is already 0xAC, so whatever code unit the string holds is encoded.
+// On Espruino a walk in interpreted JS costs about 30 us a character, so ASCII, the common
+// case, takes a native path there: a view on the string's own memory, checked with E.sum.
+// The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
 import { mqttError } from "./errors";
+
+const onEspruino = typeof E !== "undefined";
+
+/** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
+function isAscii(view: Uint8Array): boolean {
+  return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
+}
+
+/** Espruino only: the bytes of an ASCII `str`, a view on its memory (no copy); else undefined. */
+function asciiView(str: string): Uint8Array | undefined {
+  if (!onEspruino || typeof str != "string") return undefined;
+  const view = new Uint8Array(E.toArrayBuffer(str));
+  return isAscii(view) ? view : undefined;
+}
+
+/**
+ * Bytes the platform can still give to buffers: on Espruino half of what the free JsVars hold
+ * (a string keeps blocksize - 4 bytes in each), since running out of memory there stops the
+ * running code where no catch reaches it; elsewhere no bound.
+ */
+export function heapRoom(): number {
+  if (!onEspruino) return Infinity;
+  const memory = process.memory(false); // false: without a garbage collection first
+  return (memory.free * (memory.blocksize - 4)) / 2;
+}
+
+/** new Uint8Array(size), or TOO_LARGE when the platform cannot hold it (checked for buffers
+ *  over 512 bytes: a smaller one that fails would mean the heap is gone anyway). */
+export function allocBytes(size: number): Uint8Array {
+  if (size > 512 && size > heapRoom()) throw mqttError("TOO_LARGE", "not enough memory");
+  return new Uint8Array(size);
+}
 
 export function badArgument(message: string): Error {
   return mqttError("BAD_ARGUMENT", message);
@@ -54,9 +89,13 @@ export function mqttStringLength(str: string): number {
   return writeUtf8(typeof str == "string" ? str : "\0", 0, 0, true);
 }
 
-/** The UTF-8 encoding of `str` (U+0000 allowed: this is for payloads too). */
-export function encodeUtf8(str: string): Uint8Array {
-  const buf = new Uint8Array(writeUtf8(str, 0, 0));
+/** The UTF-8 encoding of `str`: U+0000 allowed (payloads, passwords); as an MQTT string
+ *  (`mqtt`: topics) without U+0000 and at most 65535 bytes, else BAD_ARGUMENT. */
+export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
+  const view = asciiView(str);
+  // ASCII and fine: done. Otherwise the walk encodes, or measures and refuses.
+  if (view && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
+  const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
   return buf;
 }
@@ -66,6 +105,12 @@ export function encodeUtf8(str: string): Uint8Array {
  *  and U+0000 [MQTT-1.5.3-2]. A BOM is kept, not skipped [MQTT-1.5.3-3]. */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
   let s = "";
+  if (onEspruino) {
+    // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
+    const view = bytes.subarray(i, end);
+    if (isAscii(view) && (s = E.toString(view)).indexOf("\0") < 0) return s;
+    s = "";
+  }
   while (i < end) {
     let c = bytes[i++];
     if (c > 0x7f) {

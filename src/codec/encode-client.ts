@@ -12,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { mqttStringLength, writeUtf8 } from "./bytes";
+import { encodeUtf8 } from "./bytes";
 import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
@@ -50,11 +50,13 @@ export function encodePublish(p: PublishPacket): Uint8Array {
   const qos = checkQos(p.qos);
   const topic = p.topicName;
   if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
-  const topicSize = mqttStringLength(topic);
+  const name = encodeUtf8(topic, true);
   const payload = p.payload;
-  const remaining = 2 + topicSize + (qos ? 2 : 0) + payload.length;
+  const remaining = 2 + name.length + (qos ? 2 : 0) + payload.length;
   const buf = allocPacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), remaining);
-  let o = writeUtf8(topic, buf, writeU16(buf, buf.length - remaining, topicSize));
+  let o = writeU16(buf, buf.length - remaining, name.length);
+  buf.set(name, o);
+  o += name.length;
   if (qos) o = writeU16(buf, o, p.packetId as number);
   buf.set(payload, o);
   return buf;
@@ -62,8 +64,11 @@ export function encodePublish(p: PublishPacket): Uint8Array {
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
 export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array {
-  // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]
-  return encodePacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), [idBytes(packetId)]);
+  // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]. Sent for every message received: four
+  // bytes written in place, without the field list.
+  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), 2);
+  writeU16(buf, 2, packetId);
+  return buf;
 }
 
 /** Flags 0010 [MQTT-3.8.1-1]. */

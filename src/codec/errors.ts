@@ -8,6 +8,7 @@ export type ErrorCode =
   | "PROTOCOL"
   | "BAD_ARGUMENT"
   | "TOO_LARGE"
+  | "QUEUE_FULL"
   | "SUBACK_FAILURE";
 
 export interface MqttError extends Error {
@@ -20,5 +21,8 @@ export interface MqttError extends Error {
 export function mqttError(code: ErrorCode, message?: string): MqttError {
   const error = new Error(message || code) as MqttError;
   error.code = code;
+  // Espruino's stack is a copy of the source lines of every caller: about 100 JsVars for a
+  // publish refused in a burst, held as long as its promise.
+  if (typeof E !== "undefined") delete error.stack;
   return error;
 }

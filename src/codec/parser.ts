@@ -6,6 +6,7 @@
 import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { mqttError } from "./errors";
 import { check } from "./reader";
+import { allocBytes } from "./bytes";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -63,10 +64,11 @@ export const PacketParser = function (
           check(s++ < 4); // at most 4 remaining-length bytes [MQTT-2.2.3]
           continue;
         }
-        // Checked before any body buffer exists, so a huge length allocates nothing.
+        // Checked before any body buffer exists, so a huge length allocates nothing; past what
+        // the platform can hold, TOO_LARGE too (allocBytes).
         checkPacketSize(1 + s + remaining, maxPacketSize);
         if (size - pos < remaining) {
-          body = new Uint8Array(remaining);
+          body = allocBytes(remaining);
           s = 5;
           continue;
         }

@@ -1,7 +1,7 @@
 // Writing helpers shared by the encoders: a packet is a list of fields, sized first,
 // allocated once with its fixed header, then filled in place.
 import { mqttError } from "./errors";
-import { badArgument, mqttStringLength, writeUtf8 } from "./bytes";
+import { allocBytes, badArgument, mqttStringLength, writeUtf8 } from "./bytes";
 
 export { badArgument };
 
@@ -16,7 +16,7 @@ export type Field = string | Uint8Array | number[];
 export function allocPacket(header: number, remaining: number): Uint8Array {
   if (remaining > 268435455) throw mqttError("TOO_LARGE", "over 256 MB"); // 4 length bytes [MQTT-2.2.3]
   const lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
-  const buf = new Uint8Array(1 + lengthBytes + remaining);
+  const buf = allocBytes(1 + lengthBytes + remaining);
   buf[0] = header;
   for (let o = 1, x = remaining; o <= lengthBytes; o++, x >>>= 7) buf[o] = o < lengthBytes ? (x & 127) | 128 : x;
   return buf;
