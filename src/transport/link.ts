@@ -1,6 +1,7 @@
 // The only code that touches a socket. One adapter serves Node (`net`/`tls`, Buffers) and
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
 // It never imports client/: the client hands it one callback.
+import { heapRoom } from "../codec/bytes";
 
 export interface LinkOptions {
   server: string; // host name or address
@@ -28,20 +29,51 @@ export const enum LinkEvent {
 }
 
 export interface Link {
-  /** Sends bytes; false when the caller should wait for DRAIN before writing more. */
+  /** Sends bytes; false when they wait in the link, and the caller should wait for DRAIN. */
   write(bytes: Uint8Array): boolean;
+  /** Whether `size` more bytes may wait in the link (Espruino: within heapRoom()). */
+  room(size: number): boolean;
   /**
    * Closes at once; or, given `done`, after what was written has been sent, waiting for that
    * at most `waitMs` and calling `done` when the socket is gone. `cause`: why it failed.
    */
   close(cause?: unknown, waitMs?: number, done?: () => void): void;
+  /** Closes the link if the data handler was stopped midway: Espruino stops running code that
+   *  runs out of memory, past every catch, and then removes the handler; the link would be
+   *  deaf. Called on the client's tick, when no handler runs. */
+  verify(): void;
 }
+
+/**
+ * Bytes handed to an Espruino socket at a time. Espruino sends 536 bytes a turn and copies the
+ * rest of its buffer each time: a long buffer costs twice its memory, and time quadratic in its
+ * length. What is written past this waits in the link, in strings of about this size.
+ */
+const SOCKET_SHARE = 1024;
 
 const onEspruino = typeof E !== "undefined";
 
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
+  let reading = false; // true while the data handler runs, and after it was stopped midway
+  // Espruino: bytes given to the socket since its last drain, and the strings waiting here
+  // (`waiting` bytes, allowed up to `budget`, measured when the first one waits).
+  let share = 0;
+  const blocks: string[] = [];
+  let waiting = 0;
+  let budget = 0;
+  /** Gives the socket `data`; false when it asks for a drain first (Node). */
+  const hand = function (data: string | Uint8Array): boolean {
+    share += data.length;
+    try {
+      return socket.write(data) !== false;
+    } catch (error) {
+      // Espruino throws when writing to a socket that has closed.
+      close(error);
+      return true;
+    }
+  };
   const open = function () {
     if (!closed) onEvent(LinkEvent.OPEN);
   };
@@ -77,14 +109,22 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (closed) return;
     // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
     if (socket.cork) socket.cork();
+    reading = true;
     try {
       onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
-    } finally {
-      if (socket.uncork) socket.uncork();
+    } catch (error) {
+      close(error); // whatever failed, the link ends with it, rather than lose its handler
     }
+    reading = false; // not in a finally: code stopped for lack of memory runs none
+    if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
-    if (!closed) onEvent(LinkEvent.DRAIN);
+    if (closed) return;
+    const block = blocks.shift();
+    share = 0;
+    if (block === undefined) return onEvent(LinkEvent.DRAIN);
+    waiting -= block.length;
+    hand(block);
   });
   socket.on("error", close);
   const ended = function () {
@@ -96,16 +136,27 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   return {
     write: function (bytes: Uint8Array): boolean {
       if (closed) return true;
-      try {
-        // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
-        return socket.write(onEspruino ? E.toString(bytes) : bytes) !== false;
-      } catch (error) {
-        // Espruino throws when writing to a socket that has closed.
-        close(error);
+      if (!onEspruino) return hand(bytes);
+      // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
+      const data = E.toString(bytes);
+      if (share < SOCKET_SHARE && !waiting) {
+        hand(data); // Espruino's write() always returns false, "for node.js compatibility"
         return true;
       }
+      if (!waiting) budget = heapRoom();
+      waiting += data.length;
+      const last = blocks.length - 1;
+      if (last >= 0 && blocks[last].length < SOCKET_SHARE) blocks[last] += data;
+      else blocks.push(data);
+      return false;
+    },
+    room: function (size: number): boolean {
+      return !waiting || waiting + size <= budget;
     },
     close: close,
+    verify: function () {
+      if (reading) close(new Error("data handler stopped"));
+    },
   };
 }
 
