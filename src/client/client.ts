@@ -16,7 +16,7 @@ import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { handled, rejection } from "./settle";
+import { deferred, Deferred, handled, rejection, Settler } from "./settle";
 
 const enum State {
   IDLE,
@@ -24,29 +24,25 @@ const enum State {
   UP,
 }
 
-interface Settler {
-  // Not resolve and reject: names that Promise has are kept whole in the bundle.
-  done: (value?: any) => void;
-  fail: (error: MqttError) => void;
-}
-
 /** A request awaiting its acknowledgement: a PUBLISH (or its PUBREL), SUBSCRIBE or UNSUBSCRIBE. */
 interface Pending extends Settler {
   id: number;
   expect: PacketType; // the acknowledgement that settles this step
-  bytes: Uint8Array | null; // what is sent, and sent again; null in a tombstone
+  bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
   sentAt?: number; // set by transmit(), which comes before any tick() reads it
   tries: number; // retransmissions so far
   maxTries: number;
-  abandoned?: boolean; // a tombstone: settled, kept only so that its id's late acks are absorbed
 }
 
 /** A publish waiting for an in-flight slot: called to start it, or with an error to reject it. */
 type Waiting = (error?: MqttError) => void;
 
-/** Tombstones kept at most; past that the oldest goes (its id may then be reused). */
-const MAX_TOMBSTONES = 16;
+/** QoS 2 message ids held for their PUBREL at most (about a JsVar each on Espruino). Brokers
+ *  bound what they have in flight (Mosquitto: 20 by default), but one set to no bound resends a
+ *  persistent session's backlog at once; past this, the broker (or a man in the middle: TLS on
+ *  Espruino does not check certificates) would fill the heap with ids never released. */
+const MAX_HELD = 1000;
 
 type ClientEvent = "up" | "down" | "msg";
 
@@ -61,7 +57,7 @@ export class MQTTClient {
   readonly up = new Event();
   readonly down = new Event();
   readonly queue: Queue<Message>;
-  isConnected = false; // [_has_connected]: a connection was made at least once
+  isConnected = false; // [_has_connected]: true from an accepted CONNACK until the connection ends
 
   private readonly cfg: Config;
   // Fields that start out undefined get no initializer: on Espruino each property is memory.
@@ -76,13 +72,15 @@ export class MQTTClient {
   private connecting?: Settler | null; // connect()'s promise, until the CONNACK
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
-  private inflight = 0; // publishes in `pending` that are not abandoned
-  private tombstones = 0; // abandoned entries in `pending`
+  private inflight = 0; // publishes in `pending`
   private waiting: Queue<Waiting>; // publishes awaiting an in-flight slot, at most queueLen
-  private drainWaiters: Settler[] = [];
+  // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
+  // them, settled on DRAIN (a promise each cost about 30 JsVars on Espruino).
+  private flushed?: Deferred<void> | null;
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
+  private held = 0; // ids in `received`
   private lastId = 0;
   private connectPacket?: Uint8Array | null; // sent once the link is open
   private lastSent!: number; // these two are set by connect()
@@ -102,7 +100,7 @@ export class MQTTClient {
     const cfg = self.cfg;
     let bytes: Uint8Array;
     try {
-      if (self.state !== State.IDLE) throw badArgument("already connecting");
+      if (self.state !== State.IDLE) throw badArgument(self.state === State.UP ? "already connected" : "already connecting");
       if (!cfg.server || typeof cfg.server !== "string") throw badArgument("no server");
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
@@ -123,7 +121,7 @@ export class MQTTClient {
 
     if (clean) {
       self.discardSession(); // [MQTT-3.1.2-6]
-      self.received = {};
+      self.release();
     }
     self.persistent = !clean;
     self.generation++;
@@ -180,21 +178,23 @@ export class MQTTClient {
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
       // Under a persistent session a QoS>0 publish may wait for the next connect.
       if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
+      if (!qos) {
+        // Settles when the socket has taken it: at once, or with what waited before it.
+        if (!(self.link as Link).room(bytes.length)) throw mqttError("QUEUE_FULL", "send buffer full");
+        self.send(bytes);
+        // Espruino throws when writing to a socket that has just closed: then nothing was sent.
+        if (self.state !== State.UP) throw closedError();
+        return self.flushed ? self.flushed.promise : resolvedPromise();
+      }
+      if (self.inflight >= self.cfg.maxInflight && self.waiting.length >= self.cfg.queueLen) {
+        throw mqttError("QUEUE_FULL", "too many publishes waiting");
+      }
     } catch (error) {
       return refusal(error);
     }
 
     return handled(
       new Promise<void>(function (resolve, reject) {
-        if (!qos) {
-          const flushed = self.send(bytes);
-          // Espruino throws when writing to a socket that has just closed: then nothing was sent.
-          if (self.state !== State.UP) reject(closedError());
-          else if (flushed) resolve();
-          // Back-pressure: settle when the socket has taken it (Espruino: always; Node: when full).
-          else self.drainWaiters.push({ done: resolve, fail: reject });
-          return;
-        }
         const start = function (error?: MqttError) {
           if (error) return reject(error);
           const id = self.nextId();
@@ -206,8 +206,7 @@ export class MQTTClient {
           self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
         };
         if (self.inflight < self.cfg.maxInflight) start();
-        else if (self.waiting.length < self.cfg.queueLen) self.waiting.put(start);
-        else reject(mqttError("TOO_LARGE", "queue full"));
+        else self.waiting.put(start);
       })
     );
   }
@@ -279,8 +278,7 @@ export class MQTTClient {
   }
 
   private transmit(entry: Pending): void {
-    // A tombstone's bytes are gone: it is sent again only for a late PUBREC, as the PUBREL set then.
-    let bytes = entry.bytes as Uint8Array;
+    let bytes = entry.bytes;
     // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
     // [MQTT-3.3.1-1] (the first write may still be queued unsent).
     if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {
@@ -306,45 +304,29 @@ export class MQTTClient {
   }
 
   /**
-   * Settles the request `id` that awaits `type`. An acknowledgement for an id never used is a
-   * protocol error; one for a tombstone is a duplicate or late answer and is absorbed.
+   * Settles the request `id` that awaits `type`. An acknowledgement of no request (late, after
+   * TIMEOUT; or a broker's answer to a DUP copy too) is ignored: MQTT 3.1.1 brokers send them,
+   * and the ids come round again only after all 65535 others (nextId).
    */
   private acknowledge(type: PacketType, id: number, value?: unknown, failure?: MqttError): void {
     const i = this.find(id);
     const entry = this.pending[i];
-    if (entry && type === PacketType.PUBREC && (entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
-      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC
-      // (our PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so
-      // that the broker does not hold the message for ever.
+    if (type === PacketType.PUBREC && (!entry || entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
+      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC (our
+      // PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so that the
+      // broker does not hold the message for ever.
+      const release = encodeAck(PacketType.PUBREL, id);
+      if (!entry) return this.send(release);
       if (entry.expect === PacketType.PUBREC) entry.sends = entry.tries = 0;
       entry.expect = PacketType.PUBCOMP;
-      entry.bytes = encodeAck(PacketType.PUBREL, id);
-      this.transmit(entry);
-      return;
+      entry.bytes = release;
+      return this.transmit(entry);
     }
-    if (!entry) throw protocolError("unknown id " + id);
-    if (entry.abandoned) return;
-    if (entry.expect !== type) throw protocolError("unexpected ack " + type);
-    // A broker answers every copy (Mosquitto acknowledges a PUBLISH and its DUP both): what
-    // was sent more than once leaves a tombstone for the answers still to come.
-    if (entry.sends > 1) this.bury(entry);
-    else this.pending.splice(i, 1);
+    if (!entry || entry.expect !== type) return this.log("ignored ack", id);
+    this.pending.splice(i, 1);
     this.freeSlot(entry);
     if (failure) entry.fail(failure);
     else entry.done(value);
-  }
-
-  /** Turns a settled request into a tombstone: only its id is kept, until the connection ends. */
-  private bury(entry: Pending): void {
-    entry.abandoned = true;
-    entry.bytes = null; // it may be large
-    const pending = this.pending;
-    if (++this.tombstones > MAX_TOMBSTONES) {
-      let i = 0;
-      while (!pending[i].abandoned) i++;
-      pending.splice(i, 1);
-      this.tombstones--;
-    }
   }
 
   /** A publish settled: its in-flight slot goes to the next publish waiting. PUBACK, PUBREC and
@@ -356,13 +338,13 @@ export class MQTTClient {
     if (next) next();
   }
 
-  /** Settles the QoS 0 publishes awaiting "drain": resolved, or rejected with `error`. */
+  /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
   private drained(error?: MqttError): void {
-    const waiters = this.drainWaiters;
-    this.drainWaiters = [];
-    for (let i = 0; i < waiters.length; i++) {
-      if (error) waiters[i].fail(error);
-      else waiters[i].done();
+    const flushed = this.flushed;
+    this.flushed = null;
+    if (flushed) {
+      if (error) flushed.fail(error);
+      else flushed.done();
     }
   }
 
@@ -379,18 +361,21 @@ export class MQTTClient {
       try {
         (this.parser as PacketParser).push(value);
       } catch (error) {
+        // Unless a callback already ended this connection (and maybe opened another); an
+        // error without a code (a fault of ours or the platform's) goes to the link, which
+        // closes with it as the cause.
         if (!(error as MqttError).code) throw error;
-        // Unless a callback already ended this connection (and maybe opened another).
         if (this.generation === generation) this.drop(error as MqttError);
       }
     } else if (event === LinkEvent.DRAIN) this.drained();
     else this.drop(closedError(value));
   }
 
-  private send(bytes: Uint8Array): boolean {
+  private send(bytes: Uint8Array): void {
     this.lastSent = this.now;
     this.log("send", bytes[0] >> 4);
-    return this.link ? this.link.write(bytes) : true;
+    // Waiting in the link: what a QoS 0 publish returns settles on DRAIN.
+    if (this.link && !this.link.write(bytes) && !this.flushed) this.flushed = deferred<void>();
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
@@ -409,7 +394,7 @@ export class MQTTClient {
           return this.drop(error);
         }
         // No session: no PUBREL will come for the ids held, and the broker numbers anew.
-        if (!packet.sessionPresent) this.received = {};
+        if (!packet.sessionPresent) this.release();
         // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
         // a write that fails here ends this attempt, and connect() rejects.
         const pending = this.pending;
@@ -431,7 +416,11 @@ export class MQTTClient {
         const generation = this.generation;
         // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
         if (qos < 2 || !this.received[id]) {
-          if (qos === 2) this.received[id] = true;
+          if (qos === 2) {
+            if (this.held >= MAX_HELD) throw protocolError("too many QoS 2 messages unreleased");
+            this.held++;
+            this.received[id] = true;
+          }
           if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
             this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
         }
@@ -441,6 +430,7 @@ export class MQTTClient {
       }
       case PacketType.PUBREL:
         // Exactly once: the id is released, the message was delivered on PUBLISH [MQTT-4.3.3-2].
+        if (this.received[packet.packetId]) this.held--;
         delete this.received[packet.packetId];
         this.send(encodeAck(PacketType.PUBCOMP, packet.packetId));
         return;
@@ -470,6 +460,8 @@ export class MQTTClient {
       if (now - this.lastSent >= responseMs) this.drop(mqttError("TIMEOUT", "no CONNACK"));
       return;
     }
+    if (this.link) this.link.verify(); // may end the connection
+    if (this.state !== State.UP) return;
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
     const keepaliveMs = cfg.keepalive * 1000;
     if (keepaliveMs) {
@@ -485,16 +477,16 @@ export class MQTTClient {
     const pending = this.pending;
     for (let i = 0; i < pending.length && this.state === State.UP; i++) {
       const entry = pending[i];
-      if (entry.abandoned || now - (entry.sentAt as number) < responseMs) continue;
+      if (now - (entry.sentAt as number) < responseMs) continue;
       if (entry.tries < entry.maxTries) {
         entry.tries++;
         this.transmit(entry);
         continue;
       }
-      // Given up: TIMEOUT, and a tombstone for the answer that may come late.
-      this.bury(entry);
+      // Given up: TIMEOUT. An answer that comes late is ignored (acknowledge()).
+      pending.splice(i--, 1);
       this.freeSlot(entry);
-      entry.fail(mqttError("TIMEOUT", "no ack"));
+      entry.fail(mqttError("TIMEOUT", "no acknowledgement"));
     }
   }
 
@@ -514,6 +506,7 @@ export class MQTTClient {
     if (this.state === State.IDLE) return;
     const wasUp = this.state === State.UP;
     this.state = State.IDLE;
+    this.isConnected = false;
     this.generation++;
     clearInterval(this.timer);
     const link = this.link; // null when connect() threw
@@ -549,18 +542,22 @@ export class MQTTClient {
     this.rejectPending(mqttError("CLOSED", "session discarded"));
   }
 
+  /** Forgets the QoS 2 ids held for PUBREL. */
+  private release(): void {
+    this.received = {};
+    this.held = 0;
+  }
+
   /**
-   * Rejects with `error` what is pending (tombstones just go) and the publishes waiting for a
-   * slot; with `keep`, publishes stay instead, to be sent again on the next connect.
+   * Rejects with `error` what is pending and the publishes waiting for a slot; with `keep`,
+   * publishes stay instead, to be sent again on the next connect.
    */
   private rejectPending(error: MqttError, keep?: boolean): void {
     const pending = this.pending;
     this.pending = [];
-    this.tombstones = 0;
     for (let i = 0; i < pending.length; i++) {
       const entry = pending[i];
       const publish = entry.expect <= PacketType.PUBCOMP;
-      if (entry.abandoned) continue;
       if (keep && publish) this.pending.push(entry);
       else {
         if (publish) this.inflight--;
@@ -584,10 +581,30 @@ function payloadBytes(msg: string | Uint8Array): Uint8Array {
   return msg;
 }
 
+// The last refusal, shared by those with the same code and message until the event loop's
+// next turn: on Espruino a promise holds about 15 JsVars until the code that made it returns
+// to the loop, and a loop of publishes refused (QUEUE_FULL, NOT_CONNECTED) makes thousands.
+let refused: { error: MqttError; promise: Promise<never> } | null = null;
+
 /** Rejects with what an argument made the codec throw: its own error, or a TypeError of a
  *  value of the wrong type (a password that is no string), which is a BAD_ARGUMENT too. */
-function refusal(error: unknown): Promise<never> {
-  return rejection((error as MqttError).code ? (error as MqttError) : (badArgument(String((error as Error).message)) as MqttError));
+function refusal(cause: unknown): Promise<never> {
+  const error = (cause as MqttError).code ? (cause as MqttError) : (badArgument(String((cause as Error).message)) as MqttError);
+  if (!refused || refused.error.code !== error.code || refused.error.message !== error.message) {
+    if (!refused) {
+      setTimeout(function () {
+        refused = null;
+      }, 0);
+    }
+    refused = { error: error, promise: rejection(error) };
+  }
+  return refused.promise;
+}
+
+let resolved: Promise<void> | undefined; // shared for the same reason: a QoS 0 publish returns it
+
+function resolvedPromise(): Promise<void> {
+  return resolved || (resolved = Promise.resolve());
 }
 
 function notConnected(): MqttError {

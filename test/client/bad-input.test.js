@@ -135,16 +135,51 @@ test("broker sends a second CONNACK: PROTOCOL", async () => {
   await protocolError((broker) => broker.send({ type: T.CONNACK, sessionPresent: false, returnCode: 0 }));
 });
 
-test("broker sends a SUBACK nobody asked for: PROTOCOL", async () => {
-  await protocolError((broker) => broker.send({ type: T.SUBACK, packetId: 999, returnCodes: [0] }));
+/** A connected client with a pending QoS 1 publish; `ack(broker, publishId)` answers what
+ *  no request awaits. It is ignored: no down, and the publish still settles on its PUBACK. */
+async function ignoredAck(ack) {
+  const { client, broker } = makeClient();
+  await connectUp(client, broker);
+  const downs = [];
+  client.on("down", (e) => downs.push(e));
+  const pending = track(client.publish("t", "m", false, 1));
+  await flush();
+  const [p] = broker.take();
+  await ack(broker, p.packetId);
+  await flush();
+  assert.deepEqual(downs, []);
+  assert.equal(client.up.isSet(), true);
+  assert.equal(pending.state, "pending");
+  broker.send({ type: T.PUBACK, packetId: p.packetId });
+  await flush();
+  assert.equal(pending.state, "resolved");
+  await client.disconnect();
+}
+
+test("broker sends a SUBACK nobody asked for: ignored", async () => {
+  await ignoredAck((broker) => broker.send({ type: T.SUBACK, packetId: 999, returnCodes: [0] }));
 });
 
-test("broker sends a PUBACK for an unknown packet id: PROTOCOL", async () => {
-  await protocolError((broker, id) => broker.send({ type: T.PUBACK, packetId: id + 1 }));
+test("broker sends a PUBACK for an unknown packet id: ignored", async () => {
+  await ignoredAck((broker, id) => broker.send({ type: T.PUBACK, packetId: id + 1 }));
 });
 
-test("broker sends PUBCOMP for a QoS 1 publish: PROTOCOL", async () => {
-  await protocolError((broker, id) => broker.send({ type: T.PUBCOMP, packetId: id }));
+test("broker sends PUBCOMP for a QoS 1 publish: ignored", async () => {
+  await ignoredAck((broker, id) => broker.send({ type: T.PUBCOMP, packetId: id }));
+});
+
+test("broker sends an UNSUBACK nobody asked for: ignored", async () => {
+  await ignoredAck((broker) => broker.send({ type: T.UNSUBACK, packetId: 9 }));
+});
+
+test("broker sends a PUBREC for an unknown packet id: answered with PUBREL, nothing else changes", async () => {
+  await ignoredAck((broker, id) => {
+    broker.send({ type: T.PUBREC, packetId: id + 1 });
+    return flush().then(() => {
+      const sent = broker.take();
+      assert.deepEqual(sent.map((p) => [p.type, p.packetId]), [[T.PUBREL, id + 1]]);
+    });
+  });
 });
 
 test("broker sends a packet a client never accepts (SUBSCRIBE): PROTOCOL", async () => {

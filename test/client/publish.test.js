@@ -313,7 +313,7 @@ test("QoS 2 after TIMEOUT: a late PUBREC is answered with PUBREL, and the PUBCOM
   await client.disconnect();
 });
 
-test("waiting line: in order with publishes and acks interleaved; a full line refuses TOO_LARGE; a drop rejects the rest CLOSED", async () => {
+test("waiting line: in order with publishes and acks interleaved; a full line refuses QUEUE_FULL; a drop rejects the rest CLOSED", async () => {
   const { client, broker } = makeClient({ maxInflight: 1, queueLen: 3 });
   await connectUp(client, broker);
   const pubs = [];
@@ -325,7 +325,7 @@ test("waiting line: in order with publishes and acks interleaved; a full line re
   };
   for (let i = 0; i < 5; i++) publish(); // 1 in flight, 3 waiting, 1 refused
   await flush();
-  assert.equal(pubs[4].error.code, "TOO_LARGE");
+  assert.equal(pubs[4].error.code, "QUEUE_FULL");
   for (let round = 0; round < 6; round++) {
     const [p] = broker.take();
     sent.push(p.topicName);

@@ -221,7 +221,7 @@ test("up and down are Events; up/down callbacks fire, down with the error", asyn
   assert.equal(waitDown.state, "resolved");
   assert.equal(client.up.isSet(), false);
   assert.equal(client.down.isSet(), true);
-  assert.equal(client.isConnected, true, "isConnected: a connection was made at least once");
+  assert.equal(client.isConnected, false, "isConnected: the most recent status, false once the connection ended");
   assert.deepEqual(events, [
     ["up", undefined],
     ["down", "CLOSED"],

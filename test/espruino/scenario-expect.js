@@ -38,7 +38,7 @@ const EXPECTED_STEPS = [
   ["publishAfter", null],
   ["quiet", 0],
   // The 15th publish is refused at once, before the others settle, in the order made.
-  ["burst", ["14:TOO_LARGE", 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]],
+  ["burst", ["14:QUEUE_FULL", 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]],
   ["sizeOf", undefined], // value checked separately
   ["disconnect", true], // down is set
 ];

@@ -8,7 +8,8 @@
 // - writing to a closed socket throws; connect() throws synchronously for an unresolvable
 //   host (one ending in ".invalid") or when `refuse` is set;
 // - the connect callback runs on a later tick than Node's 'connect', after any data that came;
-// - no destroy(), setNoDelay() or pause().
+// - no destroy(), setNoDelay() or pause();
+// - Espruino's E.sum and process.memory() (a nearly empty ESP32 heap) in place of Node's process.
 // What Node's vm cannot emulate (no hoisting, built-ins missing from prototypes, Promise
 // reactions on the ordinary event queue) is the hazard checker's job and the interpreter's.
 const vm = require("node:vm");
@@ -65,8 +66,15 @@ const PRELUDE = `
     },
     toUint8Array: function (str) { return bytesOf(String(str)); },
     toArrayBuffer: function (str) { return bytesOf(String(str)).buffer; },
+    sum: function (view) {
+      var total = 0;
+      for (var i = 0; i < view.length; i++) total += view[i];
+      return total;
+    },
     getSizeOf: null
   };
+  // Espruino's process has memory(): the ESP32's heap, nearly empty (18 bytes a JsVar here).
+  g.process = { memory: function () { return { free: 16000, usage: 383, total: 16383, blocksize: 18 }; } };
 })`;
 
 /**

@@ -93,7 +93,7 @@ brokerTest("up/down Events, callbacks and isConnected follow the connection", as
   assert.equal(error, undefined, "down after disconnect() carries no error");
   assert.equal(client.up.isSet(), false);
   assert.equal(client.down.isSet(), true);
-  assert.equal(client.isConnected, true, "[_has_connected]: it has connected once");
+  assert.equal(client.isConnected, false, "the most recent status: not connected after disconnect()");
 
   // Connecting again clears down and sets up.
   const upAgain = nextEvent(client, "up");
