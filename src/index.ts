@@ -1,3 +1,8 @@
 // The public exports, nothing else. keepConnected is in its own module: see keep-connected.ts.
 export { MQTTClient } from "./client/client";
 export { config } from "./client/config";
+// Types only, for TypeScript users (dist/types/): nothing of them is in the bundle.
+export type { Config, WillConfig } from "./client/config";
+export type { Message } from "./client/queue";
+export type { Event } from "./client/event";
+export type { QoS } from "./codec/types";
