@@ -68,7 +68,7 @@ const plugins = (tsconfig = "./tsconfig.json", all = false) => [
   shortThis(),
   terser({
     ecma: 5,
-    compress: { hoist_funs: true, hoist_vars: true, passes: 2 },
+    compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false },
     mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
     format: { ascii_only: true, comments: false },
   }),

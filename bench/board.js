@@ -3,9 +3,13 @@
 // (minified like footprint.js minifies it), on the Espruino interpreters built for Linux in
 // ESPRUINO_DIR (default ../shared/espruino), against one Mosquitto started here (Aedes in
 // this process when Mosquitto is missing). Every scenario runs in a fresh interpreter
-// process, ours then the module's, 64-byte ASCII payloads:
+// process, ours then the module's, each loaded from Storage as the README tells users to
+// (its code then stays in flash), 64-byte ASCII payloads:
 //   burst-N   N un-awaited QoS 0 publishes in one tick; a Node subscriber counts what the
-//             broker got; then one QoS 1 publish to a subscribed topic must come back
+//             broker got; then one QoS 1 publish to a subscribed topic must come back. Ours
+//             are counted by their promises without a then() each, which would cost the
+//             program about 20 JsVars a publish: consecutive publishes that return the same
+//             promise (QoS 0 waiting for a drain, or one refusal) share one then()
 //   qos1-100  100 un-awaited QoS 1 publishes, each with its own then(ok, fail)
 //   echo-*    self-echo: paced (batches of 20, each waiting for its echoes) and unpaced
 //             (one burst), msg/s from the first publish to the last echo
@@ -40,17 +44,18 @@ const ECHO_BATCH = 20;
 const LIBS = {
   ours: {
     setup: (source, broker, id) =>
-      `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
+      `var m=require("mqtt_as");` +
       `var c=new m.MQTTClient({server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"${id}",keepalive:0});` +
       `function connect(done){c.connect().then(function(){done();},function(e){finish({error:"connect "+e.code});});}` +
       `function subscribe(t,q,done){c.subscribe(t,q).then(function(){done();},function(e){finish({error:"subscribe "+e.code});});}` +
       `c.on("msg",onMsg);`,
     // The promise is not kept: only its outcome is counted.
     publish: (topic, qos) => `c.publish(${topic},PAYLOAD,false,${qos}).then(ok,fail)`,
+    // The same, with one then() for a run of publishes that returned the same promise.
+    count: (topic) => `countOutcome(c.publish(${topic},PAYLOAD,false,0))`,
   },
   MQTT: {
     setup: (source, broker, id) =>
-      `Modules.addCached("MQTT",${JSON.stringify(source)});` +
       `var mq=require("MQTT").create(${JSON.stringify(broker.host)},{port:${broker.port},client_id:"${id}",keep_alive:0});` +
       `var Q0={qos:0},Q1={qos:1};` + // the options objects built once, as a careful user would
       `function connect(done){mq.on("connected",done);mq.on("error",function(e){finish({error:"module "+e});});mq.connect();}` +
@@ -70,6 +75,10 @@ function prelude(deadlineMs) {
   return `var PAYLOAD=${JSON.stringify(PAYLOAD)};var okN=0,refusedN=0,refused={},issued=0,echoes=0,echoTopic=null,rtTopic=null,rtGot=0,t0=0,tLast=0;
 function ok(){okN++;}
 function fail(e){var k=e&&e.code!==undefined?String(e.code):"no code: "+e;refused[k]=(refused[k]||0)+1;refusedN++;}
+var lastPromise=null,lastRun=null;
+function countOutcome(p){if(p!==lastPromise){lastPromise=p;var run=lastRun={n:0};
+p.then(function(){okN+=run.n;},function(e){var k=e&&e.code!==undefined?String(e.code):"no code: "+e;refused[k]=(refused[k]||0)+run.n;refusedN+=run.n;});}
+lastRun.n++;}
 function onMsg(t){if(t===echoTopic){echoes++;tLast=getTime();if(onEcho)onEcho();}else if(t===rtTopic)rtGot++;}
 var onEcho=null,finished=false;
 function finish(o){if(finished)return;finished=true;o.issued=issued;o.ok=okN;o.refused=refused;o.refusedN=refusedN;
@@ -105,7 +114,7 @@ function burstProgram(lib, source, broker, id, topic, n) {
 connect(function(){subscribe(rtTopic,1,function(){
 var loopDone=false,drains=0;if(typeof mq!=="undefined")mq.client.on("drain",function(){drains++;});
 setTimeout(function(){var T=${JSON.stringify(topic)};drains=0;var s=getTime();
-for(issued=0;issued<${n};issued++)${LIBS[lib].publish("T", 0)};loopDone=getTime()-s;},0);
+for(issued=0;issued<${n};issued++)${(LIBS[lib].count || LIBS[lib].publish)("T", 0)};lastPromise=null;loopDone=getTime()-s;},0);
 waitQuiet(function(){return okN+refusedN+drains+issued;},function(){return loopDone!==false&&(${lib === "ours" ? `okN+refusedN>=${n}` : "drains>0"});},1500,20000,
 function(){roundTrip({loopSeconds:loopDone});});});});
 `
@@ -178,7 +187,8 @@ let runs = 0;
 async function measure(ctx, lib, make) {
   const id = `bb${process.pid % 1000}x${++runs}`;
   const topic = `board/${id}`;
-  const run = await runEspruino(ctx.binary, make(lib, ctx.sources[lib], ctx.broker, id, topic), { timeoutMs: RUN_TIMEOUT_MS });
+  const store = `require("Storage").write(${JSON.stringify(lib === "ours" ? "mqtt_as" : "MQTT")},${JSON.stringify(ctx.sources[lib])});quit();`;
+  const run = await runEspruino(ctx.binary, make(lib, ctx.sources[lib], ctx.broker, id, topic), { timeoutMs: RUN_TIMEOUT_MS, setup: [store] });
   if (VERBOSE) process.stderr.write(`--- ${ctx.name} ${lib} ${id} (${run.ms} ms, exit ${run.code}) ---\n${run.output.slice(-1500)}\n`);
   const result = resultLine(run.output) || { error: "no RESULT line" };
   const oom = run.oom || (result.flags || []).includes("MEMORY");

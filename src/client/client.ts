@@ -1,11 +1,12 @@
 import { mqttError, MqttError } from "../codec/errors";
-import { PacketType, Packet, QoS } from "../codec/types";
-import { badArgument, encodeUtf8 } from "../codec/bytes";
+import { AckPacket, ConnackPacket, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
+import { badArgument, encodeUtf8, onEspruino } from "../codec/bytes";
 import {
   encodeAck,
   encodeConnect,
   encodeEmpty,
-  encodePublish,
+  publishPacket,
+  publishString,
   encodeSubscription,
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
@@ -77,6 +78,10 @@ export class MQTTClient {
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (a promise each cost about 30 JsVars on Espruino).
   private flushed?: Deferred<void> | null;
+  // A QoS 0 publish was refused for want of room: the next are refused at once, before they
+  // allocate anything (on a nearly full Espruino heap each allocation runs the garbage
+  // collector, and a loop of publishes would crawl), until the link drains.
+  private full?: boolean;
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
@@ -121,7 +126,7 @@ export class MQTTClient {
 
     if (clean) {
       self.discardSession(); // [MQTT-3.1.2-6]
-      self.release();
+      self.forgetHeld();
     }
     self.persistent = !clean;
     self.generation++;
@@ -166,46 +171,58 @@ export class MQTTClient {
     });
   }
 
+  // On Espruino a function's whole text is read at every call: the QoS 0 path is kept short,
+  // and what it does not need is in functions of their own.
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
-    qos = qos || 0; // the encoder checks topic and QoS
     const self = this;
-    let payload: Uint8Array;
-    let bytes: Uint8Array;
+    if (!qos && self.full) return refuseFull();
     try {
-      payload = payloadBytes(msg);
-      // The packet id is written when the publish gets an in-flight slot.
-      bytes = encodePublish({ type: PacketType.PUBLISH, dup: false, qos: qos, retain: !!retain, topicName: topic, packetId: 1, payload: payload });
+      // Espruino, QoS 0 of ASCII strings: a string of bytes, which its sockets take, and no
+      // typed array at all (Node's path is fast as it is).
+      let bytes: Uint8Array | string | undefined = !qos && onEspruino && typeof msg == "string" ? publishString(topic, msg, retain) : undefined;
+      let payload: Uint8Array | undefined;
+      if (!bytes) {
+        payload = payloadBytes(msg);
+        // The encoder checks topic and QoS; a packet id is written when the publish gets a slot.
+        bytes = publishPacket(topic, payload, qos || 0, retain);
+      }
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
-      // Under a persistent session a QoS>0 publish may wait for the next connect.
-      if (self.state !== State.UP && !(qos && self.persistent)) throw notConnected();
-      if (!qos) {
-        // Settles when the socket has taken it: at once, or with what waited before it.
-        if (!(self.link as Link).room(bytes.length)) throw mqttError("QUEUE_FULL", "send buffer full");
-        self.send(bytes);
-        // Espruino throws when writing to a socket that has just closed: then nothing was sent.
-        if (self.state !== State.UP) throw closedError();
-        return self.flushed ? self.flushed.promise : resolvedPromise();
+      if (qos) return self.publishAcked(bytes as Uint8Array, (payload as Uint8Array).length, qos);
+      if (self.state !== State.UP) throw notConnected();
+      // Settles when the socket has taken it: at once, or with what waited before it.
+      if (!(self.link as Link).room(bytes.length)) {
+        self.full = true;
+        return refuseFull();
       }
-      if (self.inflight >= self.cfg.maxInflight && self.waiting.length >= self.cfg.queueLen) {
-        throw mqttError("QUEUE_FULL", "too many publishes waiting");
-      }
+      self.send(bytes);
+      // Espruino throws when writing to a socket that has just closed: then nothing was sent.
+      if (self.state !== State.UP) throw closedError();
+      return self.flushed ? self.flushed.promise : resolvedPromise();
     } catch (error) {
       return refusal(error);
     }
+  }
 
+  /** QoS 1 and 2: settles on PUBACK or PUBCOMP; waits for an in-flight slot if need be, and
+   *  under a persistent session for the next connect. */
+  private publishAcked(bytes: Uint8Array, payloadSize: number, qos: QoS): Promise<void> {
+    const self = this;
+    const cfg = self.cfg;
+    if (self.state !== State.UP && !self.persistent) throw notConnected();
+    if (self.inflight >= cfg.maxInflight && self.waiting.length >= cfg.queueLen) return refuseFull();
     return handled(
       new Promise<void>(function (resolve, reject) {
         const start = function (error?: MqttError) {
           if (error) return reject(error);
           const id = self.nextId();
           // The packet id is the two bytes just before the payload [MQTT-3.3.2].
-          const at = bytes.length - payload.length - 2;
+          const at = bytes.length - payloadSize - 2;
           bytes[at] = id >> 8;
           bytes[at + 1] = id & 255;
           self.inflight++;
-          self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, self.cfg.maxRepubs, resolve, reject);
+          self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
         };
-        if (self.inflight < self.cfg.maxInflight) start();
+        if (self.inflight < cfg.maxInflight) start();
         else self.waiting.put(start);
       })
     );
@@ -342,6 +359,7 @@ export class MQTTClient {
   private drained(error?: MqttError): void {
     const flushed = this.flushed;
     this.flushed = null;
+    this.full = false;
     if (flushed) {
       if (error) flushed.fail(error);
       else flushed.done();
@@ -371,80 +389,84 @@ export class MQTTClient {
     else this.drop(closedError(value));
   }
 
-  private send(bytes: Uint8Array): void {
+  private send(bytes: Uint8Array | string): void {
     this.lastSent = this.now;
-    this.log("send", bytes[0] >> 4);
+    this.log("send", bytes);
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN.
-    if (this.link && !this.link.write(bytes) && !this.flushed) this.flushed = deferred<void>();
+    if (this.link && !this.link.write(bytes) && !this.flushed) this.flushed = /*#__NOINLINE__*/ deferred<void>();
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
-   *  that breaks the protocol. */
+   *  that breaks the protocol. Short, as publish() is: each kind has a method of its own. */
   private handle(packet: Packet): void {
     this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
-    switch (packet.type) {
-      case PacketType.CONNACK: {
-        if (packet.returnCode !== 0) {
-          // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
-          const error = mqttError("CONNACK_REFUSED", "refused: " + packet.returnCode);
-          error.returnCode = packet.returnCode;
-          return this.drop(error);
-        }
-        // No session: no PUBREL will come for the ids held, and the broker numbers anew.
-        if (!packet.sessionPresent) this.release();
-        // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
-        // a write that fails here ends this attempt, and connect() rejects.
-        const pending = this.pending;
-        for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
-        if (this.state !== State.CONNECTING) return;
-        const connecting = this.connecting;
-        this.connecting = null;
-        this.state = State.UP;
-        this.isConnected = true;
-        this.down.clear();
-        this.up.set();
-        this.emit("up");
-        if (connecting) connecting.done(packet.sessionPresent);
-        return;
-      }
-      case PacketType.PUBLISH: {
-        const id = packet.packetId as number;
-        const qos = packet.qos;
-        const generation = this.generation;
-        // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
-        if (qos < 2 || !this.received[id]) {
-          if (qos === 2) {
-            if (this.held >= MAX_HELD) throw protocolError("too many QoS 2 messages unreleased");
-            this.held++;
-            this.received[id] = true;
-          }
-          if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
-            this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
-        }
-        // After handing it over; not on a connection that a callback closed or opened meanwhile.
-        if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
-        return;
-      }
-      case PacketType.PUBREL:
-        // Exactly once: the id is released, the message was delivered on PUBLISH [MQTT-4.3.3-2].
-        if (this.received[packet.packetId]) this.held--;
-        delete this.received[packet.packetId];
-        this.send(encodeAck(PacketType.PUBCOMP, packet.packetId));
-        return;
-      case PacketType.SUBACK: {
-        // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-        const codes = packet.returnCodes;
-        check(codes.length === 1);
-        return this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE") : undefined);
-      }
-      case PacketType.PINGRESP:
-        return;
-      default:
-        return this.acknowledge(packet.type, (packet as { packetId: number }).packetId);
+    if (packet.type === PacketType.PUBLISH) this.deliver(packet);
+    else if (packet.type === PacketType.CONNACK) this.connacked(packet);
+    else if (packet.type === PacketType.PUBREL) this.release(packet.packetId);
+    else if (packet.type === PacketType.SUBACK) this.subacked(packet);
+    else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
+  }
+
+  private connacked(packet: ConnackPacket): void {
+    if (packet.returnCode !== 0) {
+      // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
+      const error = mqttError("CONNACK_REFUSED", "connection refused by the broker: return code " + packet.returnCode);
+      error.returnCode = packet.returnCode;
+      return this.drop(error);
     }
+    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
+    if (!packet.sessionPresent) this.forgetHeld();
+    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
+    // a write that fails here ends this attempt, and connect() rejects.
+    const pending = this.pending;
+    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
+    if (this.state !== State.CONNECTING) return;
+    const connecting = this.connecting;
+    this.connecting = null;
+    this.state = State.UP;
+    this.isConnected = true;
+    this.down.clear();
+    this.up.set();
+    this.emit("up");
+    if (connecting) connecting.done(packet.sessionPresent);
+  }
+
+  private deliver(packet: PublishPacket): void {
+    const id = packet.packetId as number;
+    const qos = packet.qos;
+    const generation = this.generation;
+    // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
+    if (qos < 2 || !this.received[id]) {
+      if (qos === 2) this.hold(id);
+      if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
+        this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
+    }
+    // After handing it over; not on a connection that a callback closed or opened meanwhile.
+    if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
+  }
+
+  /** Holds a QoS 2 id until its PUBREL, within MAX_HELD. */
+  private hold(id: number): void {
+    if (this.held >= MAX_HELD) throw protocolError("too many QoS 2 messages unreleased");
+    this.held++;
+    this.received[id] = true;
+  }
+
+  /** PUBREL: exactly once, the id is released; the message was delivered on PUBLISH [MQTT-4.3.3-2]. */
+  private release(id: number): void {
+    if (this.received[id]) this.held--;
+    delete this.received[id];
+    this.send(encodeAck(PacketType.PUBCOMP, id));
+  }
+
+  private subacked(packet: SubackPacket): void {
+    // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
+    const codes = packet.returnCodes;
+    check(codes.length === 1);
+    this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "subscription refused by the broker") : undefined);
   }
 
   // ---- time ----
@@ -543,7 +565,7 @@ export class MQTTClient {
   }
 
   /** Forgets the QoS 2 ids held for PUBREL. */
-  private release(): void {
+  private forgetHeld(): void {
     this.received = {};
     this.held = 0;
   }
@@ -608,7 +630,14 @@ function resolvedPromise(): Promise<void> {
 }
 
 function notConnected(): MqttError {
-  return mqttError("NOT_CONNECTED");
+  return mqttError("NOT_CONNECTED", "not connected");
+}
+
+/** QUEUE_FULL, without making an error when the last refusal was one. */
+function refuseFull(): Promise<never> {
+  return refused && refused.error.code === "QUEUE_FULL"
+    ? refused.promise
+    : refusal(mqttError("QUEUE_FULL", "no room: wait for earlier publishes to be sent or acknowledged"));
 }
 
 function closedError(cause?: unknown): MqttError {

@@ -6,35 +6,36 @@
 // The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
 import { mqttError } from "./errors";
 
-const onEspruino = typeof E !== "undefined";
+export const onEspruino = typeof E !== "undefined";
 
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
   return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
 }
 
-/** Espruino only: the bytes of an ASCII `str`, a view on its memory (no copy); else undefined. */
-function asciiView(str: string): Uint8Array | undefined {
-  if (!onEspruino || typeof str != "string") return undefined;
-  const view = new Uint8Array(E.toArrayBuffer(str));
-  return isAscii(view) ? view : undefined;
-}
-
 /**
- * Bytes the platform can still give to buffers: on Espruino half of what the free JsVars hold
- * (a string keeps blocksize - 4 bytes in each), since running out of memory there stops the
- * running code where no catch reaches it; elsewhere no bound.
+ * Bytes that the free heap holds: on Espruino what the free JsVars hold (a string keeps
+ * blocksize - 4 bytes in each); elsewhere no bound. Running out of memory on Espruino stops
+ * the running code where no catch reaches it, so buffers are refused before that.
  */
 export function heapRoom(): number {
   if (!onEspruino) return Infinity;
   const memory = process.memory(false); // false: without a garbage collection first
-  return (memory.free * (memory.blocksize - 4)) / 2;
+  return memory.free * (memory.blocksize - 4);
 }
 
-/** new Uint8Array(size), or TOO_LARGE when the platform cannot hold it (checked for buffers
- *  over 512 bytes: a smaller one that fails would mean the heap is gone anyway). */
+/** Whether every character of `str` is ASCII (then it is its own UTF-8). */
+export function isAsciiString(str: string): boolean {
+  if (onEspruino) return isAscii(new Uint8Array(E.toArrayBuffer(str)));
+  for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
+
+/** new Uint8Array(size), or TOO_LARGE past half the free heap: decoding it and the user's
+ *  callbacks need the rest. Checked for buffers over 512 bytes (a smaller one that fails
+ *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
-  if (size > 512 && size > heapRoom()) throw mqttError("TOO_LARGE", "not enough memory");
+  if (size > 512 && size > heapRoom() / 2) throw mqttError("TOO_LARGE", "not enough memory");
   return new Uint8Array(size);
 }
 
@@ -92,9 +93,16 @@ export function mqttStringLength(str: string): number {
 /** The UTF-8 encoding of `str`: U+0000 allowed (payloads, passwords); as an MQTT string
  *  (`mqtt`: topics) without U+0000 and at most 65535 bytes, else BAD_ARGUMENT. */
 export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
-  const view = asciiView(str);
-  // ASCII and fine: done. Otherwise the walk encodes, or measures and refuses.
-  if (view && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
+  if (onEspruino && typeof str == "string") {
+    // A view on the string's own memory: if ASCII and fine, done; otherwise the walk encodes,
+    // or measures and refuses.
+    const view = new Uint8Array(E.toArrayBuffer(str));
+    if (isAscii(view) && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
+  }
+  return encodeWalk(str, mqtt);
+}
+
+function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
   const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
   return buf;
@@ -104,13 +112,17 @@ export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
  *  (ill-formed sequences, overlong forms, surrogate code points, code points above U+10FFFF)
  *  and U+0000 [MQTT-1.5.3-2]. A BOM is kept, not skipped [MQTT-1.5.3-3]. */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
-  let s = "";
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
     const view = bytes.subarray(i, end);
-    if (isAscii(view) && (s = E.toString(view)).indexOf("\0") < 0) return s;
-    s = "";
+    const s = isAscii(view) && E.toString(view);
+    if (s && s.indexOf("\0") < 0) return s;
   }
+  return decodeWalk(bytes, i, end);
+}
+
+function decodeWalk(bytes: Uint8Array, i: number, end: number): string {
+  let s = "";
   while (i < end) {
     let c = bytes[i++];
     if (c > 0x7f) {

@@ -12,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { encodeUtf8 } from "./bytes";
+import { encodeUtf8, isAsciiString } from "./bytes";
 import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
@@ -45,21 +45,39 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   return encodePacket(0x10, fields);
 }
 
-/** The hot path: sized and written in place, without the field list of the others. */
 export function encodePublish(p: PublishPacket): Uint8Array {
-  const qos = checkQos(p.qos);
-  const topic = p.topicName;
+  return publishPacket(p.topicName, p.payload, p.qos, p.retain, p.dup, p.packetId);
+}
+
+/**
+ * The hot path, with the fields as arguments (the client makes no packet object): sized and
+ * written in place, without the field list of the others. On Espruino a function's whole text
+ * is read at every call, so this one is kept short.
+ */
+export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
   if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
   const name = encodeUtf8(topic, true);
-  const payload = p.payload;
-  const remaining = 2 + name.length + (qos ? 2 : 0) + payload.length;
-  const buf = allocPacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), remaining);
-  let o = writeU16(buf, buf.length - remaining, name.length);
-  buf.set(name, o);
-  o += name.length;
-  if (qos) o = writeU16(buf, o, p.packetId as number);
-  buf.set(payload, o);
+  const remaining = 2 + name.length + (checkQos(qos) ? 2 : 0) + payload.length;
+  const buf = allocPacket(0x30 | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining);
+  buf.set(name, writeU16(buf, buf.length - remaining, name.length));
+  if (qos) writeU16(buf, buf.length - payload.length - 2, packetId as number);
+  buf.set(payload, buf.length - payload.length);
   return buf;
+}
+
+/**
+ * A QoS 0 PUBLISH of an ASCII topic and message as a string of bytes, or undefined for
+ * anything else (publishPacket then encodes it, or refuses it). Espruino's sockets take strings,
+ * and there concatenation is native: no typed array is made at all.
+ */
+export function publishString(topic: string, msg: string, retain?: boolean): string | undefined {
+  const body = topic + msg;
+  const remaining = 2 + body.length;
+  if (!isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0 || remaining > 268435455 || !isAsciiString(body)) return undefined;
+  let header = String.fromCharCode(retain ? 0x31 : 0x30);
+  // The remaining length, 7 bits a byte, lowest first [MQTT-2.2.3].
+  for (let x = remaining; x; x >>>= 7) header += String.fromCharCode(x > 127 ? (x & 127) | 128 : x);
+  return header + String.fromCharCode(topic.length >> 8, topic.length & 255) + body;
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */

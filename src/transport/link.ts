@@ -1,7 +1,7 @@
 // The only code that touches a socket. One adapter serves Node (`net`/`tls`, Buffers) and
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
 // It never imports client/: the client hands it one callback.
-import { heapRoom } from "../codec/bytes";
+import { heapRoom, onEspruino } from "../codec/bytes";
 
 export interface LinkOptions {
   server: string; // host name or address
@@ -29,9 +29,11 @@ export const enum LinkEvent {
 }
 
 export interface Link {
-  /** Sends bytes; false when they wait in the link, and the caller should wait for DRAIN. */
-  write(bytes: Uint8Array): boolean;
-  /** Whether `size` more bytes may wait in the link (Espruino: within heapRoom()). */
+  /** Sends bytes, or on Espruino a string of bytes (char codes 0..255); false when they wait
+   *  in the link, and the caller should wait for DRAIN. */
+  write(bytes: Uint8Array | string): boolean;
+  /** Whether `size` more bytes may wait in the link (Espruino: within three quarters of the
+   *  heap that was free when the first of them began to wait). */
   room(size: number): boolean;
   /**
    * Closes at once; or, given `done`, after what was written has been sent, waiting for that
@@ -51,14 +53,13 @@ export interface Link {
  */
 const SOCKET_SHARE = 1024;
 
-const onEspruino = typeof E !== "undefined";
 
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
   let reading = false; // true while the data handler runs, and after it was stopped midway
   // Espruino: bytes given to the socket since its last drain, and the strings waiting here
-  // (`waiting` bytes, allowed up to `budget`, measured when the first one waits).
+  // (`waiting` bytes, allowed up to `budget`, set when the first one waits).
   let share = 0;
   const blocks: string[] = [];
   let waiting = 0;
@@ -134,16 +135,18 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   socket.on("close", ended);
 
   return {
-    write: function (bytes: Uint8Array): boolean {
+    write: function (bytes: Uint8Array | string): boolean {
       if (closed) return true;
-      if (!onEspruino) return hand(bytes);
+      if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
-      const data = E.toString(bytes);
+      const data = typeof bytes == "string" ? bytes : E.toString(bytes);
       if (share < SOCKET_SHARE && !waiting) {
         hand(data); // Espruino's write() always returns false, "for node.js compatibility"
         return true;
       }
-      if (!waiting) budget = heapRoom();
+      // Three quarters of the free heap: what waits is sent as it is and needs nothing more;
+      // the last quarter is for the rest of the program meanwhile.
+      if (!waiting) budget = (heapRoom() * 3) / 4;
       waiting += data.length;
       const last = blocks.length - 1;
       if (last >= 0 && blocks[last].length < SOCKET_SHARE) blocks[last] += data;

@@ -279,3 +279,24 @@ test("a message arriving in the same chunk as the CONNACK is delivered", async (
   await advance(10);
   await client.disconnect();
 });
+
+// A broker (or a man in the middle) that sends QoS 2 messages and never releases them would
+// fill the heap with held ids: at most 1000 are held, and the 1001st ends the connection.
+test("QoS 2: 1000 ids held for PUBREL are fine; the 1001st unreleased is PROTOCOL, and a PUBREL frees one", async () => {
+  const { client, broker } = makeClient();
+  await connectUp(client, broker);
+  const downs = [];
+  client.on("down", (e) => downs.push(e && e.code));
+  client.on("msg", () => {});
+  for (let id = 1; id <= 1000; id++) broker.send(pub("q2", "m", 2, id));
+  await flush();
+  assert.deepEqual(downs, []);
+  broker.send({ type: T.PUBREL, packetId: 1 });
+  broker.send(pub("q2", "m", 2, 1001)); // takes the place of the released one
+  await flush();
+  assert.deepEqual(downs, []);
+  broker.send(pub("q2", "m", 2, 1002));
+  await flush();
+  assert.deepEqual(downs, ["PROTOCOL"]);
+  await client.disconnect();
+});

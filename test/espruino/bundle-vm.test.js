@@ -202,3 +202,83 @@ test("the broker going away: down with CLOSED, a later publish rejects NOT_CONNE
     shim.dispose();
   }
 });
+
+/** A context whose heap has `free` JsVars free (process.memory() as Espruino's reports it). */
+function lowMemoryShim(broker, free) {
+  const shim = createEspruinoContext({ bundle: BUNDLE, globals: { HOST: broker.host, PORT: broker.port } });
+  shim.run(`process.memory = function () { return { free: ${free}, usage: ${16383 - free}, total: 16383, blocksize: 18 }; };`);
+  return shim;
+}
+
+async function until(check, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) assert.fail("timed out waiting for " + what);
+    await delay(20);
+  }
+}
+
+test("a burst past the link's room: the rest are refused QUEUE_FULL at once, what was taken arrives whole and in order", async () => {
+  ensureBundle();
+  const broker = await startAedes();
+  // 300 JsVars free: three quarters of 300 × 14 bytes may wait in the link, past the 1 KB
+  // handed to the socket.
+  const shim = lowMemoryShim(broker, 300);
+  try {
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10 });" +
+        "var got = []; client.on('msg', function (t, m) { got.push(E.toString(m)); });" +
+        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }" +
+        "function text(i) { return 'message ' + (1000 + i) + ' ' + new Array(40).join('x'); }"
+    );
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    assert.deepEqual(await settle(shim, "client.subscribe('burst/t', 0)"), { value: 0 });
+    shim.run("for (var i = 0; i < 200; i++) count(client.publish('burst/t', text(i)), i);");
+    const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
+    await until(() => outcomes().filter(Boolean).length === 200, "every publish to settle");
+    const taken = outcomes().filter((o) => o === "ok").length;
+    // Refused from the first that did not fit until the link drained: the taken ones come first.
+    assert.deepEqual(outcomes(), [...Array(200)].map((_, i) => (i < taken ? "ok" : "QUEUE_FULL")));
+    assert.ok(taken > 15 && taken < 100, `taken ${taken}`);
+    const got = () => JSON.parse(shim.run("JSON.stringify(got)"));
+    await until(() => got().length >= taken, "the taken messages to come back");
+    await delay(200);
+    assert.deepEqual(got(), JSON.parse(shim.run(`JSON.stringify([${[...Array(taken).keys()]}].map(text))`)), "each taken message once, in order");
+    // Drained: publishing works again.
+    assert.deepEqual(await settle(shim, "client.publish('burst/t', 'after')"), { value: undefined });
+    await until(() => got().length === taken + 1, "the publish after the burst");
+    await settle(shim, "client.disconnect()");
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await broker.close();
+  }
+});
+
+test("a packet larger than half the free heap, with maxPacketSize 0: down with TOO_LARGE, nothing allocated", async () => {
+  ensureBundle();
+  const net = require("node:net");
+  // CONNACK, then a PUBLISH header that claims 1 MB and never sends it.
+  const server = net.createServer((socket) => {
+    socket.on("error", () => {});
+    socket.once("data", () => socket.write(Buffer.from([0x20, 0x02, 0x00, 0x00, 0x30, 0x80, 0x80, 0x40, 0x00])));
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const shim = lowMemoryShim({ host: "127.0.0.1", port: server.address().port }, 10000);
+  try {
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 0, maxPacketSize: 0 });" +
+        "var downs = []; client.on('down', function (e) { downs.push(e ? e.code : null); });"
+    );
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    await until(() => shim.run("downs.length") === 1, "down");
+    assert.deepEqual(JSON.parse(shim.run("JSON.stringify(downs)")), ["TOO_LARGE"]);
+    await settle(shim, "client.disconnect()");
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
