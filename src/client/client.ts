@@ -7,6 +7,7 @@ import {
   encodeEmpty,
   publishPacket,
   publishString,
+  setPacketId,
   encodeSubscription,
 } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
@@ -36,8 +37,6 @@ interface Pending extends Settler {
   maxTries: number;
 }
 
-/** A publish waiting for an in-flight slot: called to start it, or with an error to reject it. */
-type Waiting = (error?: MqttError) => void;
 
 /** QoS 2 message ids held for their PUBREL at most (about a JsVar each on Espruino). Brokers
  *  bound what they have in flight (Mosquitto: 20 by default), but one set to no bound resends a
@@ -74,7 +73,7 @@ export class MQTTClient {
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   private pending: Pending[] = [];
   private inflight = 0; // publishes in `pending`
-  private waiting: Queue<Waiting>; // publishes awaiting an in-flight slot, at most queueLen
+  private waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0), at most queueLen
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (a promise each cost about 30 JsVars on Espruino).
   private flushed?: Deferred<void> | null;
@@ -96,7 +95,7 @@ export class MQTTClient {
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
-    this.waiting = new Queue<Waiting>(this.cfg.queueLen);
+    this.waiting = new Queue<Pending>(this.cfg.queueLen);
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -180,14 +179,11 @@ export class MQTTClient {
       // Espruino, QoS 0 of ASCII strings: a string of bytes, which its sockets take, and no
       // typed array at all (Node's path is fast as it is).
       let bytes: Uint8Array | string | undefined = !qos && onEspruino && typeof msg == "string" ? publishString(topic, msg, retain) : undefined;
-      let payload: Uint8Array | undefined;
-      if (!bytes) {
-        payload = payloadBytes(msg);
-        // The encoder checks topic and QoS; a packet id is written when the publish gets a slot.
-        bytes = publishPacket(topic, payload, qos || 0, retain);
-      }
+      // Otherwise the encoder checks topic and QoS; a packet id is written when the publish
+      // gets a slot.
+      if (!bytes) bytes = publishPacket(topic, payloadBytes(msg), qos || 0, retain);
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
-      if (qos) return self.publishAcked(bytes as Uint8Array, (payload as Uint8Array).length, qos);
+      if (qos) return self.publishAcked(bytes as Uint8Array, qos);
       if (self.state !== State.UP) throw notConnected();
       // Settles when the socket has taken it: at once, or with what waited before it.
       if (!(self.link as Link).room(bytes.length)) {
@@ -205,27 +201,26 @@ export class MQTTClient {
 
   /** QoS 1 and 2: settles on PUBACK or PUBCOMP; waits for an in-flight slot if need be, and
    *  under a persistent session for the next connect. */
-  private publishAcked(bytes: Uint8Array, payloadSize: number, qos: QoS): Promise<void> {
+  private publishAcked(bytes: Uint8Array, qos: QoS): Promise<void> {
     const self = this;
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
     if (self.inflight >= cfg.maxInflight && self.waiting.length >= cfg.queueLen) return refuseFull();
     return handled(
       new Promise<void>(function (resolve, reject) {
-        const start = function (error?: MqttError) {
-          if (error) return reject(error);
-          const id = self.nextId();
-          // The packet id is the two bytes just before the payload [MQTT-3.3.2].
-          const at = bytes.length - payloadSize - 2;
-          bytes[at] = id >> 8;
-          bytes[at + 1] = id & 255;
-          self.inflight++;
-          self.request(id, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
-        };
-        if (self.inflight < cfg.maxInflight) start();
-        else self.waiting.put(start);
+        // A record, not a closure: on Espruino a closure keeps every scope around it.
+        const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
+        if (self.inflight < cfg.maxInflight) self.start(entry);
+        else self.waiting.put(entry);
       })
     );
+  }
+
+  /** A publish gets an in-flight slot, and its packet id. */
+  private start(entry: Pending): void {
+    setPacketId(entry.bytes, (entry.id = this.nextId()));
+    this.inflight++;
+    this.request(entry);
   }
 
   subscribe(topic: string, qos?: QoS): Promise<number> {
@@ -267,29 +262,12 @@ export class MQTTClient {
     const self = this;
     return handled(
       new Promise(function (resolve, reject) {
-        self.request(id, expect, bytes, 0, resolve, reject);
+        self.request(newPending(id, expect, bytes, 0, resolve, reject));
       })
     );
   }
 
-  private request(
-    id: number,
-    expect: PacketType,
-    bytes: Uint8Array,
-    maxTries: number,
-    resolve: (value?: any) => void,
-    reject: (error: MqttError) => void
-  ): void {
-    const entry: Pending = {
-      id: id,
-      expect: expect,
-      bytes: bytes,
-      sends: 0,
-      tries: 0,
-      maxTries: maxTries,
-      done: resolve,
-      fail: reject,
-    };
+  private request(entry: Pending): void {
     this.pending.push(entry);
     if (this.state === State.UP) this.transmit(entry);
   }
@@ -352,7 +330,7 @@ export class MQTTClient {
     if (entry.expect > PacketType.PUBCOMP) return;
     this.inflight--;
     const next = this.waiting.shift();
-    if (next) next();
+    if (next) this.start(next);
   }
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
@@ -586,8 +564,8 @@ export class MQTTClient {
         entry.fail(error);
       }
     }
-    let next: Waiting | undefined;
-    while (!keep && (next = this.waiting.shift())) next(error);
+    let next: Pending | undefined;
+    while (!keep && (next = this.waiting.shift())) next.fail(error);
   }
 
   private log(what: string, detail: unknown): void {
@@ -596,6 +574,17 @@ export class MQTTClient {
 }
 
 mixEmitter(MQTTClient.prototype as unknown as Emitter);
+
+function newPending(
+  id: number,
+  expect: PacketType,
+  bytes: Uint8Array,
+  maxTries: number,
+  done: (value?: any) => void,
+  fail: (error: MqttError) => void
+): Pending {
+  return { id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries, done: done, fail: fail };
+}
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
   if (typeof msg === "string") return encodeUtf8(msg);

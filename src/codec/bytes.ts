@@ -16,11 +16,14 @@ function isAscii(view: Uint8Array): boolean {
 /**
  * Bytes that the free heap holds: on Espruino what the free JsVars hold (a string keeps
  * blocksize - 4 bytes in each); elsewhere no bound. Running out of memory on Espruino stops
- * the running code where no catch reaches it, so buffers are refused before that.
+ * the running code where no catch reaches it, so buffers are refused before that. Garbage
+ * counts as used until it is collected: below `wanted`, the heap is measured again after a
+ * collection (slower), before the answer is no.
  */
-export function heapRoom(): number {
+export function heapRoom(wanted: number): number {
   if (!onEspruino) return Infinity;
-  const memory = process.memory(false); // false: without a garbage collection first
+  let memory = process.memory(false);
+  if (memory.free * (memory.blocksize - 4) < wanted) memory = process.memory();
   return memory.free * (memory.blocksize - 4);
 }
 
@@ -35,7 +38,7 @@ export function isAsciiString(str: string): boolean {
  *  callbacks need the rest. Checked for buffers over 512 bytes (a smaller one that fails
  *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
-  if (size > 512 && size > heapRoom() / 2) throw mqttError("TOO_LARGE", "not enough memory");
+  if (size > 512 && size > heapRoom(2 * size) / 2) throw mqttError("TOO_LARGE", "not enough memory");
   return new Uint8Array(size);
 }
 

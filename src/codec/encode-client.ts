@@ -65,6 +65,14 @@ export function publishPacket(topic: string, payload: Uint8Array, qos: number, r
   return buf;
 }
 
+/** Writes `packetId` into a PUBLISH made with QoS 1 or 2: after the remaining length and the
+ *  topic name [MQTT-3.3.2]. */
+export function setPacketId(packet: Uint8Array, packetId: number): void {
+  let o = 1;
+  while (packet[o++] & 128); // past the remaining length
+  writeU16(packet, o + 2 + ((packet[o] << 8) | packet[o + 1]), packetId);
+}
+
 /**
  * A QoS 0 PUBLISH of an ASCII topic and message as a string of bytes, or undefined for
  * anything else (publishPacket then encodes it, or refuses it). Espruino's sockets take strings,

@@ -47,11 +47,15 @@ export interface Link {
 }
 
 /**
- * Bytes handed to an Espruino socket at a time. Espruino sends 536 bytes a turn and copies the
- * rest of its buffer each time: a long buffer costs twice its memory, and time quadratic in its
- * length. What is written past this waits in the link, in strings of about this size.
+ * Bytes handed to an Espruino socket at a time (twice this for one packet when nothing waits).
+ * Espruino sends 536 bytes a turn and copies the rest of its buffer each time: a long buffer
+ * costs twice its memory, and time quadratic in its length. What is written past this waits
+ * in the link, in strings of at most this size, a large packet too.
  */
 const SOCKET_SHARE = 1024;
+
+/** The budget below which the free heap is measured after a garbage collection (heapRoom). */
+const BUDGET_WANTED = 16384;
 
 
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
@@ -73,6 +77,14 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       // Espruino throws when writing to a socket that has closed.
       close(error);
       return true;
+    }
+  };
+  /** Hands the socket waiting blocks while it holds less than SOCKET_SHARE. */
+  const pump = function () {
+    while (share < SOCKET_SHARE && blocks.length) {
+      const block = blocks.shift() as string;
+      waiting -= block.length;
+      hand(block);
     }
   };
   const open = function () {
@@ -121,11 +133,9 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   });
   socket.on("drain", function () {
     if (closed) return;
-    const block = blocks.shift();
     share = 0;
-    if (block === undefined) return onEvent(LinkEvent.DRAIN);
-    waiting -= block.length;
-    hand(block);
+    pump();
+    if (!waiting) onEvent(LinkEvent.DRAIN);
   });
   socket.on("error", close);
   const ended = function () {
@@ -140,18 +150,21 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
-      if (share < SOCKET_SHARE && !waiting) {
+      if (!waiting && share + data.length <= 2 * SOCKET_SHARE) {
         hand(data); // Espruino's write() always returns false, "for node.js compatibility"
         return true;
       }
       // Three quarters of the free heap: what waits is sent as it is and needs nothing more;
       // the last quarter is for the rest of the program meanwhile.
-      if (!waiting) budget = (heapRoom() * 3) / 4;
+      if (!waiting) budget = (heapRoom(BUDGET_WANTED) * 3) / 4;
       waiting += data.length;
+      // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
       const last = blocks.length - 1;
-      if (last >= 0 && blocks[last].length < SOCKET_SHARE) blocks[last] += data;
-      else blocks.push(data);
-      return false;
+      let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
+      if (at) blocks[last] += data.substr(0, at);
+      for (; at < data.length; at += SOCKET_SHARE) blocks.push(data.substr(at, SOCKET_SHARE));
+      pump();
+      return !waiting;
     },
     room: function (size: number): boolean {
       return !waiting || waiting + size <= budget;

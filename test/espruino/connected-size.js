@@ -1,12 +1,14 @@
 "use strict";
 // The program that measures E.getSizeOf(client) of a client connected to a broker and
-// subscribed once, the module loaded into RAM (Modules.addCached): the issue's measure of
+// subscribed once, the module loaded into RAM (Modules.addCached), or with `source` null from
+// Storage (where the caller wrote it): the issue's measure of
 // what the library holds. No user callback is registered, so only the library is counted
 // (with the code its closures and methods reach). Used by bench/footprint.js and by
 // test/espruino/interpreter.test.js. It prints "SIZE {...}".
 function connectedSizeProgram(source, host, port) {
   return (
-    `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
+    (source === null ? "" : `Modules.addCached("mqtt_as",${JSON.stringify(source)});`) +
+    `var m=require("mqtt_as");` +
     `var c=new m.MQTTClient({server:${JSON.stringify(host)},port:${port},clientId:"footprint"});` +
     `c.connect().then(function(){return c.subscribe("footprint/t",1);}).then(function(){` +
     `print("SIZE "+JSON.stringify({connected:E.getSizeOf(c)}));return c.disconnect();},` +

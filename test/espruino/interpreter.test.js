@@ -10,7 +10,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { spawn, spawnSync } = require("node:child_process");
-const { checkScenarioResult } = require("./scenario-expect.js");
+const { checkScenarioResult, DEFAULT_SIZE, SMALL_SIZE } = require("./scenario-expect.js");
 const { startAedes, startMosquitto } = require("../helpers/brokers.js");
 const { connectedSizeProgram, parseConnectedSize } = require("./connected-size.js");
 
@@ -18,6 +18,7 @@ const ROOT = path.join(__dirname, "..", "..");
 const BUNDLE = process.env.MQTT_AS_BUNDLE || path.join(ROOT, "dist", "mqtt_as.js");
 const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
 const RUN_TIMEOUT_MS = 30000;
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function bundleSource() {
   if (!fs.existsSync(BUNDLE)) {
@@ -32,10 +33,11 @@ function bundleSource() {
  * without, require() finds it in Storage. The memory is measured on a later tick, once the
  * program's own text has been parsed and freed, the same way in both cases.
  */
-function program(source, host, port) {
+function program(source, host, port, size) {
   const scenario = fs.readFileSync(path.join(__dirname, "scenario.js"), "utf8");
   return [
     source === null ? "" : "Modules.addCached(\"mqtt_as\", " + JSON.stringify(source) + ");",
+    "var SCENARIO_SIZE = " + JSON.stringify(size) + ";",
     "var MQTT_HOST = " + JSON.stringify(host) + ";",
     "var MQTT_PORT = " + port + ";",
     "function report(result) { print(\"RESULT \" + JSON.stringify(result)); }",
@@ -104,7 +106,11 @@ async function withBroker(which, t, fn) {
   }
 }
 
-/** Runs fn(source, broker, dir) where ESPRUINO names an interpreter; skipped, saying so, where not. */
+/**
+ * Runs fn(source, broker, dir, heap) where ESPRUINO names an interpreter; skipped, saying so,
+ * where not. The module is written to Storage (espruino.flash in `dir`) first, where users
+ * keep it and where `require("mqtt_as")` finds it; `heap` is the interpreter's JsVars.
+ */
 async function onInterpreter(t, which, fn) {
   if (!ESPRUINO) {
     t.skip(NO_ESPRUINO);
@@ -114,50 +120,61 @@ async function onInterpreter(t, which, fn) {
   await withBroker(which, t, async (broker) => {
     const dir = tempDir();
     try {
-      await fn(source, broker, dir);
+      const write = await runEspruino(
+        dir,
+        "var ok = require(\"Storage\").write(\"mqtt_as\", " + JSON.stringify(source) + ");\n" +
+          "print(\"WROTE \" + JSON.stringify({ ok: ok, length: require(\"Storage\").read(\"mqtt_as\").length, heap: process.memory().total }));\n",
+        "write.js"
+      );
+      const writeTail = checkRun(write);
+      const wrote = line(write.output, "WROTE");
+      assert.deepEqual(wrote && { ok: wrote.ok, length: wrote.length }, { ok: true, length: source.length }, "Storage.write" + writeTail);
+      await fn(source, broker, dir, wrote.heap);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 }
 
+// Loading the module into RAM takes its text twice over while it is parsed (as the program's
+// string and as functions): on the ESP32-C3's 4,095 JsVars that does not fit, and users of
+// that board load it from Storage (README). Tests of loading into RAM need a larger heap.
+const RAM_LOAD_HEAP = 8000;
+
+/** The scenario's sizes for a heap of `heap` JsVars: on the ESP32-C3's, a 1,000-byte message
+ *  and a burst of 6 (maxInflight 2, queueLen 3) fit beside the scenario's own code. */
+const scenarioSize = (heap) => (heap < RAM_LOAD_HEAP ? SMALL_SIZE : DEFAULT_SIZE);
+const NO_RAM_LOAD = "loading the module into RAM does not fit a heap of 4,095 JsVars beside its own source: load it from Storage";
+
 for (const which of ["mosquitto", "aedes"]) {
   test(`interpreter: the bundle runs the scenario against ${which}`, async (t) => {
-    await onInterpreter(t, which, async (source, broker, dir) => {
-      const run = await runEspruino(dir, program(source, broker.host, broker.port));
+    await onInterpreter(t, which, async (source, broker, dir, heap) => {
+      const size = scenarioSize(heap);
+      const run = await runEspruino(dir, program(null, broker.host, broker.port, size));
       const tail = checkRun(run);
       const result = line(run.output, "RESULT");
       assert.ok(result, "no RESULT line" + tail);
-      checkScenarioResult(result, "number");
+      checkScenarioResult(result, "number", size);
+      t.diagnostic(`sizes: ${JSON.stringify(size)}`);
       const load = line(run.output, "LOAD");
       assert.ok(load, "no LOAD line" + tail);
       t.diagnostic(`E.getSizeOf(client) at the end of the scenario (its callbacks and data included): ${result.sizeOf} JsVars`);
-      // addCached has evaluated the module already, so `before` includes it too.
-      t.diagnostic(`process.memory().usage after load (module from RAM): ${load.after} of ${load.total} JsVars`);
+      t.diagnostic(`process.memory().usage after load (module from Storage): ${load.after} of ${load.total} JsVars`);
     });
   });
 }
 
 test("interpreter: the module loaded from Storage works and costs less RAM than from Modules.addCached", async (t) => {
-  await onInterpreter(t, "aedes", async (source, broker, dir) => {
-    // From RAM, for comparison, measured by the same program.
-    const ram = await runEspruino(dir, program(source, broker.host, broker.port), "ram.js");
+  await onInterpreter(t, "aedes", async (source, broker, dir, heap) => {
+    if (heap < RAM_LOAD_HEAP) return t.skip(NO_RAM_LOAD);
+    // From RAM, for comparison, measured by the same program (addCached comes before Storage).
+    const ram = await runEspruino(dir, program(source, broker.host, broker.port, DEFAULT_SIZE), "ram.js");
     const ramTail = checkRun(ram);
     checkScenarioResult(line(ram.output, "RESULT") || assert.fail("no RESULT line" + ramTail), "number");
     const ramLoad = line(ram.output, "LOAD");
 
-    // Write the module to Storage (espruino.flash in this directory) ...
-    const write = await runEspruino(
-      dir,
-      "var ok = require(\"Storage\").write(\"mqtt_as\", " + JSON.stringify(source) + ");\n" +
-        "print(\"WROTE \" + JSON.stringify({ ok: ok, length: require(\"Storage\").read(\"mqtt_as\").length }));\n",
-      "write.js"
-    );
-    const writeTail = checkRun(write);
-    assert.deepEqual(line(write.output, "WROTE"), { ok: true, length: source.length }, "Storage.write" + writeTail);
-
-    // ... then, in a fresh interpreter, require() it from there and run the scenario.
-    const flash = await runEspruino(dir, program(null, broker.host, broker.port), "flash.js");
+    // Then, in a fresh interpreter, require() it from Storage and run the scenario.
+    const flash = await runEspruino(dir, program(null, broker.host, broker.port, DEFAULT_SIZE), "flash.js");
     const flashTail = checkRun(flash);
     const result = line(flash.output, "RESULT");
     assert.ok(result, "no RESULT line" + flashTail);
@@ -177,9 +194,9 @@ test("interpreter: the module loaded from Storage works and costs less RAM than 
   });
 });
 
-test("interpreter: JsVars reachable from a connected client (E.getSizeOf), module in RAM", async (t) => {
+test("interpreter: JsVars reachable from a connected client (E.getSizeOf), module from Storage", async (t) => {
   await onInterpreter(t, "aedes", async (source, broker, dir) => {
-    const run = await runEspruino(dir, connectedSizeProgram(source, broker.host, broker.port), "size.js");
+    const run = await runEspruino(dir, connectedSizeProgram(null, broker.host, broker.port), "size.js");
     const tail = checkRun(run);
     let size;
     assert.doesNotThrow(() => (size = parseConnectedSize(run.output)), "the measure" + tail);
@@ -199,7 +216,7 @@ test("interpreter: a connected client holds its will message once, not its CONNE
       `{server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"${id}",` +
       `will:{topic:"w",msg:new Uint8Array(${size})}}`;
     const code =
-      `Modules.addCached("mqtt_as",${JSON.stringify(source)});var m=require("mqtt_as");` +
+      `var m=require("mqtt_as");` +
       `var big=new m.MQTTClient(${options("c1", 4000)}),small=new m.MQTTClient(${options("c2", 1)});` +
       `Promise.all([big.connect(),small.connect()]).then(function(){print("HELD "+JSON.stringify({` +
       `big:E.getSizeOf(big),small:E.getSizeOf(small),msg:E.getSizeOf(new Uint8Array(4000))}));` +
@@ -210,5 +227,62 @@ test("interpreter: a connected client holds its will message once, not its CONNE
     assert.ok(sizes && !sizes.error, "both clients connect" + tail);
     t.diagnostic(`E.getSizeOf: ${sizes.big} JsVars (4,000-byte will), ${sizes.small} (1-byte will); the message alone: ${sizes.msg}`);
     assert.ok(sizes.big - sizes.small < 1.5 * sizes.msg, `the will message is held more than once: ${sizes.big} vs ${sizes.small}`);
+  });
+});
+
+// Never deaf: running out of memory inside the socket's data handler stops it past every catch,
+// and Espruino then removes the handler ("Error processing Serial data handler - removing
+// it"). With keepalive 0 nothing else would notice: the client must end the connection with a
+// coded down by itself, and connect again afterwards. Memory runs out here in a "msg"
+// callback, on purpose.
+test("interpreter: out of memory inside the data handler ends the connection with a coded down; reconnecting works", async (t) => {
+  await onInterpreter(t, "mosquitto", async (source, broker, dir) => {
+    const mqtt = require("mqtt");
+    const code =
+      `var m=require("mqtt_as");` +
+      `var c=new m.MQTTClient({server:${JSON.stringify(broker.host)},port:${broker.port},clientId:"deaf",keepalive:0,responseTime:1});` +
+      `var downs=[],got=[];` +
+      `c.on("down",function(e){downs.push(e?e.code:null);` +
+      `c.connect().then(function(){return c.subscribe("deaf/t",0);}).then(function(){print("READY 2");});});` +
+      `c.on("msg",function(t,msg){var s=E.toString(msg);got.push(s);` +
+      `if(s==="exhaust"){var hog=[];for(;;)hog.push(new Array(50).join("x")+hog.length);}` +
+      `if(s==="after"){print("RESULT "+JSON.stringify({downs:downs,got:got}));c.disconnect().then(function(){quit();});}});` +
+      `c.connect().then(function(){return c.subscribe("deaf/t",0);}).then(function(){print("READY 1");});\n`;
+    const file = path.join(dir, "deaf.js");
+    fs.writeFileSync(file, code);
+    const publisher = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
+    const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let output = "";
+    const seen = (text) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no "${text}" in:\n${output.slice(-2000)}`)), 15000);
+        const look = () => {
+          if (!output.includes(text)) return;
+          clearTimeout(timer);
+          child.stdout.off("data", look);
+          resolve();
+        };
+        child.stdout.on("data", look);
+        look();
+      });
+    child.stdout.on("data", (d) => (output += d.toString("latin1")));
+    child.stderr.on("data", (d) => (output += d.toString("latin1")));
+    const exited = new Promise((resolve) => child.on("close", resolve));
+    try {
+      await seen("READY 1");
+      await publisher.publishAsync("deaf/t", "exhaust");
+      await seen("READY 2");
+      await publisher.publishAsync("deaf/t", "after");
+      await seen("RESULT");
+      await Promise.race([exited, delay(5000)]);
+    } finally {
+      child.kill("SIGKILL");
+      await publisher.endAsync();
+    }
+    const tail = "\n--- interpreter output (last 3000 chars) ---\n" + output.slice(-3000);
+    assert.match(output, /OUT OF MEMORY/, "memory ran out, as the test intends" + tail);
+    assert.ok(!/ASSERT\(/.test(output), "the interpreter failed an internal assertion" + tail);
+    const result = line(output, "RESULT");
+    assert.deepEqual(result, { downs: ["CLOSED"], got: ["exhaust", "after"] }, tail);
   });
 });

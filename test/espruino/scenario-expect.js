@@ -13,45 +13,57 @@ function summary(bytes) {
   return { length: bytes.length, checksum: b * 65536 + a, first: bytes[0], last: bytes[bytes.length - 1] };
 }
 
-const big = new Uint8Array(3000);
-for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 255;
+/** The sizes scenario.js uses unless a program sets SCENARIO_SIZE; SMALL_SIZE fits the
+ *  ESP32-C3's 4,095 JsVars beside the scenario's own code. */
+const DEFAULT_SIZE = { big: 3000, maxInflight: 4, queueLen: 10 };
+const SMALL_SIZE = { big: 1000, maxInflight: 2, queueLen: 3 };
 
-const EXPECTED_MESSAGES = {
-  "esp/q0": Object.assign({ qos: 0 }, summary(Buffer.from("hello0"))),
-  "esp/q1": Object.assign({ qos: 1 }, summary(Buffer.from("hello1"))),
-  // "hello2" + U+00E9, UTF-8 encoded: ... 0xc3 0xa9
-  "esp/q2": Object.assign({ qos: 2 }, summary(Buffer.from("hello2\u00e9", "utf8"))),
-  "esp/big": Object.assign({ qos: 1 }, summary(big)),
-};
+function expectedMessages(size) {
+  const big = new Uint8Array(size.big);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) & 255;
+  return {
+    "esp/q0": Object.assign({ qos: 0 }, summary(Buffer.from("hello0"))),
+    "esp/q1": Object.assign({ qos: 1 }, summary(Buffer.from("hello1"))),
+    // "hello2" + U+00E9, UTF-8 encoded: ... 0xc3 0xa9
+    "esp/q2": Object.assign({ qos: 2 }, summary(Buffer.from("hello2\u00e9", "utf8"))),
+    "esp/big": Object.assign({ qos: 1 }, summary(big)),
+  };
+}
 
-const EXPECTED_STEPS = [
-  ["connect", false], // clean session: no session present
-  ["isConnected", true],
-  ["subscribe", 2],
-  ["publish0", null],
-  ["publish1", null],
-  ["publish2", null],
-  ["publishBig", null],
-  ["received", 4],
-  ["brokerUp", true],
-  ["unsubscribe", null],
-  ["publishAfter", null],
-  ["quiet", 0],
-  // The 15th publish is refused at once, before the others settle, in the order made.
-  ["burst", ["14:QUEUE_FULL", 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]],
-  ["sizeOf", undefined], // value checked separately
-  ["disconnect", true], // down is set
-];
+function expectedSteps(size) {
+  const last = size.maxInflight + size.queueLen; // refused: the line is full
+  return [
+    ["connect", false], // clean session: no session present
+    ["isConnected", true],
+    ["subscribe", 2],
+    ["publish0", null],
+    ["publish1", null],
+    ["publish2", null],
+    ["publishBig", null],
+    ["received", 4],
+    ["brokerUp", true],
+    ["unsubscribe", null],
+    ["publishAfter", null],
+    ["quiet", 0],
+    // The last publish is refused at once, before the others settle, in the order made.
+    ["burst", [last + ":QUEUE_FULL"].concat([...Array(last).keys()])],
+    ["sizeOf", undefined], // value checked separately
+    ["disconnect", true], // down is set
+  ];
+}
 
-/** Asserts everything scenario.js reports; `sizeOfExpected` is "null" or "number". */
-function checkScenarioResult(result, sizeOfExpected) {
+/** Asserts everything scenario.js reports; `sizeOfExpected` is "null" or "number"; `size`
+ *  what the program set as SCENARIO_SIZE, if anything. */
+function checkScenarioResult(result, sizeOfExpected, size = DEFAULT_SIZE) {
+  const steps = expectedSteps(size);
+  const messages = expectedMessages(size);
   assert.deepEqual(result.errors, [], "the scenario reported errors: " + JSON.stringify(result.errors));
   assert.deepEqual(
     result.steps.map((s) => s.name),
-    EXPECTED_STEPS.map((s) => s[0]),
+    steps.map((s) => s[0]),
     "steps: " + JSON.stringify(result.steps)
   );
-  for (const [name, value] of EXPECTED_STEPS) {
+  for (const [name, value] of steps) {
     const step = result.steps.find((s) => s.name === name);
     assert.equal(step.ok, true, `step ${name} failed`);
     if (value !== undefined) assert.deepEqual(step.value, value, `step ${name}`);
@@ -59,9 +71,9 @@ function checkScenarioResult(result, sizeOfExpected) {
 
   assert.equal(result.received.length, 4, "messages: " + JSON.stringify(result.received));
   const topics = result.received.map((m) => m.topic).sort();
-  assert.deepEqual(topics, Object.keys(EXPECTED_MESSAGES).sort());
+  assert.deepEqual(topics, Object.keys(messages).sort());
   for (const m of result.received) {
-    const want = EXPECTED_MESSAGES[m.topic];
+    const want = messages[m.topic];
     assert.equal(m.isUint8Array, true, `${m.topic}: msg is a Uint8Array`);
     assert.equal(m.retained, false, `${m.topic}: not retained`);
     assert.equal(m.qos, want.qos, `${m.topic}: qos`);
@@ -76,4 +88,4 @@ function checkScenarioResult(result, sizeOfExpected) {
   else assert.ok(Number.isInteger(result.sizeOf) && result.sizeOf > 0, "E.getSizeOf(client): " + result.sizeOf);
 }
 
-module.exports = { checkScenarioResult, EXPECTED_MESSAGES };
+module.exports = { checkScenarioResult, expectedMessages, DEFAULT_SIZE, SMALL_SIZE };

@@ -3,6 +3,9 @@
 // Expects the globals MQTT_HOST, MQTT_PORT and report(result); calls report exactly once.
 // Every rejection is caught and recorded with its code: nothing is left unhandled.
 var mqtt = require("mqtt_as");
+// Sizes: the global SCENARIO_SIZE where a program sets it (the ESP32-C3's small heap), else
+// these. The burst is one publish past maxInflight + queueLen.
+var SIZE = typeof SCENARIO_SIZE !== "undefined" ? SCENARIO_SIZE : { big: 3000, maxInflight: 4, queueLen: 10 };
 
 var scenario = (function () {
   var steps = [];
@@ -15,7 +18,7 @@ var scenario = (function () {
   var client = null;
 
   // The bytes of the large payload: i*7 & 255, so every byte value occurs.
-  var big = new Uint8Array(3000);
+  var big = new Uint8Array(SIZE.big);
   for (var i = 0; i < big.length; i++) big[i] = (i * 7) & 255;
   // "hello2" plus U+00E9, built without a \u literal (ESP32 strings are 8-bit): UTF-8 c3 a9.
   var accented = "hello2" + String.fromCharCode(0xe9);
@@ -83,7 +86,14 @@ var scenario = (function () {
 
   function run() {
     try {
-      client = new mqtt.MQTTClient({ server: MQTT_HOST, port: MQTT_PORT, responseTime: 2, keepalive: 10 });
+      client = new mqtt.MQTTClient({
+        server: MQTT_HOST,
+        port: MQTT_PORT,
+        responseTime: 2,
+        keepalive: 10,
+        maxInflight: SIZE.maxInflight,
+        queueLen: SIZE.queueLen
+      });
     } catch (error) {
       errors.push({ step: "construct", code: error && error.code !== undefined ? error.code : null, message: String(error && error.message) });
       finish();
@@ -158,11 +168,11 @@ var scenario = (function () {
         });
       })
       .then(function () {
-        // A burst past maxInflight (4): the rest wait in line, at most queueLen (10) of them,
-        // and settle in the order they were made; the one past the line is refused.
+        // A burst past maxInflight: the rest wait in line, at most queueLen of them, and
+        // settle in the order they were made; the one past the line is refused.
         var settled = [];
         var burst = [];
-        for (var k = 0; k < 15; k++) {
+        for (var k = 0; k <= SIZE.maxInflight + SIZE.queueLen; k++) {
           burst.push(
             client.publish("burst/t", "b" + k, false, 1).then(
               (function (n) {
