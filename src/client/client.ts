@@ -629,8 +629,10 @@ function refuseFull(): Promise<never> {
     : refusal(mqttError("QUEUE_FULL", "no room: wait for earlier publishes to be sent or acknowledged"));
 }
 
+/** CLOSED, saying in words what ended the connection: its cause's message, if any. */
 function closedError(cause?: unknown): MqttError {
-  const error = mqttError("CLOSED");
+  const detail = cause && (cause as Error).message;
+  const error = mqttError("CLOSED", detail ? "connection closed: " + detail : "connection closed");
   if (cause !== undefined) error.cause = cause;
   return error;
 }

@@ -12,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { encodeUtf8, isAsciiString } from "./bytes";
+import { encodeUtf8, isAsciiString, mqttStringLength, onEspruino, writeUtf8 } from "./bytes";
 import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
@@ -56,10 +56,15 @@ export function encodePublish(p: PublishPacket): Uint8Array {
  */
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
   if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
-  const name = encodeUtf8(topic, true);
-  const remaining = 2 + name.length + (checkQos(qos) ? 2 : 0) + payload.length;
+  // Espruino: the topic's bytes without a walk (a view on the string, if ASCII); elsewhere
+  // measured, then written in place.
+  const name = onEspruino ? encodeUtf8(topic, true) : undefined;
+  const nameSize = name ? name.length : mqttStringLength(topic);
+  const remaining = 2 + nameSize + (checkQos(qos) ? 2 : 0) + payload.length;
   const buf = allocPacket(0x30 | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining);
-  buf.set(name, writeU16(buf, buf.length - remaining, name.length));
+  const o = writeU16(buf, buf.length - remaining, nameSize);
+  if (name) buf.set(name, o);
+  else writeUtf8(topic, buf, o);
   if (qos) writeU16(buf, buf.length - payload.length - 2, packetId as number);
   buf.set(payload, buf.length - payload.length);
   return buf;
