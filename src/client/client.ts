@@ -317,7 +317,10 @@ export class MQTTClient {
       entry.bytes = release;
       return this.transmit(entry);
     }
-    if (!entry || entry.expect !== type) return this.log("ignored ack", id);
+    if (!entry || entry.expect !== type) {
+      if (this.cfg.debug) this.log("ignored ack", id);
+      return;
+    }
     this.pending.splice(i, 1);
     this.freeSlot(entry);
     if (failure) entry.fail(failure);
@@ -369,7 +372,7 @@ export class MQTTClient {
 
   private send(bytes: Uint8Array | string): void {
     this.lastSent = this.now;
-    this.log("send", bytes);
+    if (this.cfg.debug) this.log("send", bytes);
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN.
     if (this.link && !this.link.write(bytes) && !this.flushed) this.flushed = /*#__NOINLINE__*/ deferred<void>();
   }
@@ -377,7 +380,7 @@ export class MQTTClient {
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
    *  that breaks the protocol. Short, as publish() is: each kind has a method of its own. */
   private handle(packet: Packet): void {
-    this.log("recv", packet.type);
+    if (this.cfg.debug) this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
@@ -568,8 +571,9 @@ export class MQTTClient {
     while (!keep && (next = this.waiting.shift())) next.fail(error);
   }
 
+  /** [DEBUG]: callers check cfg.debug first, so that no call is made without it. */
   private log(what: string, detail: unknown): void {
-    if (this.cfg.debug) console.log("mqtt_as", what, detail);
+    console.log("mqtt_as", what, detail);
   }
 }
 

@@ -29,7 +29,10 @@ export function heapRoom(wanted: number): number {
 
 /** Whether every character of `str` is ASCII (then it is its own UTF-8). */
 export function isAsciiString(str: string): boolean {
-  if (onEspruino) return isAscii(new Uint8Array(E.toArrayBuffer(str)));
+  return onEspruino ? isAscii(new Uint8Array(E.toArrayBuffer(str))) : asciiWalk(str);
+}
+
+function asciiWalk(str: string): boolean {
   for (let i = 0; i < str.length; i++) if (str.charCodeAt(i) > 0x7f) return false;
   return true;
 }

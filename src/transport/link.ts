@@ -79,6 +79,20 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       return true;
     }
   };
+  /** Espruino: `data` waits, in blocks; false while anything waits. */
+  const put = function (data: string): boolean {
+    // Three quarters of the free heap: what waits is sent as it is and needs nothing more;
+    // the last quarter is for the rest of the program meanwhile.
+    if (!waiting) budget = (heapRoom(BUDGET_WANTED) * 3) / 4;
+    waiting += data.length;
+    // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
+    const last = blocks.length - 1;
+    let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
+    if (at) blocks[last] += data.substr(0, at);
+    for (; at < data.length; at += SOCKET_SHARE) blocks.push(data.substr(at, SOCKET_SHARE));
+    pump();
+    return !waiting;
+  };
   /** Hands the socket waiting blocks while it holds less than SOCKET_SHARE. */
   const pump = function () {
     while (share < SOCKET_SHARE && blocks.length) {
@@ -150,21 +164,9 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
-      if (!waiting && share + data.length <= 2 * SOCKET_SHARE) {
-        hand(data); // Espruino's write() always returns false, "for node.js compatibility"
-        return true;
-      }
-      // Three quarters of the free heap: what waits is sent as it is and needs nothing more;
-      // the last quarter is for the rest of the program meanwhile.
-      if (!waiting) budget = (heapRoom(BUDGET_WANTED) * 3) / 4;
-      waiting += data.length;
-      // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
-      const last = blocks.length - 1;
-      let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
-      if (at) blocks[last] += data.substr(0, at);
-      for (; at < data.length; at += SOCKET_SHARE) blocks.push(data.substr(at, SOCKET_SHARE));
-      pump();
-      return !waiting;
+      if (waiting || share + data.length > 2 * SOCKET_SHARE) return put(data);
+      hand(data); // Espruino's write() always returns false, "for node.js compatibility"
+      return true;
     },
     room: function (size: number): boolean {
       return !waiting || waiting + size <= budget;
