@@ -13,9 +13,8 @@ const { connectedSizeProgram, parseConnectedSize } = require("../test/espruino/c
 const { espruinoDir, modulesDir, interpreters, peerSource, oursSource, runEspruino, resultLine, trouble } = require("./espruino.js");
 
 const TARGET_BYTES = 12288;
-const TARGET_CONNECTED_JSVARS = 1300;
 // From Storage on espruino-esp32: what the client holds, and all the library costs in RAM.
-const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } };
+const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } }; // connected, subscribed, module from Storage
 const ours = oursSource();
 
 function espruinoBinary() {
@@ -133,7 +132,9 @@ async function main() {
   }
   try {
     const connected = await connectedSize(binary, broker, ours);
-    console.log(`footprint jsvars connected client: E.getSizeOf(client) ${connected}, target ${TARGET_CONNECTED_JSVARS}, within target: ${connected <= TARGET_CONNECTED_JSVARS}`);
+    // The target is for the module from Storage (the lines "footprint storage" below); in RAM
+    // the client's methods reach their code, which then counts too.
+    console.log(`footprint jsvars connected client, module in RAM: E.getSizeOf(client) ${connected}`);
     for (const peer of others) {
       const theirs = await jsVars(binary, peer.name, peer.source, construct[peer.name]);
       console.log(`footprint jsvars ${peer.name}: module in RAM ${theirs.ram}, from Storage ${theirs.flash}, E.getSizeOf(new client) ${theirs.client}; ours/theirs in RAM ${(mine.ram / theirs.ram).toFixed(2)}`);

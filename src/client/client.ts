@@ -106,6 +106,7 @@ export class MQTTClient {
     try {
       if (self.state !== State.IDLE) throw badArgument(self.state === State.UP ? "already connected" : "already connecting");
       if (!cfg.server || typeof cfg.server !== "string") throw badArgument("no server");
+      if (typeof cfg.clientId != "string") throw badArgument("clientId must be a string");
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
       bytes = encodeConnect({

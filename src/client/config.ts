@@ -1,5 +1,4 @@
 import { QoS } from "../codec/types";
-import { badArgument } from "../codec/bytes";
 import { SocketLike } from "../transport/link";
 
 export interface WillConfig {
@@ -53,19 +52,9 @@ export function resolveConfig(cfg: Partial<Config>): Config {
   const merged = Object.create(config);
   const given = (cfg || {}) as { [key: string]: unknown };
   for (const key in given) if (given[key] !== undefined) merged[key] = given[key];
-  const id = merged.clientId;
-  if (id === undefined) merged.clientId = randomClientId();
-  else if (typeof id !== "string") {
-    // An id of another type (a number from JSON settings) is refused, not replaced: a random
-    // id would break a persistent session without a word. connect() reads the id inside its
-    // try, so the error becomes its rejection, as the codec's refusal of a wrong user or
-    // password does; the constructor does not throw.
-    Object.defineProperty(merged, "clientId", {
-      get: function () {
-        throw badArgument("clientId must be a string");
-      },
-    });
-  }
+  // Absent: a random id. One of another type (a number from JSON settings) is refused by
+  // connect(), not replaced: a random id would break a persistent session without a word.
+  if (merged.clientId === undefined) merged.clientId = randomClientId();
   return merged;
 }
 
