@@ -94,8 +94,9 @@ test("bad input while not connected still reports BAD_ARGUMENT before NOT_CONNEC
   await rejectsWith(client.subscribe("a/#/b"), "BAD_ARGUMENT");
 });
 
-/** A connected client with a pending QoS 1 publish, then `misbehave(broker, publishId)`. */
-async function protocolError(misbehave) {
+/** A connected client with a pending QoS 1 publish: its PUBLISH's packet id, what it
+ *  returned, and the errors its "down" callbacks got. */
+async function pendingPublish() {
   const { client, broker } = makeClient();
   await connectUp(client, broker);
   const downs = [];
@@ -103,7 +104,13 @@ async function protocolError(misbehave) {
   const pending = track(client.publish("t", "m", false, 1));
   await flush();
   const [p] = broker.take();
-  misbehave(broker, p.packetId);
+  return { client, broker, downs, pending, id: p.packetId };
+}
+
+/** A pending publish, then `misbehave(broker, publishId)`: PROTOCOL. */
+async function protocolError(misbehave) {
+  const { client, broker, downs, pending, id } = await pendingPublish();
+  misbehave(broker, id);
   await flush();
   assert.equal(downs.length, 1, "one down");
   assert.ok(downs[0] instanceof Error);
@@ -138,19 +145,13 @@ test("broker sends a second CONNACK: PROTOCOL", async () => {
 /** A connected client with a pending QoS 1 publish; `ack(broker, publishId)` answers what
  *  no request awaits. It is ignored: no down, and the publish still settles on its PUBACK. */
 async function ignoredAck(ack) {
-  const { client, broker } = makeClient();
-  await connectUp(client, broker);
-  const downs = [];
-  client.on("down", (e) => downs.push(e));
-  const pending = track(client.publish("t", "m", false, 1));
-  await flush();
-  const [p] = broker.take();
-  await ack(broker, p.packetId);
+  const { client, broker, downs, pending, id } = await pendingPublish();
+  await ack(broker, id);
   await flush();
   assert.deepEqual(downs, []);
   assert.equal(client.up.isSet(), true);
   assert.equal(pending.state, "pending");
-  broker.send({ type: T.PUBACK, packetId: p.packetId });
+  broker.send({ type: T.PUBACK, packetId: id });
   await flush();
   assert.equal(pending.state, "resolved");
   await client.disconnect();

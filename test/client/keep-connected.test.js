@@ -4,7 +4,7 @@
 const { test, mock, beforeEach, afterEach } = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
+const { runScript } = require("../helpers/child.js");
 const { keepConnected } = require("../../build/client/keep-connected.js");
 const { makeClient, recordTimeouts, flush, T } = require("./helpers.js");
 
@@ -187,21 +187,8 @@ test("keepConnected stopped after a refused connection leaves no timer: the proc
     const sup = keepConnected(client, { minDelay: 100000, maxDelay: 100000 });
     setTimeout(() => { sup.stop(); console.log("stopped"); }, 300);
   `;
-  const result = await new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve({ timedOut: true, out });
-    }, 5000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ timedOut: false, code, out });
-    });
-  });
-  assert.equal(result.timedOut, false, "the child did not exit by itself: " + result.out);
+  const result = await runScript(script, 5000);
+  assert.equal(result.exited, true, "the child did not exit by itself: " + result.out);
   assert.equal(result.out.trim(), "stopped");
 });
 

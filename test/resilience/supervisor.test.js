@@ -44,7 +44,7 @@ test("keepConnected: a subscription refused by the broker does not stop the ones
 
 const path = require("node:path");
 const net = require("node:net");
-const { spawn } = require("node:child_process");
+const { runScript } = require("../helpers/child.js");
 
 const DIST = JSON.stringify(path.resolve(__dirname, "../../dist"));
 
@@ -59,20 +59,7 @@ function runChild(port, body) {
     const sup = keepConnected(client, { subscriptions: { "kc/child": 1 }, minDelay: 50, maxDelay: 100000 });
     ${body}
   `;
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (out += d));
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      resolve({ exited: false, out });
-    }, 8000);
-    child.on("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ exited: true, code, out });
-    });
-  });
+  return runScript(script, 8000);
 }
 
 const CHILD_CASES = [
