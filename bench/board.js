@@ -26,6 +26,7 @@ const PAYLOAD = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-
 const RUN_TIMEOUT_MS = 40000; // the programs' own deadlines are shorter: this only catches hangs
 const VERBOSE = !!process.env.BENCH_VERBOSE; // the tail of every interpreter's output, on stderr
 const ONLY = process.env.BENCH_BOARD_ONLY; // runs only "<interpreter> <scenario>" lines containing it
+const LOAD_RAM = process.env.BENCH_LOAD === "ram"; // both libraries into RAM instead of Storage
 
 // What each interpreter runs; c3 numbers are smaller because its heap is a quarter of esp32's.
 const PLAN = {
@@ -187,8 +188,14 @@ let runs = 0;
 async function measure(ctx, lib, make) {
   const id = `bb${process.pid % 1000}x${++runs}`;
   const topic = `board/${id}`;
-  const store = `require("Storage").write(${JSON.stringify(lib === "ours" ? "mqtt_as" : "MQTT")},${JSON.stringify(ctx.sources[lib])});quit();`;
-  const run = await runEspruino(ctx.binary, make(lib, ctx.sources[lib], ctx.broker, id, topic), { timeoutMs: RUN_TIMEOUT_MS, setup: [store] });
+  const name = JSON.stringify(lib === "ours" ? "mqtt_as" : "MQTT");
+  const source = JSON.stringify(ctx.sources[lib]);
+  // From Storage, or with BENCH_LOAD=ram into RAM ahead of the program (as the Web IDE sends a
+  // module it fetches): the code is read again at every call, ten times slower from flash.
+  const program = make(lib, ctx.sources[lib], ctx.broker, id, topic);
+  const run = LOAD_RAM
+    ? await runEspruino(ctx.binary, `Modules.addCached(${name},${source});` + program, { timeoutMs: RUN_TIMEOUT_MS })
+    : await runEspruino(ctx.binary, program, { timeoutMs: RUN_TIMEOUT_MS, setup: [`require("Storage").write(${name},${source});quit();`] });
   if (VERBOSE) process.stderr.write(`--- ${ctx.name} ${lib} ${id} (${run.ms} ms, exit ${run.code}) ---\n${run.output.slice(-1500)}\n`);
   const result = resultLine(run.output) || { error: "no RESULT line" };
   const oom = run.oom || (result.flags || []).includes("MEMORY");
@@ -295,7 +302,7 @@ async function main() {
   const results = [];
   try {
     const sources = { ours: oursSource(), MQTT: peer };
-    console.log(`board: ${broker.name} broker, 64-byte QoS 0 payloads unless said, ours ${sources.ours.length} B, MQTT ${peer.length} B (minified), each scenario in a fresh interpreter`);
+    console.log(`board: ${broker.name} broker, 64-byte QoS 0 payloads unless said, ours ${sources.ours.length} B, MQTT ${peer.length} B (minified), both loaded ${LOAD_RAM ? "into RAM" : "from Storage"}, each scenario in a fresh interpreter`);
     for (const { name, binary } of found) await onInterpreter({ name, binary, broker, counter: count, sources }, results);
   } finally {
     await count.close();
