@@ -155,3 +155,33 @@ test("keepConnected: a connection lost before its connect() reaction starts no t
   assert.equal(delays.length, 1, "only the retry");
   sup.stop();
 });
+
+// Issue 11: with maxInflight above the old 16 remembered ids, acknowledgements that come after
+// TIMEOUT tore the connection down. Now they are ignored, and the ids in use meanwhile are
+// new ones, so a late answer cannot settle a later request.
+test("20 QoS 1 publishes acknowledged after their TIMEOUT: the late PUBACKs are ignored, the next publishes get other ids and settle on their own", async () => {
+  const { client, broker } = makeClient({ responseTime: 1, maxRepubs: 0, maxInflight: 20 });
+  await connectUp(client, broker);
+  const downs = [];
+  client.on("down", (e) => downs.push(e));
+  const late = [];
+  for (let i = 0; i < 20; i++) late.push(track(client.publish("t", "m" + i, false, 1)));
+  await flush();
+  const oldIds = broker.take().map((p) => p.packetId);
+  assert.equal(new Set(oldIds).size, 20);
+  await advance(1500); // no PUBACK within responseTime: TIMEOUT
+  assert.deepEqual(late.map((p) => p.error && p.error.code), Array(20).fill("TIMEOUT"));
+  const next = [];
+  for (let i = 0; i < 20; i++) next.push(track(client.publish("t", "n" + i, false, 1)));
+  await flush();
+  const newIds = broker.take().map((p) => p.packetId);
+  assert.deepEqual(newIds.filter((id) => oldIds.includes(id)), [], "no id of a request that may still be answered");
+  for (const id of oldIds) broker.send({ type: T.PUBACK, packetId: id }); // the late answers
+  await flush();
+  assert.deepEqual(downs, []);
+  assert.deepEqual(next.map((p) => p.state), Array(20).fill("pending"), "late answers settle nothing new");
+  for (const id of newIds) broker.send({ type: T.PUBACK, packetId: id });
+  await flush();
+  assert.deepEqual(next.map((p) => p.state), Array(20).fill("resolved"));
+  await client.disconnect();
+});
