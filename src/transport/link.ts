@@ -57,7 +57,6 @@ const SOCKET_SHARE = 1024;
 /** The budget below which the free heap is measured after a garbage collection (heapRoom). */
 const BUDGET_WANTED = 16384;
 
-
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
