@@ -374,8 +374,10 @@ export class MQTTClient {
   private send(bytes: Uint8Array | string): void {
     this.lastSent = this.now;
     if (this.cfg.debug) this.log("send", bytes);
-    // Waiting in the link: what a QoS 0 publish returns settles on DRAIN.
-    if (this.link && !this.link.write(bytes) && !this.flushed) this.flushed = /*#__NOINLINE__*/ deferred<void>();
+    // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
+    // ended the connection: the promise would outlive it.
+    const link = this.link;
+    if (link && !link.write(bytes) && this.link === link && !this.flushed) this.flushed = /*#__NOINLINE__*/ deferred<void>();
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
@@ -520,16 +522,21 @@ export class MQTTClient {
     this.parser = null;
     this.connectPacket = null;
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
-    // whose drain waiters are then resolved rather than rejected.
+    // which settle on the link's last DRAIN, or CLOSED if the socket is gone before it.
     const graceful = !!closed && wasUp && !!link;
-    if (graceful) (link as Link).close(undefined, this.cfg.responseTime * 1000, closed);
-    else {
+    const self = this;
+    if (graceful) {
+      (link as Link).close(undefined, this.cfg.responseTime * 1000, function () {
+        self.drained(closedError());
+        (closed as () => void)();
+      });
+    } else {
       if (link) link.close();
       if (closed) closed();
     }
     const reason = error && error.code === "CLOSED" ? error : closedError(error);
     this.rejectPending(reason, !!error && this.persistent);
-    this.drained(graceful ? undefined : reason);
+    if (!graceful) this.drained(reason);
     this.answerPings(false);
     const connecting = this.connecting;
     this.connecting = null;

@@ -67,6 +67,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const blocks: string[] = [];
   let waiting = 0;
   let budget = 0;
+  let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   /** Gives the socket `data`; false when it asks for a drain first (Node). */
   const hand = function (data: string | Uint8Array): boolean {
     share += data.length;
@@ -108,8 +109,16 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const close = function (cause?: unknown, waitMs?: number, done?: () => void) {
     if (closed) return;
     closed = true;
-    if (done && socket.end) endGracefully(socket, waitMs as number, done);
-    else end(socket);
+    if (done && socket.end) {
+      // What waits in the link goes first, drain by drain (all at once would copy it).
+      endGracefully(socket, waitMs as number, done, function (then) {
+        if (waiting) ending = then;
+        else {
+          onEvent(LinkEvent.DRAIN); // the socket has all: end() sends it
+          then();
+        }
+      });
+    } else end(socket);
     onEvent(LinkEvent.CLOSE, cause);
   };
 
@@ -145,10 +154,15 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
-    if (closed) return;
+    if (closed && !ending) return;
     share = 0;
     pump();
-    if (!waiting) onEvent(LinkEvent.DRAIN);
+    if (waiting) return;
+    // Also after a graceful close: what waited has been handed over.
+    onEvent(LinkEvent.DRAIN);
+    const then = ending;
+    ending = null;
+    if (then) then();
   });
   socket.on("error", close);
   const ended = function () {
@@ -181,8 +195,9 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
  * end() sends what is buffered, then FIN: a DISCONNECT must reach the broker, or it publishes
  * the will [MQTT-3.14.4-3]. A board may sleep right after, so `done` waits for the socket to
  * close, at most `waitMs`; Node needs destroy() once flushed to let go of the socket.
+ * `whenHanded` calls back once the link has given the socket all that waited in it.
  */
-function endGracefully(socket: SocketLike, waitMs: number, done: () => void): void {
+function endGracefully(socket: SocketLike, waitMs: number, done: () => void, whenHanded: (then: () => void) => void): void {
   let timer: unknown = null;
   const gone = function () {
     if (timer === null) return;
@@ -196,11 +211,13 @@ function endGracefully(socket: SocketLike, waitMs: number, done: () => void): vo
     end(socket);
   });
   socket.on("close", gone);
-  try {
-    socket.end!();
-  } catch (error) {
-    gone(); // Espruino: the socket had closed already
-  }
+  whenHanded(function () {
+    try {
+      socket.end!();
+    } catch (error) {
+      gone(); // Espruino: the socket had closed already
+    }
+  });
 }
 
 function end(socket: SocketLike): void {

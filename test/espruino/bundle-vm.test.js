@@ -282,3 +282,35 @@ test("a packet larger than half the free heap, with maxPacketSize 0: down with T
     await new Promise((resolve) => server.close(resolve));
   }
 });
+
+test("disconnect() right after a burst: what waited in the link goes out first, every publish resolves, and no will is published", async () => {
+  ensureBundle();
+  const mqtt = require("mqtt");
+  const broker = await startAedes();
+  const shim = createEspruinoContext({ bundle: BUNDLE, globals: { HOST: broker.host, PORT: broker.port } });
+  const subscriber = await mqtt.connectAsync({ host: broker.host, port: broker.port, reconnectPeriod: 0 });
+  try {
+    const got = [];
+    subscriber.on("message", (topic, payload) => got.push(topic + " " + payload.toString()));
+    await subscriber.subscribeAsync(["burst/#", "will/#"], { qos: 0 });
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10, will: { topic: 'will/t', msg: 'gone' } });" +
+        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+    );
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    // 100 messages of 70 bytes: past the 2 KB handed to the socket, the rest waits in the link.
+    shim.run("for (var i = 0; i < 100; i++) count(client.publish('burst/t', 'message ' + (1000 + i) + new Array(50).join('.')), i);");
+    assert.deepEqual(await settle(shim, "client.disconnect()"), { value: undefined });
+    await until(() => got.length >= 100, "the burst at the subscriber");
+    await delay(300);
+    const want = [...Array(100).keys()].map((i) => "burst/t message " + (1000 + i) + ".".repeat(49));
+    assert.deepEqual(got, want, "every message once, in order, and no will");
+    assert.deepEqual(JSON.parse(shim.run("JSON.stringify(outcomes)")), Array(100).fill("ok"));
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await subscriber.endAsync();
+    await broker.close();
+  }
+});
