@@ -18,7 +18,7 @@ const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } }; // c
 const ours = oursSource();
 
 function espruinoBinary() {
-  if (process.env.ESPRUINO) return process.env.ESPRUINO;
+  if (process.env.ESPRUINO) return path.resolve(process.env.ESPRUINO); // run in temporary folders
   const esp32 = interpreters().find((i) => i.name === "espruino-esp32");
   return esp32 ? esp32.binary : null;
 }
