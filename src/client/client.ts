@@ -37,7 +37,6 @@ interface Pending extends Settler {
   maxTries: number;
 }
 
-
 /** QoS 2 message ids held for their PUBREL at most (about a JsVar each on Espruino). Brokers
  *  bound what they have in flight (Mosquitto: 20 by default), but one set to no bound resends a
  *  persistent session's backlog at once; past this, the broker (or a man in the middle: TLS on
@@ -75,7 +74,7 @@ export class MQTTClient {
   private inflight = 0; // publishes in `pending`
   private waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0), at most queueLen
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
-  // them, settled on DRAIN (a promise each cost about 30 JsVars on Espruino).
+  // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
   private flushed?: Deferred<void> | null;
   // A QoS 0 publish was refused for want of room: the next are refused at once, before they
   // allocate anything (on a nearly full Espruino heap each allocation runs the garbage

@@ -80,14 +80,15 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
 
 /**
  * A QoS 0 PUBLISH of an ASCII topic and message of at most 512 bytes as a string of bytes, or
- * undefined for anything else (publishPacket then encodes it, or refuses it). Espruino's sockets take strings,
- * and there concatenation is native: no typed array is made at all.
+ * undefined for anything else (publishPacket then encodes it, or refuses it). Espruino's
+ * sockets take strings, and there concatenation is native: no typed array is made at all.
  */
 export function publishString(topic: string, msg: string, retain?: boolean): string | undefined {
-  const body = topic + msg;
-  const remaining = 2 + body.length;
   // Over 512 bytes, publishPacket's way: it copies less, and refuses what the heap cannot hold.
-  if (msg.length > 512 || !isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0 || !isAsciiString(body)) return undefined;
+  if (msg.length > 512 || !isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0) return undefined;
+  const body = topic + msg;
+  if (!isAsciiString(body)) return undefined;
+  const remaining = 2 + body.length;
   let header = String.fromCharCode(retain ? 0x31 : 0x30);
   // The remaining length, 7 bits a byte, lowest first [MQTT-2.2.3].
   for (let x = remaining; x; x >>>= 7) header += String.fromCharCode(x > 127 ? (x & 127) | 128 : x);
