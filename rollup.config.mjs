@@ -68,7 +68,9 @@ const plugins = (tsconfig = "./tsconfig.json", all = false) => [
   shortThis(),
   terser({
     ecma: 5,
-    compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false },
+    // directives: false keeps "ram", which terser would drop as unknown: on Espruino it copies
+    // a function into RAM, where it runs ten times faster than from flash (src/client/client.ts).
+    compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false },
     mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
     format: { ascii_only: true, comments: false },
   }),

@@ -37,7 +37,10 @@ function collectEdits(code) {
   const edits = [];
   for (const [fn, uses] of thisUses) {
     if (uses.length < MIN_USES) continue;
-    edits.push([fn.body.start + 1, fn.body.start + 1, "var $this = this;"]);
+    // After the directives: Espruino reads "ram" only as a function's first statement.
+    const directives = fn.body.body.filter((statement) => statement.directive !== undefined);
+    const at = directives.length ? directives[directives.length - 1].end : fn.body.start + 1;
+    edits.push([at, at, "var $this = this;"]);
     for (const use of uses) edits.push([use.start, use.end, "$this"]);
   }
   // Method assignments, statement by statement, in each block that has them.

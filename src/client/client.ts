@@ -170,9 +170,13 @@ export class MQTTClient {
     });
   }
 
-  // On Espruino a function's whole text is read at every call: the QoS 0 path is kept short,
-  // and what it does not need is in functions of their own.
+  // On Espruino a function's whole text is read at every call, from flash when the module was
+  // loaded from Storage, ten times slower than from RAM. The functions that every message
+  // passes through begin with "ram": Espruino then copies them into RAM (about 130 JsVars
+  // for all of them). The QoS 0 path is kept short, and what it does not need is in
+  // functions of their own.
   publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
+    "ram";
     const self = this;
     if (!qos && self.full) return refuseFull();
     try {
@@ -338,6 +342,7 @@ export class MQTTClient {
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
   private drained(error?: MqttError): void {
+    "ram";
     const flushed = this.flushed;
     this.flushed = null;
     this.full = false;
@@ -350,6 +355,7 @@ export class MQTTClient {
   // ---- the wire ----
 
   private linkEvent(event: LinkEvent, value?: any): void {
+    "ram";
     if (event === LinkEvent.OPEN) {
       // Once, though a socket may report that it opened twice.
       if (this.connectPacket) this.send(this.connectPacket);
@@ -371,6 +377,7 @@ export class MQTTClient {
   }
 
   private send(bytes: Uint8Array | string): void {
+    "ram";
     this.lastSent = this.now;
     if (this.cfg.debug) this.log("send", bytes);
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
@@ -382,6 +389,7 @@ export class MQTTClient {
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
    *  that breaks the protocol. Short, as publish() is: each kind has a method of its own. */
   private handle(packet: Packet): void {
+    "ram";
     if (this.cfg.debug) this.log("recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
@@ -418,6 +426,7 @@ export class MQTTClient {
   }
 
   private deliver(packet: PublishPacket): void {
+    "ram";
     const id = packet.packetId as number;
     const qos = packet.qos;
     const generation = this.generation;
@@ -626,6 +635,7 @@ function refusal(cause: unknown): Promise<never> {
 let resolved: Promise<void> | undefined; // shared for the same reason: a QoS 0 publish returns it
 
 function resolvedPromise(): Promise<void> {
+  "ram";
   return resolved || (resolved = Promise.resolve());
 }
 

@@ -32,6 +32,7 @@ function off(this: Emitter & Listeners, name: string, cb: Listener): void {
 }
 
 function emit(this: Emitter & Listeners, name: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): boolean {
+  "ram";
   const list = (this.listeners || {})[name] || [];
   for (let i = 0; i < list.length; i++) {
     try {

@@ -33,6 +33,7 @@ export function decodeConnack(header: number, body: Uint8Array): ConnackPacket {
 
 /** PUBLISH, on the hot path: read inline; the payload is a view on `body`, not a copy. */
 export function decodePublish(header: number, body: Uint8Array): PublishPacket {
+  "ram";
   const qos = (header >> 1) & 3;
   let end = 2 + ((body[0] << 8) | body[1]); // past the topic name
   // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2]; the topic

@@ -84,6 +84,7 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
  * sockets take strings, and there concatenation is native: no typed array is made at all.
  */
 export function publishString(topic: string, msg: string, retain?: boolean): string | undefined {
+  "ram";
   // Over 512 bytes, publishPacket's way: it copies less, and refuses what the heap cannot hold.
   if (msg.length > 512 || !isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0) return undefined;
   const body = topic + msg;

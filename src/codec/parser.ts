@@ -22,6 +22,7 @@ export interface PacketParser {
 /** TOO_LARGE unless a packet of `size` bytes is within `maxPacketSize` (0: no bound but the
  *  protocol's). */
 export function checkPacketSize(size: number, maxPacketSize: number): void {
+  "ram";
   if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
 }
 
@@ -43,6 +44,7 @@ export const PacketParser = function (
   let body: Uint8Array | null; // from state 5 on; only a view on the chunk if it holds all
 
   this.push = function (chunk) {
+    "ram";
     const size = chunk.length;
     let s = state;
     let pos = 0;

@@ -10,6 +10,7 @@ export function protocolError(message: string): Error {
 /** Throws PROTOCOL unless `ok` is truthy: the client's decoders and parser join their
  *  conditions into calls of this, so the bundle holds one throw and one short message. */
 export function check(ok: unknown): void {
+  "ram";
   if (!ok) throw protocolError("bad packet");
 }
 

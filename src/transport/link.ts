@@ -70,6 +70,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   /** Gives the socket `data`; false when it asks for a drain first (Node). */
   const hand = function (data: string | Uint8Array): boolean {
+    "ram";
     share += data.length;
     try {
       return socket.write(data) !== false;
@@ -141,6 +142,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   }
   // Espruino may deliver data before the connect callback, and as 8-bit strings.
   socket.on("data", function (data: Uint8Array | string) {
+    "ram";
     if (closed) return;
     // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
     if (socket.cork) socket.cork();
@@ -154,6 +156,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
+    "ram";
     if (closed && !ending) return;
     share = 0;
     pump();
@@ -173,6 +176,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
 
   return {
     write: function (bytes: Uint8Array | string): boolean {
+      "ram";
       if (closed) return true;
       if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
@@ -182,6 +186,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       return true;
     },
     room: function (size: number): boolean {
+      "ram";
       return !waiting || waiting + size <= budget;
     },
     close: close,
