@@ -18,7 +18,7 @@ const PUBLIC = new Set(
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
-    "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize").split(" ")
+    "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString").split(" ")
 );
 
 // Property names are renamed in the bundle: on Espruino every name costs memory in the code

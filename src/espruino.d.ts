@@ -2,6 +2,7 @@
 // `E` exists on Espruino only; `require` on both (Espruino resolves "net" and "tls" itself).
 declare const E: {
   toString(bytes: Uint8Array): string;
+  toFlatString(str: string): string | undefined;
   toUint8Array(str: string): Uint8Array;
   toArrayBuffer(str: string): ArrayBuffer;
   getSizeOf(obj: unknown, depth?: number): number;

@@ -16,16 +16,17 @@ function isAscii(view: Uint8Array): boolean {
 
 /**
  * Bytes that the free heap holds: on Espruino what the free JsVars hold (a string keeps
- * blocksize - 4 bytes in each); elsewhere no bound. Running out of memory on Espruino stops
- * the running code where no catch reaches it, so buffers are refused before that. Garbage
- * counts as used until it is collected: below `wanted`, the heap is measured again after a
- * collection (slower), before the answer is no.
+ * blocksize - 4 bytes in each, a flat string blocksize); elsewhere no bound. Running out of
+ * memory on Espruino stops the running code where no catch reaches it, so buffers are refused
+ * before that. Garbage counts as used until it is collected: below `wanted`, the heap is
+ * measured again after a collection (slower), before the answer is no.
  */
-export function heapRoom(wanted: number): number {
+export function heapRoom(wanted: number, flat?: boolean): number {
   if (!onEspruino) return Infinity;
   let memory = process.memory(false);
-  if (memory.free * (memory.blocksize - 4) < wanted) memory = process.memory();
-  return memory.free * (memory.blocksize - 4);
+  const perVar = memory.blocksize - (flat ? 0 : 4);
+  if (memory.free * perVar < wanted) memory = process.memory();
+  return memory.free * perVar;
 }
 
 /** Whether every character of `str` is ASCII (then it is its own UTF-8). */

@@ -82,17 +82,26 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   /** Espruino: `data` waits, in blocks; false while anything waits. */
   const put = function (data: string): boolean {
-    // Three quarters of the free heap: what waits is sent as it is and needs nothing more;
-    // the last quarter is for the rest of the program meanwhile.
-    if (!waiting) budget = (heapRoom(BUDGET_WANTED) * 3) / 4;
+    // Three quarters of the free heap, in flat blocks: what waits is sent as it is and needs
+    // nothing more; the last quarter is for the rest of the program meanwhile.
+    if (!waiting) budget = (heapRoom(BUDGET_WANTED, true) * 3) / 4;
     waiting += data.length;
     // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
     const last = blocks.length - 1;
     let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
-    if (at) blocks[last] += data.substr(0, at);
-    for (; at < data.length; at += SOCKET_SHARE) blocks.push(data.substr(at, SOCKET_SHARE));
+    if (at) blocks[last] = flatten(blocks[last] + data.substr(0, at));
+    for (; at < data.length; at += SOCKET_SHARE) blocks.push(flatten(data.substr(at, SOCKET_SHARE)));
     pump();
     return !waiting;
+  };
+  /** A full block becomes a flat string, which takes a fifth fewer JsVars than one built by
+   *  concatenation. Where the heap has no room in one piece, it stays as it is, and the
+   *  budget shrinks by what it costs more (4 bytes of every 17 or 18 a JsVar). */
+  const flatten = function (block: string): string {
+    const flat = block.length < SOCKET_SHARE ? block : E.toFlatString(block);
+    if (flat) return flat;
+    budget -= block.length / 3;
+    return block;
   };
   /** Hands the socket waiting blocks while it holds less than SOCKET_SHARE. */
   const pump = function () {

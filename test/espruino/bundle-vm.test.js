@@ -221,8 +221,8 @@ async function until(check, what, ms = 5000) {
 test("a burst past the link's room: the rest are refused QUEUE_FULL at once, what was taken arrives whole and in order", async () => {
   ensureBundle();
   const broker = await startAedes();
-  // 300 JsVars free: three quarters of 300 × 14 bytes may wait in the link, past the 1 KB
-  // handed to the socket.
+  // 300 JsVars free: three quarters of 300 × 18 bytes (the link's blocks are flat strings)
+  // may wait in the link, past the 2 KB handed to the socket.
   const shim = lowMemoryShim(broker, 300);
   try {
     shim.run(
@@ -254,6 +254,41 @@ test("a burst past the link's room: the rest are refused QUEUE_FULL at once, wha
     shim.dispose();
     await broker.close();
   }
+});
+
+test("where the heap has no room for flat strings, the link's blocks count at their real cost: fewer publishes are taken", async () => {
+  ensureBundle();
+  const broker = await startAedes();
+  const taken = {};
+  try {
+    for (const flat of [true, false]) {
+      const shim = lowMemoryShim(broker, 300);
+      try {
+        if (!flat) shim.run("E.toFlatString = function () { return undefined; };"); // as Espruino's, when no piece is long enough
+        shim.run(
+          "var mqtt = require('mqtt_as');" +
+            "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10 });" +
+            "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+        );
+        assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+        shim.run("for (var i = 0; i < 200; i++) count(client.publish('burst/t', 'message ' + (1000 + i) + ' ' + new Array(40).join('x')), i);");
+        const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
+        await until(() => outcomes().filter(Boolean).length === 200, "every publish to settle");
+        taken[flat] = outcomes().filter((o) => o === "ok").length;
+        assert.deepEqual(outcomes().slice(taken[flat]), Array(200 - taken[flat]).fill("QUEUE_FULL"));
+        await settle(shim, "client.disconnect()");
+        await checkClean(shim);
+      } finally {
+        shim.dispose();
+      }
+    }
+  } finally {
+    await broker.close();
+  }
+  // 63-byte packets: 32 go to the socket; then 4,050 bytes of budget hold 64 in flat blocks.
+  // Each block left as it was costs a third more, which the budget loses.
+  assert.equal(taken[true], 96);
+  assert.ok(taken[false] > 32 && taken[false] < taken[true], `taken without flat strings: ${taken[false]}`);
 });
 
 test("a packet larger than half the free heap, with maxPacketSize 0: down with TOO_LARGE, nothing allocated", async () => {

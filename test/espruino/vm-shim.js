@@ -64,6 +64,7 @@ const PRELUDE = `
       for (var i = 0; i < bytes.length; i++) s += String.fromCharCode(bytes[i] & 255);
       return s;
     },
+    toFlatString: function (str) { return String(str); },
     toUint8Array: function (str) { return bytesOf(String(str)); },
     toArrayBuffer: function (str) { return bytesOf(String(str)).buffer; },
     sum: function (view) {
