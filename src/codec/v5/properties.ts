@@ -110,9 +110,9 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
     for (const name in props) {
-      const e = entry(name);
-      if (!e) throw badArgument("unknown property " + name);
-      if ((props as { [k: string]: unknown })[name] !== undefined && !(e[4] & where)) throw badArgument(name + " not allowed here");
+      const known = entry(name);
+      if (!known) throw badArgument("unknown property " + name);
+      if ((props as { [k: string]: unknown })[name] !== undefined && !(known[4] & where)) throw badArgument(name + " not allowed here");
     }
     for (let i = 0; i < TABLE.length; i++) {
       const e = TABLE[i];
@@ -129,7 +129,8 @@ export function propertyFields(props: Properties | undefined, where: number, fie
     }
   }
   fields.push(vbiBytes(size));
-  for (let i = 0; i < own.length; i++) fields.push(own[i]);
+  // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
+  for (let j = 0; j < own.length; j++) fields.push(own[j]);
 }
 
 /** Appends one property's fields to `out`, returns their size in bytes. */
@@ -166,7 +167,7 @@ function valueFields(e: [number, string, number, number, number], v: unknown, ou
   else if (coding === FOUR) id.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
   else {
     const bytes = vbiBytes(x);
-    for (let i = 0; i < bytes.length; i++) id.push(bytes[i]);
+    for (let j = 0; j < bytes.length; j++) id.push(bytes[j]);
   }
   return id.length;
 }
