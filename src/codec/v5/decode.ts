@@ -18,11 +18,11 @@ import {
 } from "./types";
 import { DecoderTable, PacketType, QoS } from "../types";
 import { checkFlags, protocolError, Reader } from "../reader";
-import { isValidTopicFilter, isValidTopicName } from "../topics";
+import { isValidTopicName } from "../topics";
 import { decode } from "../decode";
 import { readProperties, WILL } from "./properties";
 import { isReasonCode } from "./reason-codes";
-import { isShared } from "./encode";
+import { isShared, isValidTopicFilter5 } from "./topics";
 
 function reasonCode(type: number, r: Reader): number {
   const code = r.u8();
@@ -30,15 +30,10 @@ function reasonCode(type: number, r: Reader): number {
   return code;
 }
 
-/** Reads the properties of a packet of `type` and sets them on `packet` when there are any. */
+/** Reads the properties of a packet of kind `where` and sets them on `packet` when there are any. */
 function properties(packet: { properties?: unknown }, r: Reader, where: number): void {
   const props = readProperties(r, where);
-  if (props) {
-    // Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
-    // 3.2.2.3.18, 3.15.2.2.3).
-    if (props.authenticationData && props.authenticationMethod === undefined) throw protocolError("authenticationData without authenticationMethod");
-    packet.properties = props;
-  }
+  if (props) packet.properties = props;
 }
 
 export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
@@ -62,7 +57,7 @@ export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
     const will = {} as Will5;
     properties(will, r, WILL);
     will.topic = r.string();
-    if (!isValidTopicName(will.topic)) throw protocolError("will topic"); // [MQTT-3.1.3-?] a topic name
+    if (!isValidTopicName(will.topic)) throw protocolError("will topic"); // a topic name [MQTT-3.3.2-2]
     will.message = r.bytes();
     will.qos = willQos as QoS;
     will.retain = willRetain;
@@ -94,7 +89,7 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   const packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: r.string() } as Publish5;
   if (qos) packet.packetId = r.packetId(); // not 0 [MQTT-2.2.1-3]
   properties(packet, r, 1 << PacketType.PUBLISH);
-  // No wildcards [MQTT-3.3.2-2]; empty only with a Topic Alias [MQTT-3.3.2-12]... (3.3.4).
+  // No wildcards [MQTT-3.3.2-2]; empty only with a Topic Alias (3.3.2.1).
   const t = packet.topicName;
   if (!(isValidTopicName(t) || (t === "" && packet.properties && packet.properties.topicAlias))) throw protocolError("topic name");
   packet.payload = body.subarray(r.pos); // a view, as 3.1.1's
@@ -123,7 +118,7 @@ export function decodeSubscribe5(header: number, body: Uint8Array): Subscribe5 {
   const subs: Subscription5[] = [];
   while (r.more()) {
     const topicFilter = r.string();
-    if (!isValidTopicFilter(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
+    if (!isValidTopicFilter5(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
     const o = r.u8();
     // Reserved bits 6 and 7 are 0 [MQTT-3.8.3-5]; QoS 3 and Retain Handling 3 are Protocol Errors.
     if (o > 0x2f || (o & 3) === 3) throw protocolError("subscription options");
@@ -164,7 +159,7 @@ export function decodeUnsubscribe5(header: number, body: Uint8Array): Unsubscrib
   const filters: string[] = [];
   while (r.more()) {
     const f = r.string();
-    if (!isValidTopicFilter(f)) throw protocolError("topic filter");
+    if (!isValidTopicFilter5(f)) throw protocolError("topic filter");
     filters[filters.length] = f;
   }
   packet.topicFilters = filters;

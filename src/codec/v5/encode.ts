@@ -4,7 +4,8 @@
 import { Connect5, Disconnect5, Packet5, PubAck5, Publish5, SubAck5, Subscribe5, Unsubscribe5 } from "./types";
 import { PacketType } from "../types";
 import { badArgument, checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
-import { isValidTopicFilter, isValidTopicName } from "../topics";
+import { isValidTopicName } from "../topics";
+import { isShared, isValidTopicFilter5 } from "./topics";
 import { propertyFields, WILL } from "./properties";
 import { isReasonCode } from "./reason-codes";
 
@@ -52,9 +53,6 @@ function withProperties(header: number, fields: Field[], p: Packet5, rest?: Fiel
 export function encodeConnect5(p: Connect5): Uint8Array {
   const keepAlive = p.keepAlive || 0;
   if (!(keepAlive >= 0 && keepAlive <= 0xffff && keepAlive % 1 === 0)) throw badArgument("bad keepAlive");
-  const props = p.properties;
-  // Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10).
-  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw badArgument("authenticationData without authenticationMethod");
   let flags = p.cleanStart ? 2 : 0;
   const rest: Field[] = [p.clientId];
   const will = p.will;
@@ -83,7 +81,7 @@ export function encodePublish5(p: Publish5): Uint8Array {
   const qos = checkQos(p.qos);
   if (p.dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
   const alias = p.properties && p.properties.topicAlias;
-  // An empty topic name only with a Topic Alias [MQTT-3.3.2-12]; never wildcards [MQTT-3.3.2-2].
+  // An empty topic name only with a Topic Alias (3.3.2.1); never wildcards [MQTT-3.3.2-2].
   if (!(isValidTopicName(p.topicName) || (p.topicName === "" && alias !== undefined))) throw badArgument("bad topic");
   if (!(p.payload instanceof Uint8Array)) throw badArgument("bad payload");
   const fields: Field[] = [p.topicName];
@@ -116,10 +114,8 @@ export function encodePubAck5(p: PubAck5): Uint8Array {
 export function encodeDisconnect5(p: Disconnect5): Uint8Array {
   const rc = p.reasonCode || 0;
   checkReasonCode(p.type, rc);
-  const props = p.properties;
-  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw badArgument("authenticationData without authenticationMethod");
   const header = p.type << 4;
-  if (hasProperties(props)) return withProperties(header, [[rc]], p);
+  if (hasProperties(p.properties)) return withProperties(header, [[rc]], p);
   return encodePacket(header, rc ? [[rc]] : []);
 }
 
@@ -137,17 +133,13 @@ export function encodeSubscribe5(p: Subscribe5): Uint8Array {
   for (let i = 0; i < subs.length; i++) {
     const s = subs[i];
     const rh = s.retainHandling || 0;
-    if (!isValidTopicFilter(s.topicFilter)) throw badArgument("bad topic filter");
+    if (!isValidTopicFilter5(s.topicFilter)) throw badArgument("bad topic filter");
     if (rh !== 0 && rh !== 1 && rh !== 2) throw badArgument("bad retainHandling"); // 3 is a Protocol Error
     // No Local on a shared subscription is a Protocol Error [MQTT-3.8.3-4].
     if (s.noLocal && isShared(s.topicFilter)) throw badArgument("noLocal on a shared subscription");
     rest.push(s.topicFilter, [checkQos(s.qos) | (s.noLocal ? 4 : 0) | (s.retainAsPublished ? 8 : 0) | (rh << 4)]);
   }
   return withProperties(0x82, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.8.1-1]
-}
-
-export function isShared(topicFilter: string): boolean {
-  return topicFilter.indexOf("$share/") === 0;
 }
 
 export function encodeSubAck5(p: SubAck5): Uint8Array {
@@ -164,7 +156,7 @@ export function encodeUnsubscribe5(p: Unsubscribe5): Uint8Array {
   if (!filters || !filters.length) throw badArgument("no topic filters"); // [MQTT-3.10.3-2]
   const rest: Field[] = [];
   for (let i = 0; i < filters.length; i++) {
-    if (!isValidTopicFilter(filters[i])) throw badArgument("bad topic filter");
+    if (!isValidTopicFilter5(filters[i])) throw badArgument("bad topic filter");
     rest.push(filters[i]);
   }
   return withProperties(0xa2, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.10.1-1]

@@ -128,6 +128,7 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
     }
   }
+  checkAuthentication(props, badArgument);
   fields.push(vbiBytes(size));
   // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
   for (let j = 0; j < own.length; j++) fields.push(own[j]);
@@ -210,5 +211,12 @@ export function readProperties(r: Reader, where: number): Properties | undefined
     any = true;
   }
   if (r.pos !== end) throw protocolError("property past the property length");
+  checkAuthentication(props as Properties, protocolError);
   return any ? (props as Properties) : undefined;
+}
+
+/** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
+ *  3.2.2.3.18, 3.15.2.2.3). */
+function checkAuthentication(props: Properties | undefined, error: (message: string) => Error): void {
+  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw error("authenticationData without authenticationMethod");
 }

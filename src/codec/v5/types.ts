@@ -77,7 +77,7 @@ export interface Publish5 {
   dup: boolean;
   qos: QoS;
   retain: boolean;
-  topicName: string; // may be "" when properties.topicAlias is set [MQTT-3.3.2-12]
+  topicName: string; // may be "" when properties.topicAlias is set (3.3.2.1)
   packetId?: number; // present exactly when qos > 0
   properties?: Properties;
   payload: Uint8Array;
