@@ -96,6 +96,13 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   return packet;
 }
 
+/** A PUBLISH as a broker receives it: no Subscription Identifier from a client [MQTT-3.3.4-6]. */
+export function decodeClientPublish5(header: number, body: Uint8Array): Publish5 {
+  const packet = decodePublish5(header, body);
+  if (packet.properties && packet.properties.subscriptionIdentifier) throw protocolError("subscriptionIdentifier from a client");
+  return packet;
+}
+
 /** PUBACK, PUBREC, PUBREL, PUBCOMP: a remaining length of 2 means reason code 0; below 4, no
  *  property length and no properties (3.4.2.1). */
 export function decodePubAck5(header: number, body: Uint8Array): PubAck5 {
@@ -203,7 +210,7 @@ export const clientDecoders5: DecoderTable5 = {
 /** What a broker accepts. */
 export const serverDecoders5: DecoderTable5 = {
   1: decodeConnect5,
-  3: decodePublish5,
+  3: decodeClientPublish5,
   4: decodePubAck5,
   5: decodePubAck5,
   6: decodePubAck5,

@@ -24,7 +24,9 @@ for (const f of fixtures) {
     const type = f.packet.type;
     if (CLIENT_RECEIVES.includes(type)) assert.deepEqual(decode5(f.bytes, clientDecoders5), f.packet);
     else assert.throws(() => decode5(f.bytes, clientDecoders5), { code: "PROTOCOL" });
-    if (SERVER_RECEIVES.includes(type)) assert.deepEqual(decode5(f.bytes, serverDecoders5), f.packet);
+    // A broker refuses a PUBLISH with a Subscription Identifier from a client [MQTT-3.3.4-6].
+    const fromServerOnly = type === 3 && f.packet.properties && f.packet.properties.subscriptionIdentifier;
+    if (SERVER_RECEIVES.includes(type) && !fromServerOnly) assert.deepEqual(decode5(f.bytes, serverDecoders5), f.packet);
     else assert.throws(() => decode5(f.bytes, serverDecoders5), { code: "PROTOCOL" });
   });
 }
@@ -83,4 +85,11 @@ test("v5 decoder: the long forms of acks, DISCONNECT and AUTH decode as the shor
   assert.deepEqual(decode5(Uint8Array.from([0xe0, 1, 0])), { type: 14, reasonCode: 0 });
   assert.deepEqual(decode5(Uint8Array.from([0xe0, 2, 0, 0])), { type: 14, reasonCode: 0 });
   assert.deepEqual(decode5(Uint8Array.from([0xf0, 2, 0x18, 0])), { type: 15, reasonCode: 0x18 });
+});
+
+test("v5 decoder tables: the PUBLISH with subscription identifiers is one a client takes and a broker refuses", () => {
+  const withIds = fixtures.filter((f) => f.packet.type === 3 && f.packet.properties && f.packet.properties.subscriptionIdentifier);
+  assert.equal(withIds.length, 1);
+  assert.deepEqual(decode5(withIds[0].bytes, clientDecoders5), withIds[0].packet);
+  assert.throws(() => decode5(withIds[0].bytes, serverDecoders5), { code: "PROTOCOL" });
 });
