@@ -1,0 +1,76 @@
+"use strict";
+// Every MQTT 5 fixture through the stream parser (the 3.1.1 PacketParser with the v5 decoder
+// tables): split at every offset, byte by byte, all concatenated in chunks of many sizes.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const { fixtures, b } = require("./fixtures.js");
+const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
+const { allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+
+function collect(maxPacketSize = 0, decoders = allDecoders5) {
+  const out = [];
+  const parser = new PacketParser5(decoders, maxPacketSize, (p) => out.push(p));
+  return { parser, out };
+}
+
+for (const f of fixtures) {
+  test("v5 parser, split in two at every offset: " + f.name, () => {
+    const { parser, out } = collect();
+    for (let i = 0; i <= f.bytes.length; i++) {
+      parser.push(f.bytes.subarray(0, i));
+      parser.push(f.bytes.subarray(i));
+    }
+    assert.equal(out.length, f.bytes.length + 1);
+    for (const p of out) assert.deepEqual(p, f.packet);
+  });
+  test("v5 parser, byte by byte: " + f.name, () => {
+    const { parser, out } = collect();
+    for (let i = 0; i < f.bytes.length; i++) {
+      assert.equal(out.length, 0, "nothing before the last byte");
+      parser.push(f.bytes.subarray(i, i + 1));
+    }
+    assert.deepEqual(out, [f.packet]);
+  });
+}
+
+test("v5 parser, all fixtures concatenated, in chunks of every size 1..600", () => {
+  const all = b(...fixtures.map((f) => f.bytes));
+  const expected = fixtures.map((f) => f.packet);
+  for (let size = 1; size <= 600; size += size < 40 ? 1 : 37) {
+    const { parser, out } = collect();
+    for (let i = 0; i < all.length; i += size) parser.push(all.subarray(i, i + size));
+    assert.deepEqual(out, expected, "chunk size " + size);
+  }
+});
+
+test("v5 parser: a client's table refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ on the first byte, and takes AUTH", () => {
+  for (const first of [0x10, 0x82, 0xa2, 0xc0]) {
+    const { parser } = collect(0, clientDecoders5);
+    assert.throws(() => parser.push(b(first)), { code: "PROTOCOL" });
+  }
+  const { parser, out } = collect(0, clientDecoders5);
+  parser.push(b(0xf0, 0));
+  assert.deepEqual(out, [{ type: 15, reasonCode: 0 }]);
+});
+
+test("v5 parser: type 0 is PROTOCOL", () => {
+  const { parser } = collect();
+  assert.throws(() => parser.push(b(0x00, 0)), { code: "PROTOCOL" });
+});
+
+test("v5 parser: maxPacketSize counts the whole packet; exactly the limit passes", () => {
+  const f = fixtures.find((x) => x.name.startsWith("PUBLISH remaining length 200"));
+  const ok = collect(f.bytes.length);
+  ok.parser.push(f.bytes);
+  assert.equal(ok.out.length, 1);
+  const tooSmall = collect(f.bytes.length - 1);
+  assert.throws(() => tooSmall.parser.push(f.bytes.subarray(0, 3)), { code: "TOO_LARGE" });
+});
+
+test("v5 parser: a property error in a split body is thrown when the body completes, packets before it delivered", () => {
+  const { parser, out } = collect();
+  // PINGRESP, then PUBACK 0x10 with a property length of 3 holding topicAlias (not allowed in PUBACK).
+  parser.push(b(0xd0, 0, 0x40, 7, 0, 1, 0x10, 3));
+  assert.throws(() => parser.push(b(0x23, 0, 1)), { code: "PROTOCOL" });
+  assert.deepEqual(out, [{ type: 13 }]);
+});
