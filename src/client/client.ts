@@ -24,6 +24,7 @@ import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
 import {
   ackRefusal,
+  aliasSet,
   Aliases,
   connectPacket5,
   disconnectPacket5,
@@ -33,6 +34,7 @@ import {
   publishPacket5,
   refusal5,
   resolveAlias,
+  setAlias,
   SubscribeOptions,
   subscriptionPacket5,
 } from "./v5";
@@ -52,6 +54,7 @@ interface Pending extends Settler {
   sentAt?: number; // set by transmit(), which comes before any tick() reads it
   tries: number; // retransmissions so far
   maxTries: number;
+  alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
 }
 
 /** QoS 2 message ids held for their PUBREL at most (about a JsVar each on Espruino). Brokers
@@ -195,7 +198,7 @@ export class MQTTClient {
     let bytes: Uint8Array | undefined;
     if (MQTT5 && this.v5) {
       try {
-        bytes = disconnectPacket5(reasonCode, properties);
+        bytes = disconnectPacket5(this.cfg, reasonCode, properties);
       } catch (error) {
         return refusal(error);
       }
@@ -236,7 +239,8 @@ export class MQTTClient {
             : publishPacket(topic, payloadBytes(msg), qos || 0, retain);
       }
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
-      if (qos) return self.publishAcked(bytes as Uint8Array, qos);
+      // MQTT 5: an alias that this publish sets holds from when it is written.
+      if (qos) return MQTT5 ? self.publishAcked(bytes as Uint8Array, qos, aliasSet(topic, properties)) : self.publishAcked(bytes as Uint8Array, qos);
       if (self.state !== State.UP) throw notConnected();
       // Settles when the socket has taken it: at once, or with what waited before it.
       if (!(self.link as Link).room(bytes.length)) {
@@ -246,6 +250,7 @@ export class MQTTClient {
       self.send(bytes);
       // Espruino throws when writing to a socket that has just closed: then nothing was sent.
       if (self.state !== State.UP) throw closedError();
+      if (MQTT5 && self.v5) setAlias(self.aliases as Aliases, aliasSet(topic, properties));
       return self.flushed ? self.flushed.promise : resolvedPromise();
     } catch (error) {
       return refusal(error);
@@ -254,7 +259,7 @@ export class MQTTClient {
 
   /** QoS 1 and 2: settles on PUBACK or PUBCOMP; waits for an in-flight slot if need be, and
    *  under a persistent session for the next connect. */
-  private publishAcked(bytes: Uint8Array, qos: QoS): Promise<void> {
+  private publishAcked(bytes: Uint8Array, qos: QoS, alias?: number): Promise<void> {
     const self = this;
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
@@ -264,6 +269,7 @@ export class MQTTClient {
       new Promise<void>(function (resolve, reject) {
         // A record, not a closure: on Espruino a closure keeps every scope around it.
         const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
+        if (MQTT5 && alias) entry.alias = alias;
         if (self.inflight < (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight)) self.start(entry);
         else self.waiting.put(entry);
       })
@@ -341,6 +347,7 @@ export class MQTTClient {
     entry.sends++;
     entry.sentAt = this.now;
     this.send(bytes);
+    if (MQTT5 && entry.alias) setAlias(this.aliases as Aliases, entry.alias);
   }
 
   private nextId(): number {

@@ -93,8 +93,18 @@ export function publishPacket5(
     payload: payload,
   } as Publish5);
   checkPacketSize(bytes.length, connack.maximumPacketSize || 0);
-  if (alias !== undefined && topic) aliases.outgoing[alias] = true;
   return bytes;
+}
+
+/** The topic alias that a publish of `topic` with `properties` sets: one with a topic. */
+export function aliasSet(topic: string, properties: Properties | undefined): number | undefined {
+  return topic && properties ? properties.topicAlias : undefined;
+}
+
+/** Once the PUBLISH that sets `alias` is written: later ones may name the topic by it alone
+ *  (not before: one waiting for an in-flight slot would be overtaken). */
+export function setAlias(aliases: Aliases, alias: number | undefined): void {
+  if (alias) aliases.outgoing[alias] = true;
 }
 
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
@@ -126,7 +136,11 @@ export function subscriptionPacket5(packetId: number, topic: string, qos: QoS | 
   });
 }
 
-export function disconnectPacket5(reasonCode: unknown, properties: unknown): Uint8Array {
+/** The DISCONNECT. A Session Expiry Interval where the CONNECT had none is a Protocol Error
+ *  [MQTT-3.14.2-2]. */
+export function disconnectPacket5(cfg: Config, reasonCode: unknown, properties: unknown): Uint8Array {
+  const expiry = properties && (properties as Properties).sessionExpiryInterval;
+  if (expiry && !(cfg.properties && cfg.properties.sessionExpiryInterval)) throw badArgument("sessionExpiryInterval where the CONNECT had none");
   return encodeDisconnect5({
     type: PacketType.DISCONNECT,
     reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
