@@ -18,7 +18,15 @@ const PUBLIC = new Set(
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
-    "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString").split(" ")
+    "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString " +
+    // MQTT 5: the settings, options and results users name, and the properties, whose names
+    // the codec's table holds as strings (src/codec/v5/properties.ts).
+    "protocolVersion properties connack reasonCode noLocal retainAsPublished retainHandling " +
+    "payloadFormatIndicator messageExpiryInterval contentType responseTopic correlationData subscriptionIdentifier " +
+    "sessionExpiryInterval assignedClientIdentifier serverKeepAlive authenticationMethod authenticationData " +
+    "requestProblemInformation willDelayInterval requestResponseInformation responseInformation serverReference " +
+    "reasonString receiveMaximum topicAliasMaximum topicAlias maximumQoS retainAvailable userProperties " +
+    "maximumPacketSize wildcardSubscriptionAvailable subscriptionIdentifiersAvailable sharedSubscriptionAvailable").split(" ")
 );
 
 // Property names are renamed in the bundle: on Espruino every name costs memory in the code
@@ -63,25 +71,44 @@ function privateNames(dir) {
 const only = (names) => new RegExp(`^(${names.join("|")})$`);
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
-const plugins = (tsconfig = "./tsconfig.json", all = false) => [
+const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false) => [
+  version(mqtt5),
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
   shortThis(),
   terser({
     ecma: 5,
     // directives: false keeps "ram", which terser would drop as unknown: on Espruino it copies
     // a function into RAM, where it runs ten times faster than from flash (src/client/client.ts).
-    compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false },
+    compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false, keep_fargs: false },
     mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
     format: { ascii_only: true, comments: false },
   }),
 ];
 
+// src/client/version.ts as rollup sees it: a `const` that it folds, so that the 3.1.1 bundle
+// holds no MQTT 5 branch (TypeScript would emit a `var`, which rollup and terser keep).
+const version = (mqtt5) => ({
+  name: "version",
+  resolveId(source, importer) {
+    return source === "./version" && importer && path.dirname(importer) === path.resolve("src/client") ? "\0version" : null;
+  },
+  load(id) {
+    return id === "\0version" ? `export const MQTT5 = ${mqtt5};` : null;
+  },
+});
+
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
+// No module of src/ does anything at load time but define things (DESIGN.md): one imported
+// only for what the bundle does not use is left out whole.
+const treeshake = { moduleSideEffects: false, tryCatchDeoptimization: false };
+
 export default [
-  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins(undefined, true) },
+  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins(undefined, true), treeshake },
+  // The same client speaking MQTT 5 too (protocolVersion: 5).
+  { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
   // The supervisor, for those who want it (the board app has it built in).
-  { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true) },
+  { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
   // The ESP32 application and the library in one file (board/).
-  { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json") },
+  { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json"), treeshake },
 ];

@@ -13,9 +13,14 @@ const { connectedSizeProgram, parseConnectedSize } = require("../test/espruino/c
 const { espruinoDir, modulesDir, interpreters, peerSource, oursSource, runEspruino, resultLine, trouble } = require("./espruino.js");
 
 const TARGET_BYTES = 12288;
+// MQTT 5 (dist/mqtt_as5.js, issue 12): its bundle, and a connected client's whole library
+// within 1.3 times the 3.1.1 one's.
+const TARGET_BYTES_5 = 16384;
+const TARGET_RATIO_5 = 1.3;
 // From Storage on espruino-esp32: what the client holds, and all the library costs in RAM.
 const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } }; // connected, subscribed, module from Storage
 const ours = oursSource();
+const ours5 = fs.readFileSync(path.join(__dirname, "..", "dist", "mqtt_as5.js"), "utf8");
 
 function espruinoBinary() {
   if (process.env.ESPRUINO) return path.resolve(process.env.ESPRUINO); // run in temporary folders
@@ -74,8 +79,8 @@ async function connectedSize(binary, broker, source) {
 function storageProgram(lib, broker) {
   const host = JSON.stringify(broker.host);
   const start =
-    lib === "mqtt_as"
-      ? `var m=require("mqtt_as");c=new m.MQTTClient({server:${host},port:${broker.port},clientId:"footprint"});` +
+    lib !== "MQTT"
+      ? `var m=require("${lib}");c=new m.MQTTClient({server:${host},port:${broker.port},clientId:"footprint"${lib === "mqtt_as5" ? ",protocolVersion:5" : ""}});` +
         `c.connect().then(function(){return c.subscribe("footprint/t",1);}).then(report,function(e){failed(e.code);});`
       : `c=require("MQTT").create(${host},{port:${broker.port},client_id:"footprint"});` +
         `c.on("connected",function(){c.on("subscribed",report);c.subscribe("footprint/t",{qos:1});});c.on("error",failed);c.connect();`;
@@ -110,6 +115,7 @@ function storageLine(name, mine, theirs) {
 async function main() {
   const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
   console.log(`footprint bundle: ours ${ours.length} B (${kb(ours.length)}), target ${TARGET_BYTES} B, within target: ${ours.length <= TARGET_BYTES}`);
+  console.log(`footprint bundle MQTT 5: dist/mqtt_as5.js ${ours5.length} B (${kb(ours5.length)}), target ${TARGET_BYTES_5} B, within target: ${ours5.length <= TARGET_BYTES_5}`);
   const others = await peers();
   if (!others.length) console.log("footprint peers: not measured (set ESPRUINO_MODULES to a folder with EspruinoDocs' MQTT.js and tinyMQTT.js)");
   for (const peer of others) {
@@ -144,7 +150,14 @@ async function main() {
     if (!all.length) console.log("footprint storage: not measured (no interpreters folder: set ESPRUINO_DIR)");
     for (const { name, binary: each } of all) {
       const theirs = module ? await fromStorage(each, broker, "MQTT", module.source) : null;
-      console.log(storageLine(name, await fromStorage(each, broker, "mqtt_as", ours), theirs));
+      const mine3 = await fromStorage(each, broker, "mqtt_as", ours);
+      console.log(storageLine(name, mine3, theirs));
+      const mine5 = await fromStorage(each, broker, "mqtt_as5", ours5);
+      const ratio = mine5.whole / mine3.whole;
+      console.log(
+        `footprint storage ${name} connected+subscribed, MQTT 5 (dist/mqtt_as5.js, protocolVersion 5): E.getSizeOf(client) ${mine5.client}, ` +
+          `whole library ${mine5.whole}, free ${mine5.free}; ratio whole to 3.1.1 ${ratio.toFixed(2)} (target ${TARGET_RATIO_5}: ${ratio <= TARGET_RATIO_5 ? "met" : "NOT met"})`
+      );
     }
   } finally {
     await broker.close();

@@ -24,7 +24,8 @@ function collectEdits(code) {
   for (const name of ["$this", "$proto"]) {
     if (code.includes(name)) throw new Error(`short-this: the bundle already uses ${name}`);
   }
-  const ast = acorn.parse(code, { ecmaVersion: 5, sourceType: "script", allowReturnOutsideFunction: true });
+  // 2015: the one `const` of the bundle (rollup.config.mjs, version), which terser then folds away.
+  const ast = acorn.parse(code, { ecmaVersion: 2015, sourceType: "script", allowReturnOutsideFunction: true });
   const thisUses = new Map(); // function node -> ThisExpression nodes of its own
   walk.ancestor(ast, {
     ThisExpression(node, _state, ancestors) {

@@ -1,5 +1,5 @@
 import { mqttError, MqttError } from "../codec/errors";
-import { AckPacket, ConnackPacket, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
+import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
 import { badArgument, encodeUtf8, onEspruino } from "../codec/bytes";
 import {
   encodeAck,
@@ -19,6 +19,23 @@ import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
 import { deferred, Deferred, handled, rejection, Settler } from "./settle";
+import { MQTT5 } from "./version";
+import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
+import { clientDecoders5 } from "../codec/v5/decode";
+import {
+  ackRefusal,
+  Aliases,
+  connectPacket5,
+  disconnectPacket5,
+  inflightWindow,
+  message5,
+  newAliases,
+  publishPacket5,
+  refusal5,
+  resolveAlias,
+  SubscribeOptions,
+  subscriptionPacket5,
+} from "./v5";
 
 const enum State {
   IDLE,
@@ -57,6 +74,8 @@ export class MQTTClient {
   readonly down = new Event();
   readonly queue: Queue<Message>;
   isConnected = false; // [_has_connected]: true from an accepted CONNACK until the connection ends
+  /** MQTT 5: the properties of the last accepted CONNACK ({} when it had none), obeyed. */
+  connack?: Properties;
 
   private readonly cfg: Config;
   // Fields that start out undefined get no initializer: on Espruino each property is memory.
@@ -90,11 +109,18 @@ export class MQTTClient {
   private lastReceived!: number;
   private lastPing = 0;
   private emit!: Emitter["emit"]; // mixed in, as on() and off() are; declared only, for its type
+  // MQTT 5: whether this client speaks it (protocolVersion 5), and this connection's aliases.
+  private v5?: boolean;
+  private aliases?: Aliases;
 
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
     this.waiting = new Queue<Pending>(this.cfg.queueLen);
+    if (MQTT5) {
+      this.v5 = this.cfg.protocolVersion === 5;
+      this.connack = {};
+    }
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -108,17 +134,20 @@ export class MQTTClient {
       if (typeof cfg.clientId != "string") throw badArgument("clientId must be a string");
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
-      bytes = encodeConnect({
-        type: PacketType.CONNECT,
-        cleanSession: clean,
-        keepAlive: cfg.keepalive,
-        clientId: cfg.clientId,
-        will: will
-          ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain }
-          : undefined,
-        username: cfg.user,
-        password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-      });
+      bytes =
+        MQTT5 && self.v5
+          ? connectPacket5(cfg, clean, payloadBytes)
+          : encodeConnect({
+              type: PacketType.CONNECT,
+              cleanSession: clean,
+              keepAlive: cfg.keepalive,
+              clientId: cfg.clientId,
+              will: will
+                ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain }
+                : undefined,
+              username: cfg.user,
+              password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
+            });
     } catch (error) {
       return refusal(error);
     }
@@ -135,7 +164,12 @@ export class MQTTClient {
     // Bound methods rather than closures: on Espruino a closure made at each connect copies its
     // code into RAM. No guard against a closed connection is needed: drop() stops the parser,
     // the timer and the link, so none of them calls back after it.
-    self.parser = new PacketParser(clientDecoders, cfg.maxPacketSize, self.handle.bind(self));
+    if (MQTT5) self.aliases = newAliases();
+    self.parser = new PacketParser(
+      MQTT5 && self.v5 ? (clientDecoders5 as unknown as DecoderTable) : clientDecoders,
+      cfg.maxPacketSize,
+      self.handle.bind(self)
+    );
     const promise = handled(
       new Promise<boolean>(function (resolve, reject) {
         self.connecting = { done: resolve, fail: reject };
@@ -155,13 +189,22 @@ export class MQTTClient {
     return promise;
   }
 
-  /** Resolves once the socket is closed (at most responseTime after the DISCONNECT). */
-  disconnect(): Promise<void> {
+  /** Resolves once the socket is closed (at most responseTime after the DISCONNECT). MQTT 5:
+   *  with a reason code and properties. */
+  disconnect(reasonCode?: number, properties?: Properties): Promise<void> {
+    let bytes: Uint8Array | undefined;
+    if (MQTT5 && this.v5) {
+      try {
+        bytes = disconnectPacket5(reasonCode, properties);
+      } catch (error) {
+        return refusal(error);
+      }
+    }
     this.persistent = false;
     const self = this;
     return new Promise<void>(function (resolve) {
       const generation = self.generation;
-      if (self.state === State.UP) self.send(encodeEmpty(PacketType.DISCONNECT));
+      if (self.state === State.UP) self.send(MQTT5 && self.v5 ? (bytes as Uint8Array) : encodeEmpty(PacketType.DISCONNECT));
       // A failed write already ended the connection, and a "down" callback may have
       // connected anew: that new connection is not ours to close.
       if (self.generation === generation && self.state !== State.IDLE) self.drop(undefined, resolve);
@@ -175,17 +218,23 @@ export class MQTTClient {
   // passes through begin with "ram": Espruino then copies them into RAM (about 130 JsVars
   // for all of them). The QoS 0 path is kept short, and what it does not need is in
   // functions of their own.
-  publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS): Promise<void> {
+  publish(topic: string, msg: string | Uint8Array, retain?: boolean, qos?: QoS, properties?: Properties): Promise<void> {
     "ram";
     const self = this;
     if (!qos && self.full) return refuseFull();
     try {
       // Espruino, QoS 0 of ASCII strings: a string of bytes, which its sockets take, and no
       // typed array at all (Node's path is fast as it is).
-      let bytes: Uint8Array | string | undefined = !qos && onEspruino && typeof msg == "string" ? publishString(topic, msg, retain) : undefined;
+      let bytes: Uint8Array | string | undefined =
+        !qos && onEspruino && typeof msg == "string" && !(MQTT5 && self.v5) ? publishString(topic, msg, retain) : undefined;
       // Otherwise the encoder checks topic and QoS; a packet id is written when the publish
       // gets a slot.
-      if (!bytes) bytes = publishPacket(topic, payloadBytes(msg), qos || 0, retain);
+      if (!bytes) {
+        bytes =
+          MQTT5 && self.v5
+            ? publishPacket5(self.connack as Properties, self.aliases as Aliases, topic, payloadBytes(msg), qos || 0, retain, properties)
+            : publishPacket(topic, payloadBytes(msg), qos || 0, retain);
+      }
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
       if (qos) return self.publishAcked(bytes as Uint8Array, qos);
       if (self.state !== State.UP) throw notConnected();
@@ -209,12 +258,13 @@ export class MQTTClient {
     const self = this;
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
-    if (self.inflight >= cfg.maxInflight && self.waiting.length >= cfg.queueLen) return refuseFull();
+    // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
+    if (self.inflight >= (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight) && self.waiting.length >= cfg.queueLen) return refuseFull();
     return handled(
       new Promise<void>(function (resolve, reject) {
         // A record, not a closure: on Espruino a closure keeps every scope around it.
         const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
-        if (self.inflight < cfg.maxInflight) self.start(entry);
+        if (self.inflight < (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight)) self.start(entry);
         else self.waiting.put(entry);
       })
     );
@@ -227,12 +277,16 @@ export class MQTTClient {
     this.request(entry);
   }
 
-  subscribe(topic: string, qos?: QoS): Promise<number> {
-    return this.exchange(PacketType.SUBACK, topic, qos || 0); // the encoder checks filter and QoS
+  /** MQTT 5: with `options` (No Local, Retain As Published, Retain Handling, a Subscription
+   *  Identifier, User Properties). */
+  subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<number> {
+    // The encoder checks filter and QoS.
+    return MQTT5 ? this.exchange(PacketType.SUBACK, topic, qos || 0, options) : this.exchange(PacketType.SUBACK, topic, qos || 0);
   }
 
-  unsubscribe(topic: string): Promise<void> {
-    return this.exchange(PacketType.UNSUBACK, topic);
+  /** MQTT 5: with `properties` (User Properties). */
+  unsubscribe(topic: string, properties?: Properties): Promise<void> {
+    return MQTT5 ? this.exchange(PacketType.UNSUBACK, topic, undefined, properties) : this.exchange(PacketType.UNSUBACK, topic);
   }
 
   brokerUp(): Promise<boolean> {
@@ -254,11 +308,11 @@ export class MQTTClient {
   // ---- requests and their acknowledgements ----
 
   /** SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
-  private exchange(expect: PacketType, topic: string, qos?: QoS): Promise<any> {
+  private exchange(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
     let bytes: Uint8Array;
     const id = this.nextId();
     try {
-      bytes = encodeSubscription(id, topic, qos);
+      bytes = MQTT5 && this.v5 ? subscriptionPacket5(id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (this.state !== State.UP) throw notConnected();
     } catch (error) {
       return refusal(error);
@@ -310,7 +364,9 @@ export class MQTTClient {
   private acknowledge(type: PacketType, id: number, value?: unknown, failure?: MqttError): void {
     const i = this.find(id);
     const entry = this.pending[i];
-    if (type === PacketType.PUBREC && (!entry || entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
+    // MQTT 5: a PUBREC that refuses ends the exchange, with no PUBREL (4.3.3).
+    const refused = MQTT5 && failure;
+    if (type === PacketType.PUBREC && !refused && (!entry || entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
       // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC (our
       // PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so that the
       // broker does not hold the message for ever.
@@ -398,11 +454,28 @@ export class MQTTClient {
     else if (packet.type === PacketType.CONNACK) this.connacked(packet);
     else if (packet.type === PacketType.PUBREL) this.release(packet.packetId);
     else if (packet.type === PacketType.SUBACK) this.subacked(packet);
-    else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
+    else if (MQTT5 && packet.type >= PacketType.DISCONNECT) {
+      // The broker's DISCONNECT ends the connection with its reason code; its AUTH too, as
+      // enhanced authentication is not supported.
+      const ended = packet as unknown as { type: number; reasonCode: number; properties?: Properties };
+      if (ended.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
+      this.drop(refusal5("CLOSED", "disconnected by the broker", ended.reasonCode, ended.properties));
+    }
+    else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
+      this.acknowledge(packet.type, (packet as AckPacket).packetId, undefined, ackRefusal(packet as unknown as SubAck5));
+    } else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
   }
 
   private connacked(packet: ConnackPacket): void {
-    if (packet.returnCode !== 0) {
+    if (MQTT5 && this.v5) {
+      const connack = packet as unknown as { reasonCode: number; properties?: Properties };
+      const refused = refusal5("CONNACK_REFUSED", "connection refused by the broker", connack.reasonCode, connack.properties);
+      if (refused) {
+        refused.returnCode = connack.reasonCode;
+        return this.drop(refused);
+      }
+      this.connack = connack.properties || {};
+    } else if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
       const error = mqttError("CONNACK_REFUSED", "connection refused by the broker: return code " + packet.returnCode);
       error.returnCode = packet.returnCode;
@@ -430,10 +503,20 @@ export class MQTTClient {
     const id = packet.packetId as number;
     const qos = packet.qos;
     const generation = this.generation;
+    // MQTT 5: the message's properties ({} when none), and its topic behind an alias.
+    let properties: Properties | undefined;
+    if (MQTT5 && this.v5) {
+      properties = (packet as Publish5).properties || {};
+      const maximum = (this.cfg.properties && this.cfg.properties.topicAliasMaximum) || 0;
+      packet.topicName = resolveAlias(this.aliases as Aliases, maximum, packet.topicName, properties);
+    }
     // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
     if (qos < 2 || !this.received[id]) {
       if (qos === 2) this.hold(id);
-      if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
+      if (MQTT5 && this.v5) {
+        if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup, properties))
+          this.queue.put(message5(packet, properties as Properties));
+      } else if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup))
         this.queue.put({ topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: qos, dup: packet.dup });
     }
     // After handing it over; not on a connection that a callback closed or opened meanwhile.
@@ -456,9 +539,18 @@ export class MQTTClient {
 
   private subacked(packet: SubackPacket): void {
     // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-    const codes = packet.returnCodes;
+    const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
     check(codes.length === 1);
-    this.acknowledge(PacketType.SUBACK, packet.packetId, codes[0], codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "subscription refused by the broker") : undefined);
+    this.acknowledge(
+      PacketType.SUBACK,
+      packet.packetId,
+      codes[0],
+      MQTT5 && this.v5
+        ? refusal5("SUBACK_FAILURE", "subscription refused by the broker", codes[0], (packet as unknown as SubAck5).properties)
+        : codes[0] === 0x80
+          ? mqttError("SUBACK_FAILURE", "subscription refused by the broker")
+          : undefined
+    );
   }
 
   // ---- time ----
@@ -477,7 +569,9 @@ export class MQTTClient {
     if (this.link) this.link.verify(); // may end the connection
     if (this.state !== State.UP) return;
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
-    const keepaliveMs = cfg.keepalive * 1000;
+    // MQTT 5: the broker's Server Keep Alive replaces ours [MQTT-3.2.2-21].
+    const serverKeepAlive = MQTT5 ? (this.connack as Properties).serverKeepAlive : undefined;
+    const keepaliveMs = (serverKeepAlive !== undefined ? serverKeepAlive : cfg.keepalive) * 1000;
     if (keepaliveMs) {
       if (now - this.lastReceived >= keepaliveMs * 1.5) return this.drop(mqttError("TIMEOUT", "broker silent"));
       // A quarter of keepalive, or pingInterval if that is set and shorter.

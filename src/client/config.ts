@@ -1,4 +1,5 @@
 import { QoS } from "../codec/types";
+import { Properties } from "../codec/v5/types";
 import { SocketLike } from "../transport/link";
 
 export interface WillConfig {
@@ -6,6 +7,7 @@ export interface WillConfig {
   msg: string | Uint8Array;
   retain?: boolean;
   qos?: QoS;
+  properties?: Properties; // MQTT 5: the will's properties
 }
 
 // mqtt_as names in brackets.
@@ -26,6 +28,9 @@ export interface Config {
   maxInflight: number; // QoS>0 publishes awaiting acknowledgement before publish() waits
   debug: boolean; // [DEBUG]
   transport?: (opts: object) => SocketLike;
+  // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle speaks 3.1.1 whatever this says)
+  protocolVersion?: 4 | 5; // absent: 4
+  properties?: Properties; // the CONNECT's; maximumPacketSize absent: maxPacketSize
 }
 
 /** The defaults, merged under what is given to `new MQTTClient(cfg)`. */

@@ -6,12 +6,15 @@
 // Espruino always): a long line would cost time quadratic in its length. put() pushes onto
 // one; shift() pops the other, refilled by reversing the first.
 
+import { Properties } from "../codec/v5/types";
+
 export interface Message {
   topic: string;
   msg: Uint8Array;
   retained: boolean;
   qos: number;
   dup: boolean;
+  properties?: Properties; // MQTT 5
 }
 
 export class Queue<T> {

@@ -9,11 +9,13 @@ export type ErrorCode =
   | "BAD_ARGUMENT"
   | "TOO_LARGE"
   | "QUEUE_FULL"
-  | "SUBACK_FAILURE";
+  | "SUBACK_FAILURE"
+  | "REFUSED"; // MQTT 5: a PUBACK, PUBREC, PUBCOMP or UNSUBACK with a reason code of 0x80 or above
 
 export interface MqttError extends Error {
   code: ErrorCode;
   returnCode?: number;
+  reasonCode?: number; // MQTT 5
   cause?: unknown;
 }
 

@@ -9,7 +9,7 @@ const { spawnSync } = require("node:child_process");
 const { findHazards } = require("./hazards.js");
 
 const ROOT = path.join(__dirname, "..", "..");
-const BUNDLES = ["mqtt_as.js", "keep-connected.js"];
+const BUNDLES = ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js"];
 
 function loadBundle(name) {
   const file = path.join(ROOT, "dist", name);

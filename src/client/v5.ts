@@ -1,0 +1,179 @@
+// What the client does differently under MQTT 5, kept out of client.ts, which calls these only
+// behind `MQTT5 &&` (version.ts): the 3.1.1 bundle holds none of it.
+import { mqttError, MqttError } from "../codec/errors";
+import { badArgument, encodeUtf8 } from "../codec/bytes";
+import { PacketType, QoS } from "../codec/types";
+import { checkPacketSize } from "../codec/parser";
+import { protocolError } from "../codec/reader";
+import { Properties, PubAck5, Publish5, SubAck5 } from "../codec/v5/types";
+import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
+import { Config } from "./config";
+import { Message } from "./queue";
+
+/** What subscribe() takes besides topic and QoS (3.8.3.1). */
+export interface SubscribeOptions {
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: 0 | 1 | 2;
+  subscriptionIdentifier?: number;
+  userProperties?: [string, string][];
+}
+
+/** One connection's topic aliases: those the broker set, and those we set (3.3.2.3.4). */
+export interface Aliases {
+  incoming: { [alias: number]: string };
+  outgoing: { [alias: number]: boolean };
+}
+
+export function newAliases(): Aliases {
+  return { incoming: {}, outgoing: {} };
+}
+
+/** The CONNECT; `payloadBytes` makes the will's message bytes (client.ts). */
+export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: string | Uint8Array) => Uint8Array): Uint8Array {
+  let properties = cfg.properties;
+  // The largest packet we take: the broker then drops a larger message for us rather than
+  // send it [MQTT-3.1.2-25], and the connection lives.
+  if (cfg.maxPacketSize && !(properties && properties.maximumPacketSize !== undefined)) {
+    properties = copy(properties);
+    properties.maximumPacketSize = cfg.maxPacketSize;
+  }
+  const given = cfg.will;
+  return encodeConnect5({
+    type: PacketType.CONNECT,
+    cleanStart: clean,
+    keepAlive: cfg.keepalive,
+    clientId: cfg.clientId,
+    properties: properties,
+    will: given
+      ? { topic: given.topic, message: payloadBytes(given.msg), qos: given.qos || 0, retain: !!given.retain, properties: given.properties }
+      : undefined,
+    username: cfg.user,
+    password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
+  });
+}
+
+function copy(properties: Properties | undefined): Properties {
+  const result: { [name: string]: unknown } = {};
+  for (const name in properties || {}) result[name] = (properties as { [name: string]: unknown })[name];
+  return result as Properties;
+}
+
+/**
+ * A PUBLISH within what the broker's CONNACK allows (`connack`, {} before the first): its
+ * maximum QoS [MQTT-3.2.2-11], retain [MQTT-3.2.2-14], topic aliases [MQTT-3.3.2-9] and
+ * packet size [MQTT-3.1.2-24]. Its packet id is written when it gets a slot (setPacketId).
+ */
+export function publishPacket5(
+  connack: Properties,
+  aliases: Aliases,
+  topic: string,
+  payload: Uint8Array,
+  qos: QoS,
+  retain: boolean | undefined,
+  properties: Properties | undefined
+): Uint8Array {
+  const alias = properties && properties.topicAlias;
+  if (alias !== undefined) {
+    if (!(alias >= 1 && alias <= (connack.topicAliasMaximum || 0))) throw badArgument("bad topicAlias");
+    // An alias alone names the topic on this connection only: not for a publish that may be
+    // sent again on the next.
+    if (topic === "" && (qos || !aliases.outgoing[alias])) throw badArgument("topic alias not set");
+  }
+  if (qos > (connack.maximumQoS === undefined ? 2 : connack.maximumQoS)) throw badArgument("qos above the broker's maximum");
+  if (retain && connack.retainAvailable === false) throw badArgument("retain not available");
+  const bytes = encodePublish5({
+    type: PacketType.PUBLISH,
+    dup: false,
+    qos: qos,
+    retain: !!retain,
+    topicName: topic,
+    packetId: 1, // a place for the id
+    properties: properties,
+    payload: payload,
+  } as Publish5);
+  checkPacketSize(bytes.length, connack.maximumPacketSize || 0);
+  if (alias !== undefined && topic) aliases.outgoing[alias] = true;
+  return bytes;
+}
+
+/** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
+ *  its properties. */
+export function subscriptionPacket5(packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
+  if (options != null && typeof options != "object") throw badArgument("bad options");
+  const given = (options || {}) as SubscribeOptions;
+  if (qos === undefined) {
+    return encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
+  }
+  for (const name in given) {
+    if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
+      throw badArgument("unknown option " + name);
+    }
+  }
+  return encodeSubscribe5({
+    type: PacketType.SUBSCRIBE,
+    packetId: packetId,
+    properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
+    subscriptions: [
+      {
+        topicFilter: topic,
+        qos: qos,
+        noLocal: !!given.noLocal,
+        retainAsPublished: !!given.retainAsPublished,
+        retainHandling: given.retainHandling || 0,
+      },
+    ],
+  });
+}
+
+export function disconnectPacket5(reasonCode: unknown, properties: unknown): Uint8Array {
+  return encodeDisconnect5({
+    type: PacketType.DISCONNECT,
+    reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
+    properties: properties as Properties,
+  });
+}
+
+/**
+ * The topic of an incoming PUBLISH: a Topic Alias with a topic sets the alias, one without
+ * names the topic it was set to. An alias above the maximum we sent, or one never set, is a
+ * Protocol Error [MQTT-3.3.2-10, 3.3.2-12].
+ */
+export function resolveAlias(aliases: Aliases, maximum: number, topic: string, properties: Properties | undefined): string {
+  const alias = properties && properties.topicAlias;
+  if (alias === undefined) return topic;
+  if (alias > maximum) throw protocolError("topic alias above the maximum");
+  if (topic) aliases.incoming[alias] = topic;
+  else if (!(topic = aliases.incoming[alias])) throw protocolError("unknown topic alias");
+  return topic;
+}
+
+/** The error of a reason code of 0x80 or above (section 2.4), or none below. */
+export function refusal5(code: "CONNACK_REFUSED" | "SUBACK_FAILURE" | "REFUSED" | "CLOSED", what: string, reasonCode: number, properties: Properties | undefined): MqttError | undefined {
+  if (reasonCode < 0x80 && code !== "CLOSED") return undefined;
+  const reason = properties && properties.reasonString;
+  const error = mqttError(code, what + ": reason code 0x" + reasonCode.toString(16) + (reason ? " (" + reason + ")" : ""));
+  error.reasonCode = reasonCode;
+  return error;
+}
+
+/** REFUSED for a PUBACK, PUBREC, PUBCOMP or UNSUBACK with a reason code of 0x80 or above; an
+ *  UNSUBACK has one code, as our UNSUBSCRIBE has one filter [MQTT-3.11.3-1]. */
+export function ackRefusal(packet: PubAck5 | SubAck5): MqttError | undefined {
+  let code = (packet as PubAck5).reasonCode;
+  if (packet.type === PacketType.UNSUBACK) {
+    if (packet.reasonCodes.length !== 1) throw protocolError("UNSUBACK codes");
+    code = packet.reasonCodes[0];
+  }
+  return refusal5("REFUSED", "refused by the broker", code, packet.properties);
+}
+
+/** Publishes in flight at most: ours, within the broker's Receive Maximum [MQTT-3.3.4-7]. */
+export function inflightWindow(cfg: Config, connack: Properties | undefined): number {
+  return Math.min(cfg.maxInflight, (connack && connack.receiveMaximum) || 65535);
+}
+
+/** A message for the queue, with its properties. */
+export function message5(packet: Publish5, properties: Properties): Message {
+  return { topic: packet.topicName, msg: packet.payload, retained: packet.retain, qos: packet.qos, dup: packet.dup, properties: properties };
+}
