@@ -204,3 +204,69 @@ test("v5 (fake broker): a PUBREC with 0x80 or above rejects REFUSED, returns the
     }
   )
 );
+
+/** A QoS 0 PUBLISH to `topic` whose properties are the raw bytes `props` (length added). */
+function publishWithRawProperties(topic, props, payload) {
+  const t = Buffer.from(topic, "utf8");
+  const body = Buffer.concat([Buffer.from([t.length >> 8, t.length & 255]), t, Buffer.from([props.length]), Buffer.from(props), Buffer.from(payload, "utf8")]);
+  return Buffer.concat([Buffer.from([0x30, body.length]), body]);
+}
+
+const str = (s) => [0, s.length, ...Buffer.from(s, "latin1")];
+
+// Bad input from the broker (issue 12): each a coded down, nothing delivered, and the client
+// connects again and works. The control row, a User Property given twice, is allowed.
+for (const bad of [
+  { name: "a property given twice where the spec forbids it (Content Type)", props: [0x03, ...str("a"), 0x03, ...str("b")] },
+  { name: "an invalid property identifier (0x7F)", props: [0x7f, 0x00] },
+  { name: "a string property with invalid UTF-8 (C3 28)", props: [0x03, 0x00, 0x02, 0xc3, 0x28] },
+  { name: "a string property with an encoded surrogate (ED A0 80) [MQTT-1.5.4-1]", props: [0x03, 0x00, 0x03, 0xed, 0xa0, 0x80] },
+  { name: "a property not allowed in PUBLISH (Session Expiry Interval)", props: [0x11, 0, 0, 0, 5] },
+  { name: "a property length past the end of the packet", props: [0x03, 0x00, 0x09, 0x61] },
+]) {
+  test(`v5 (fake broker): an incoming PUBLISH with ${bad.name}: down PROTOCOL, nothing delivered, reconnecting works`, opts, () =>
+    withFakeBroker({}, async (ctx) => {
+      const client = client5(ctx);
+      const got = collect5(client);
+      let connection = ctx.broker.nextConnection();
+      await client.connect();
+      let conn = await connection;
+      const downs = [];
+      client.on("down", (e) => downs.push(e));
+      const down = client.down.wait();
+      conn.socket.write(publishWithRawProperties(ctx.topic("bad"), bad.props, "bad"));
+      await down;
+      assert.equal(downs.length, 1);
+      assert.equal(downs[0].code, "PROTOCOL");
+      assert.deepEqual(got.messages, []);
+      connection = ctx.broker.nextConnection();
+      await client.connect();
+      conn = await connection;
+      conn.socket.write(publishWithRawProperties(ctx.topic("good"), [0x26, ...str("k"), ...str("1"), 0x26, ...str("k"), ...str("2")], "good"));
+      const m = await got.next(ctx.topic("good"));
+      assert.deepEqual(m.properties.userProperties, [["k", "1"], ["k", "2"]]);
+      assert.deepEqual(downs.map((e) => e.code), ["PROTOCOL"]);
+    })
+  );
+}
+
+test("v5 (fake broker): a CONNACK with a property given twice rejects connect() PROTOCOL; the client is idle again", opts, () =>
+  withFakeBroker(
+    {
+      answer: {
+        connect: (conn) => {
+          // CONNACK, session present 0, reason 0, properties: Receive Maximum twice.
+          conn.socket.write(Buffer.from([0x20, 9, 0, 0, 6, 0x21, 0, 5, 0x21, 0, 6]));
+        },
+      },
+    },
+    async (ctx) => {
+      const client = client5(ctx);
+      const error = await rejectsWith(client.connect());
+      assert.equal(error.code, "PROTOCOL");
+      assert.equal(client.isConnected, false);
+      assert.equal(client.up.isSet(), false);
+      assert.equal((await rejectsWith(client.connect())).code, "PROTOCOL", "a second attempt fails the same way, not as busy");
+    }
+  )
+);

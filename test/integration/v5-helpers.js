@@ -106,6 +106,7 @@ async function startDecodingRelay(targetHost, targetPort) {
   const toClient = [];
   const observers = [];
   const sockets = new Set();
+  const pairs = new Set();
   let holding = false;
   const held = [];
   const notify = (direction, packet) => {
@@ -115,6 +116,8 @@ async function startDecodingRelay(targetHost, targetPort) {
     const outbound = net.connect({ host: targetHost, port: targetPort });
     sockets.add(inbound);
     sockets.add(outbound);
+    const pair = { inbound, outbound };
+    pairs.add(pair);
     // The broker's bytes are decoded when they are passed to the client, not when they arrive:
     // what the client has seen is what counts.
     const fromBroker = decoder((p) => {
@@ -140,6 +143,7 @@ async function startDecodingRelay(targetHost, targetPort) {
       outbound.destroy();
       sockets.delete(inbound);
       sockets.delete(outbound);
+      pairs.delete(pair);
     };
     for (const s of [inbound, outbound]) {
       s.on("close", end);
@@ -161,6 +165,15 @@ async function startDecodingRelay(targetHost, targetPort) {
     release() {
       holding = false;
       for (const fn of held.splice(0)) fn();
+    },
+    /** Cuts every relayed connection, as a network failure would; held bytes are lost. */
+    dropAll() {
+      for (const { inbound, outbound } of pairs) {
+        inbound.destroy();
+        outbound.destroy();
+      }
+      held.length = 0;
+      holding = false;
     },
     async close() {
       for (const s of sockets) s.destroy();

@@ -160,3 +160,77 @@ brokerTest("v5: a client whose connection was taken over connects again and work
   await client.publish(topic, "back", false, 1);
   assert.equal((await got.next(topic)).text, "back");
 });
+
+brokerTest(
+  "v5: receiveMaximum 2 is obeyed when a persistent session's unacknowledged publishes go out again after a reconnect",
+  { only: "mosquitto", mosquitto: ["max_inflight_messages 2"] },
+  async (ctx) => {
+    const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
+    ctx.onCleanup(() => relay.close());
+    // The quota starts at Receive Maximum on each connection (4.9): reset at each CONNECT.
+    const open = new Set();
+    let most = 0;
+    relay.onForward((direction, p) => {
+      if (direction === "toBroker" && p.cmd === "connect") open.clear();
+      else if (direction === "toBroker" && p.cmd === "publish" && p.qos > 0) {
+        open.add(p.messageId);
+        most = Math.max(most, open.size);
+      } else if (direction === "toClient" && (p.cmd === "puback" || p.cmd === "pubcomp" || (p.cmd === "pubrec" && p.reasonCode >= 0x80))) {
+        open.delete(p.messageId);
+      }
+    });
+    const topic = ctx.topic("resend");
+    const sub = client5(ctx);
+    const got = collect5(sub);
+    await sub.connect();
+    await sub.subscribe(topic, 1);
+    const client = client5(ctx, {
+      server: relay.host,
+      port: relay.port,
+      clientId: uniqueId("resend"),
+      maxInflight: 10,
+      properties: { sessionExpiryInterval: 60 },
+    });
+    await client.connect(false);
+    relay.hold(); // no PUBACK reaches the client...
+    const publishes = [];
+    for (let i = 0; i < 6; i++) publishes.push(client.publish(topic, `r${i}`, false, 1));
+    await delay(200);
+    const down = client.down.wait();
+    relay.dropAll(); // ...and the connection is lost with two publishes unacknowledged
+    await down;
+    assert.equal(await client.connect(false), true, "session present");
+    await Promise.all(publishes);
+    assert.ok(most <= 2, `${most} PUBLISHes were unacknowledged at once`);
+    for (let i = 0; i < 6; i++) await got.next((m) => m.text === `r${i}`);
+    const resent = relay.toBroker.filter((p) => p.cmd === "publish" && p.dup);
+    assert.ok(resent.length >= 1, "the unacknowledged publishes were sent again, with DUP");
+  }
+);
+
+brokerTest("v5: disconnect() may shorten the session expiry to 0: the session then ends with the connection", MOSQUITTO, async (ctx) => {
+  const clientId = uniqueId("shorten");
+  const a = client5(ctx, { clientId, properties: { sessionExpiryInterval: 60 } });
+  assert.equal(await a.connect(false), false);
+  await a.subscribe(ctx.topic("x"), 1);
+  await a.disconnect();
+  assert.equal(await a.connect(false), true, "control: a plain disconnect keeps the 60 s session");
+  await a.disconnect(0, { sessionExpiryInterval: 0 });
+  assert.equal(await a.connect(false), false, "the DISCONNECT's expiry of 0 ended the session");
+});
+
+brokerTest("v5: disconnect() cannot set a session expiry when the CONNECT had none (a Protocol Error, 3.14.2.2.2): BAD_ARGUMENT, nothing such sent", MOSQUITTO, async (ctx) => {
+  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
+  ctx.onCleanup(() => relay.close());
+  const client = client5(ctx, { server: relay.host, port: relay.port });
+  await client.connect(false);
+  const error = await rejectsWith(client.disconnect(0, { sessionExpiryInterval: 60 }));
+  assert.equal(error.code, "BAD_ARGUMENT");
+  await client.disconnect();
+  await delay(100); // the relay decodes the DISCONNECT a moment after the client wrote it
+  const disconnects = relay.toBroker.filter((p) => p.cmd === "disconnect");
+  assert.ok(
+    disconnects.every((p) => !(p.properties && p.properties.sessionExpiryInterval)),
+    `sent: ${JSON.stringify(disconnects.map((p) => p.properties))}`
+  );
+});

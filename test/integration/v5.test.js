@@ -522,3 +522,21 @@ brokerTest("v5: a bad CONNECT property rejects connect() BAD_ARGUMENT without a 
   assert.equal(await client.connect(), false);
   assert.equal(client.up.isSet(), true);
 });
+
+brokerTest("v5: a message larger than our maxPacketSize is dropped by the broker (we told it our maximum); the connection lives", MOSQUITTO, async (ctx) => {
+  const topic = ctx.topic("big");
+  const sub = client5(ctx, { maxPacketSize: 1024 });
+  const got = collect5(sub);
+  const downs = [];
+  sub.on("down", (e) => downs.push(e));
+  await sub.connect();
+  await sub.subscribe(topic, 1);
+  const pub = await connected5(ctx);
+  await pub.publish(topic, new Uint8Array(4000), false, 1);
+  await pub.publish(topic, "small", false, 1);
+  // Same publisher, same subscriber: the small one would come after the big one [MQTT-4.6.0-6].
+  await got.next((m) => m.text === "small");
+  assert.deepEqual(got.messages.map((m) => m.msg.length), [5], "the broker must not send a packet above our maximum [MQTT-3.1.2-24]");
+  assert.deepEqual(downs, []);
+  assert.equal(sub.up.isSet(), true);
+});
