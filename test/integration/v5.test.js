@@ -509,15 +509,21 @@ brokerTest("v5: bad properties and topic aliases reject BAD_ARGUMENT; the connec
   assert.equal(sub.up.isSet(), true);
 });
 
-brokerTest("v5: a bad CONNECT property rejects connect() BAD_ARGUMENT without a connection; valid ones then connect", MOSQUITTO, async (ctx) => {
+brokerTest("v5: a bad CONNECT or will property rejects connect() BAD_ARGUMENT without a connection; valid ones then connect", MOSQUITTO, async (ctx) => {
   for (const properties of [{ bogus: 1 }, { contentType: "x" }, { receiveMaximum: 0 }, { userProperties: [["a"]] }]) {
     const client = client5(ctx, { properties });
     const error = await rejectsWith(client.connect());
     assert.equal(error.code, "BAD_ARGUMENT", JSON.stringify(properties));
     assert.equal(client.up.isSet(), false);
   }
+  for (const properties of [{ bogus: 1 }, { sessionExpiryInterval: 5 }, { topicAlias: 1 }]) {
+    const client = client5(ctx, { will: { topic: ctx.topic("will"), msg: "x", properties } });
+    const error = await rejectsWith(client.connect());
+    assert.equal(error.code, "BAD_ARGUMENT", "will properties " + JSON.stringify(properties));
+  }
   const client = client5(ctx, {
     properties: { receiveMaximum: 5, maximumPacketSize: 100000, topicAliasMaximum: 3, requestProblemInformation: true, userProperties: [["x", "y"], ["x", "z"]] },
+    will: { topic: ctx.topic("will"), msg: "x", properties: { willDelayInterval: 2, contentType: "text/plain", userProperties: [["a", "b"]] } },
   });
   assert.equal(await client.connect(), false);
   assert.equal(client.up.isSet(), true);
@@ -540,3 +546,46 @@ brokerTest("v5: a message larger than our maxPacketSize is dropped by the broker
   assert.deepEqual(downs, []);
   assert.equal(sub.up.isSet(), true);
 });
+
+brokerTest(
+  "v5: an alias set by a publish still waiting for the receive window is not used before that publish is sent (no protocol error, the connection lives)",
+  { only: "mosquitto", mosquitto: ["max_inflight_messages 1"] },
+  async (ctx) => {
+    const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
+    ctx.onCleanup(() => relay.close());
+    const topic = ctx.topic("alias/late");
+    const sub = client5(ctx);
+    const got = collect5(sub);
+    await sub.connect();
+    await sub.subscribe(ctx.topic("alias/#"), 1);
+    const pub = client5(ctx, { server: relay.host, port: relay.port });
+    const downs = [];
+    pub.on("down", (e) => downs.push(e));
+    await pub.connect();
+    assert.equal(pub.connack.receiveMaximum, 1);
+    relay.hold(); // the first publish's PUBACK waits: the window of 1 stays full
+    const first = pub.publish(ctx.topic("alias/first"), "first", false, 1);
+    const setting = pub.publish(topic, "sets the alias", false, 1, { topicAlias: 1 }); // waits for the window
+    // The alias is not yet set on the connection: this must not go out ahead of `setting`
+    // with an empty topic (3.3.2.3.4: an empty topic needs the alias set on this connection first); waiting behind it or
+    // BAD_ARGUMENT are both honest.
+    const using = pub.publish("", "uses the alias", false, 0, { topicAlias: 1 }).then(
+      () => "resolved",
+      (e) => e.code
+    );
+    await delay(300);
+    relay.release();
+    await first;
+    await setting;
+    const outcome = await using;
+    assert.ok(outcome === "resolved" || outcome === "BAD_ARGUMENT", `the aliased publish: ${outcome}`);
+    await pub.publish(topic, "end", false, 1);
+    await got.next((m) => m.text === "end");
+    const expected = [[ctx.topic("alias/first"), "first"], [topic, "sets the alias"]];
+    if (outcome === "resolved") expected.push([topic, "uses the alias"]);
+    expected.push([topic, "end"]);
+    assert.deepEqual(got.messages.map((m) => [m.topic, m.text]), expected);
+    assert.deepEqual(downs, []);
+    assert.equal(pub.up.isSet(), true);
+  }
+);
