@@ -460,8 +460,8 @@ export class MQTTClient {
       const ended = packet as unknown as { type: number; reasonCode: number; properties?: Properties };
       if (ended.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
       this.drop(refusal5("CLOSED", "disconnected by the broker", ended.reasonCode, ended.properties));
-    }
-    else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
+    } else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
+      // PUBACK, PUBREC, PUBCOMP, UNSUBACK: with a reason code of 0x80 or above, REFUSED.
       this.acknowledge(packet.type, (packet as AckPacket).packetId, undefined, ackRefusal(packet as unknown as SubAck5));
     } else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
   }

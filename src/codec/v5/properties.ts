@@ -33,42 +33,57 @@ const PAIR = 7; // UTF-8 String Pair
 
 const MAX = [1, 1, 0xffff, 0xffffffff, 268435455];
 
-/** [identifier, name, coding, smallest value, where allowed], in identifier order, which is
- *  the order the encoder writes them in. */
-const TABLE: [number, string, number, number, number][] = [
-  [0x01, "payloadFormatIndicator", FLAG, 0, PUBLISH | WILL],
-  [0x02, "messageExpiryInterval", FOUR, 0, PUBLISH | WILL],
-  [0x03, "contentType", STRING, 0, PUBLISH | WILL],
-  [0x08, "responseTopic", STRING, 0, PUBLISH | WILL],
-  [0x09, "correlationData", BINARY, 0, PUBLISH | WILL],
-  // 0 is a Protocol Error (3.8.2.1.2)
-  [0x0b, "subscriptionIdentifier", VBI, 1, PUBLISH | SUBSCRIBE],
-  [0x11, "sessionExpiryInterval", FOUR, 0, CONNECT | CONNACK | DISCONNECT],
-  [0x12, "assignedClientIdentifier", STRING, 0, CONNACK],
-  [0x13, "serverKeepAlive", TWO, 0, CONNACK],
-  [0x15, "authenticationMethod", STRING, 0, CONNECT | CONNACK | AUTH],
-  [0x16, "authenticationData", BINARY, 0, CONNECT | CONNACK | AUTH],
-  [0x17, "requestProblemInformation", FLAG, 0, CONNECT],
-  [0x18, "willDelayInterval", FOUR, 0, WILL],
-  [0x19, "requestResponseInformation", FLAG, 0, CONNECT],
-  [0x1a, "responseInformation", STRING, 0, CONNACK],
-  [0x1c, "serverReference", STRING, 0, CONNACK | DISCONNECT],
-  [0x1f, "reasonString", STRING, 0, CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH],
-  [0x21, "receiveMaximum", TWO, 1, CONNECT | CONNACK], // 0 is a Protocol Error (3.1.2.11.3)
-  [0x22, "topicAliasMaximum", TWO, 0, CONNECT | CONNACK],
-  [0x23, "topicAlias", TWO, 1, PUBLISH], // 0 is not permitted [MQTT-3.3.2-8]
-  [0x24, "maximumQoS", BYTE, 0, CONNACK], // 0 or 1 (3.2.2.3.4)
-  [0x25, "retainAvailable", FLAG, 0, CONNACK],
-  [0x26, "userProperties", PAIR, 0, ~0], // everywhere properties are (2.2.2.2)
-  [0x27, "maximumPacketSize", FOUR, 1, CONNECT | CONNACK], // 0 is a Protocol Error (3.1.2.11.4)
-  [0x28, "wildcardSubscriptionAvailable", FLAG, 0, CONNACK],
-  [0x29, "subscriptionIdentifiersAvailable", FLAG, 0, CONNACK],
-  [0x2a, "sharedSubscriptionAvailable", FLAG, 0, CONNACK],
-];
+function pack(id: number, coding: number, min: number, where: number): number {
+  return id | (coding << 8) | (min << 11) | (where << 12);
+}
+
+/**
+ * Each property by name, in identifier order, which is the order the encoder writes them in:
+ * its identifier, how its value is coded, the smallest value allowed and where it may appear,
+ * packed in one number (pack). On Espruino a number costs a JsVar where an array of five costs
+ * eight: this table holds 88 JsVars, as arrays it held 246.
+ */
+const TABLE: { [name: string]: number } = {
+  payloadFormatIndicator: pack(0x01, FLAG, 0, PUBLISH | WILL),
+  messageExpiryInterval: pack(0x02, FOUR, 0, PUBLISH | WILL),
+  contentType: pack(0x03, STRING, 0, PUBLISH | WILL),
+  responseTopic: pack(0x08, STRING, 0, PUBLISH | WILL),
+  correlationData: pack(0x09, BINARY, 0, PUBLISH | WILL),
+  subscriptionIdentifier: pack(0x0b, VBI, 1, PUBLISH | SUBSCRIBE), // 0 is a Protocol Error (3.8.2.1.2)
+  sessionExpiryInterval: pack(0x11, FOUR, 0, CONNECT | CONNACK | DISCONNECT),
+  assignedClientIdentifier: pack(0x12, STRING, 0, CONNACK),
+  serverKeepAlive: pack(0x13, TWO, 0, CONNACK),
+  authenticationMethod: pack(0x15, STRING, 0, CONNECT | CONNACK | AUTH),
+  authenticationData: pack(0x16, BINARY, 0, CONNECT | CONNACK | AUTH),
+  requestProblemInformation: pack(0x17, FLAG, 0, CONNECT),
+  willDelayInterval: pack(0x18, FOUR, 0, WILL),
+  requestResponseInformation: pack(0x19, FLAG, 0, CONNECT),
+  responseInformation: pack(0x1a, STRING, 0, CONNACK),
+  serverReference: pack(0x1c, STRING, 0, CONNACK | DISCONNECT),
+  reasonString: pack(0x1f, STRING, 0, CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH),
+  receiveMaximum: pack(0x21, TWO, 1, CONNECT | CONNACK), // 0 is a Protocol Error (3.1.2.11.3)
+  topicAliasMaximum: pack(0x22, TWO, 0, CONNECT | CONNACK),
+  topicAlias: pack(0x23, TWO, 1, PUBLISH), // 0 is not permitted [MQTT-3.3.2-8]
+  maximumQoS: pack(0x24, BYTE, 0, CONNACK), // 0 or 1 (3.2.2.3.4)
+  retainAvailable: pack(0x25, FLAG, 0, CONNACK),
+  userProperties: pack(0x26, PAIR, 0, ~0), // everywhere properties are (2.2.2.2)
+  maximumPacketSize: pack(0x27, FOUR, 1, CONNECT | CONNACK), // 0 is a Protocol Error (3.1.2.11.4)
+  wildcardSubscriptionAvailable: pack(0x28, FLAG, 0, CONNACK),
+  subscriptionIdentifiersAvailable: pack(0x29, FLAG, 0, CONNACK),
+  sharedSubscriptionAvailable: pack(0x2a, FLAG, 0, CONNACK),
+};
+
+type Entry = [number, string, number, number, number]; // identifier, name, coding, smallest, where
+
+function unpack(name: string): Entry {
+  const x = TABLE[name];
+  return [x & 255, name, (x >> 8) & 7, (x >> 11) & 1, x >> 12];
+}
 
 /** The table entry of identifier `id` or property `name`. */
-function entry(idOrName: number | string): [number, string, number, number, number] | undefined {
-  for (let i = 0; i < TABLE.length; i++) if (TABLE[i][0] === idOrName || TABLE[i][1] === idOrName) return TABLE[i];
+function entry(idOrName: number | string): Entry | undefined {
+  if (typeof idOrName == "string") return typeof TABLE[idOrName] == "number" ? unpack(idOrName) : undefined;
+  for (const name in TABLE) if ((TABLE[name] & 255) === idOrName) return unpack(name);
   return undefined;
 }
 
@@ -114,8 +129,8 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       if (!known) throw badArgument("unknown property " + name);
       if ((props as { [k: string]: unknown })[name] !== undefined && !(known[4] & where)) throw badArgument(name + " not allowed here");
     }
-    for (let i = 0; i < TABLE.length; i++) {
-      const e = TABLE[i];
+    for (const key in TABLE) {
+      const e = unpack(key);
       let values = (props as { [k: string]: unknown })[e[1]];
       if (values === undefined) continue;
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
@@ -135,7 +150,7 @@ export function propertyFields(props: Properties | undefined, where: number, fie
 }
 
 /** Appends one property's fields to `out`, returns their size in bytes. */
-function valueFields(e: [number, string, number, number, number], v: unknown, out: Field[]): number {
+function valueFields(e: Entry, v: unknown, out: Field[]): number {
   const coding = e[2];
   const id = [e[0]];
   out.push(id);
