@@ -82,6 +82,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   /** Espruino: `data` waits, in blocks; false while anything waits. */
   const put = function (data: string): boolean {
+    "ram";
     // Three quarters of the free heap, in flat blocks: what waits is sent as it is and needs
     // nothing more; the last quarter is for the rest of the program meanwhile.
     if (!waiting) budget = (heapRoom(BUDGET_WANTED, true) * 3) / 4;
@@ -89,7 +90,10 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
     const last = blocks.length - 1;
     let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
-    if (at) blocks[last] = flatten(blocks[last] + data.substr(0, at));
+    if (at) {
+      blocks[last] += data.substr(0, at); // in place: Espruino appends to a string used once
+      blocks[last] = flatten(blocks[last]);
+    }
     for (; at < data.length; at += SOCKET_SHARE) blocks.push(flatten(data.substr(at, SOCKET_SHARE)));
     pump();
     return !waiting;
