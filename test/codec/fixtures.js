@@ -3,20 +3,7 @@
 // round trip and the stream parser tests. Bytes are annotated field by field.
 // Packet types (const enum in src/codec/types.ts): 1 CONNECT .. 14 DISCONNECT.
 
-/** Flattens numbers, arrays of numbers and Uint8Arrays into one Uint8Array. */
-function b(...parts) {
-  const out = [];
-  for (const p of parts) {
-    if (typeof p === "number") out.push(p);
-    else for (const x of p) out.push(x);
-  }
-  return Uint8Array.from(out);
-}
-/** The bytes of a string (UTF-8). */
-const s = (str) => [...Buffer.from(str, "utf8")];
-/** n bytes of value v. */
-const fill = (n, v) => new Array(n).fill(v);
-const u8 = (arr) => Uint8Array.from(arr);
+const { b, s, fill, u8 } = require("./bytes-helpers.js");
 
 const fixtures = [
   // ---- CONNECT (1) ----

@@ -4,49 +4,20 @@
 // every fixture the client sends or receives goes through them there.
 const test = require("node:test");
 const assert = require("node:assert/strict");
-const fs = require("node:fs");
 const path = require("node:path");
 const vm = require("node:vm");
 const { fixtures } = require("./fixtures.js");
-
-const BUILD = path.join(__dirname, "../../build/codec");
-
-function strippedContext() {
-  const context = vm.createContext({});
-  vm.runInContext(
-    `for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Reflect", "Proxy", "TextEncoder",
-       "TextDecoder", "queueMicrotask", "BigInt"]) delete globalThis[name];
-     delete Array.from; delete Array.of; delete Math.trunc; delete Math.imul; delete Number.isInteger;
-     delete Object.freeze; delete String.prototype.codePointAt; delete ArrayBuffer.isView;`,
-    context,
-  );
-  const cache = {};
-  // A tiny CommonJS loader that only resolves ./ files inside build/codec.
-  function load(name) {
-    const file = path.join(BUILD, name.replace(/^\.\//, "") + (name.endsWith(".js") ? "" : ".js"));
-    if (cache[file]) return cache[file].exports;
-    const module = { exports: {} };
-    cache[file] = module;
-    const fn = vm.runInContext("(function (exports, require, module) {" + fs.readFileSync(file, "utf8") + "\n})", context);
-    fn(module.exports, (n) => {
-      if (!n.startsWith("./")) throw new Error("codec imports outside codec/: " + n);
-      return load(n);
-    }, module);
-    return module.exports;
-  }
-  return { context, load };
-}
+const { BUILD, strippedContext, plain } = require("./espruino-context.js");
 
 test("client codec works without Espruino's missing built-ins", () => {
   const { context, load } = strippedContext();
   assert.equal(vm.runInContext("typeof Map + typeof Symbol + typeof Array.from", context), "undefinedundefinedundefined");
-  const enc = load("encode-client");
-  const { clientDecoders } = load("decode-client");
-  const { PacketParser } = load("parser");
-  const bytes = load("bytes");
+  const enc = load(path.join(BUILD, "encode-client.js"));
+  const { clientDecoders } = load(path.join(BUILD, "decode-client.js"));
+  const { PacketParser } = load(path.join(BUILD, "parser.js"));
+  const bytes = load(path.join(BUILD, "bytes.js"));
   const U8 = vm.runInContext("Uint8Array", context);
   const inContext = (u8) => { const a = new U8(u8.length); for (let i = 0; i < u8.length; i++) a[i] = u8[i]; return a; };
-  const plain = (x) => JSON.parse(JSON.stringify(x, (k, v) => (v && typeof v.length === "number" && typeof v !== "string" && !Array.isArray(v) ? Array.from(v) : v)));
 
   let checked = 0;
   for (const f of fixtures) {

@@ -7,6 +7,7 @@ const { fixtures, b } = require("./fixtures.js");
 const { PacketParser } = require("../../build/codec/parser.js");
 const { allDecoders } = require("../../build/codec/decoders-all.js");
 const { clientDecoders } = require("../../build/codec/decode-client.js");
+const { testFixturesThroughParser } = require("./parser-cases.js");
 
 function collect(maxPacketSize = 0, decoders = allDecoders) {
   const out = [];
@@ -14,25 +15,7 @@ function collect(maxPacketSize = 0, decoders = allDecoders) {
   return { parser, out };
 }
 
-for (const f of fixtures) {
-  test("parser, split in two at every offset: " + f.name, () => {
-    const { parser, out } = collect();
-    for (let i = 0; i <= f.bytes.length; i++) {
-      parser.push(f.bytes.subarray(0, i));
-      parser.push(f.bytes.subarray(i));
-    }
-    assert.equal(out.length, f.bytes.length + 1);
-    for (const p of out) assert.deepEqual(p, f.packet);
-  });
-  test("parser, byte by byte: " + f.name, () => {
-    const { parser, out } = collect();
-    for (let i = 0; i < f.bytes.length; i++) {
-      assert.equal(out.length, 0, "nothing before the last byte");
-      parser.push(f.bytes.subarray(i, i + 1));
-    }
-    assert.deepEqual(out, [f.packet]);
-  });
-}
+testFixturesThroughParser("parser", fixtures, (onPacket) => new PacketParser(allDecoders, 0, onPacket));
 
 test("parser, all fixtures concatenated in one chunk, three times", () => {
   const all = b(...fixtures.map((f) => f.bytes), ...fixtures.map((f) => f.bytes), ...fixtures.map((f) => f.bytes));
@@ -40,16 +23,6 @@ test("parser, all fixtures concatenated in one chunk, three times", () => {
   const { parser, out } = collect();
   parser.push(all);
   assert.deepEqual(out, expected);
-});
-
-test("parser, all fixtures concatenated, in chunks of every size 1..600", () => {
-  const all = b(...fixtures.filter((f) => f.bytes.length < 1000).map((f) => f.bytes));
-  const expected = fixtures.filter((f) => f.bytes.length < 1000).map((f) => f.packet);
-  for (let size = 1; size <= 600; size += size < 40 ? 1 : 37) {
-    const { parser, out } = collect();
-    for (let i = 0; i < all.length; i += size) parser.push(all.subarray(i, i + size));
-    assert.deepEqual(out, expected, "chunk size " + size);
-  }
 });
 
 test("parser: payload is a view when the body is inside the chunk", () => {

@@ -124,8 +124,7 @@ export function decodeSubscribe5(header: number, body: Uint8Array): Subscribe5 {
   if (!r.more()) throw protocolError("SUBSCRIBE without subscriptions"); // [MQTT-3.8.3-2]
   const subs: Subscription5[] = [];
   while (r.more()) {
-    const topicFilter = r.string();
-    if (!isValidTopicFilter5(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
+    const topicFilter = readTopicFilter5(r);
     const o = r.u8();
     // Reserved bits 6 and 7 are 0 [MQTT-3.8.3-5]; QoS 3 and Retain Handling 3 are Protocol Errors.
     if (o > 0x2f || (o & 3) === 3) throw protocolError("subscription options");
@@ -164,13 +163,16 @@ export function decodeUnsubscribe5(header: number, body: Uint8Array): Unsubscrib
   properties(packet, r, 1 << PacketType.UNSUBSCRIBE);
   if (!r.more()) throw protocolError("UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
   const filters: string[] = [];
-  while (r.more()) {
-    const f = r.string();
-    if (!isValidTopicFilter5(f)) throw protocolError("topic filter");
-    filters[filters.length] = f;
-  }
+  while (r.more()) filters[filters.length] = readTopicFilter5(r);
   packet.topicFilters = filters;
   return packet;
+}
+
+/** The next topic filter of a SUBSCRIBE or UNSUBSCRIBE, which must be valid (as 3.1.1's readTopicFilter). */
+function readTopicFilter5(r: Reader): string {
+  const topicFilter = r.string();
+  if (!isValidTopicFilter5(topicFilter)) throw protocolError("topic filter"); // [MQTT-4.7.1-1..3]
+  return topicFilter;
 }
 
 export function decodePing5(header: number, body: Uint8Array): Ping5 {

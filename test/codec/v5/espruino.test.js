@@ -9,8 +9,8 @@ const path = require("node:path");
 const vm = require("node:vm");
 const { findHazards } = require("../../espruino/hazards.js");
 const { fixtures } = require("./fixtures.js");
+const { BUILD, strippedContext, plain } = require("../espruino-context.js");
 
-const BUILD = path.join(__dirname, "../../../build/codec");
 const V5 = fs.readdirSync(path.join(BUILD, "v5")).filter((f) => f.endsWith(".js"));
 
 test("the v5 codec's modules have none of the Espruino hazards", () => {
@@ -28,29 +28,7 @@ test("the v5 codec's modules have none of the Espruino hazards", () => {
 });
 
 test("the v5 codec works without Espruino's missing built-ins", () => {
-  const context = vm.createContext({});
-  vm.runInContext(
-    `for (const name of ["Map", "Set", "WeakMap", "WeakSet", "Symbol", "Reflect", "Proxy", "TextEncoder",
-       "TextDecoder", "queueMicrotask", "BigInt"]) delete globalThis[name];
-     delete Array.from; delete Array.of; delete Math.trunc; delete Math.imul; delete Number.isInteger;
-     delete Object.freeze; delete String.prototype.codePointAt; delete ArrayBuffer.isView;`,
-    context,
-  );
-  const cache = {};
-  // A tiny CommonJS loader for relative paths inside build/codec.
-  function load(file) {
-    if (cache[file]) return cache[file].exports;
-    const module = { exports: {} };
-    cache[file] = module;
-    const fn = vm.runInContext("(function (exports, require, module) {" + fs.readFileSync(file, "utf8") + "\n})", context);
-    fn(module.exports, (n) => {
-      assert.ok(n.startsWith("."), "codec imports outside codec/: " + n);
-      const target = path.resolve(path.dirname(file), n) + ".js";
-      assert.ok(target.startsWith(BUILD + path.sep), "outside build/codec: " + target);
-      return load(target);
-    }, module);
-    return module.exports;
-  }
+  const { context, load } = strippedContext();
   assert.equal(vm.runInContext("typeof Map + typeof Symbol + typeof Array.from", context), "undefinedundefinedundefined");
   const { encode5 } = load(path.join(BUILD, "v5/encode.js"));
   const { decode5, allDecoders5 } = load(path.join(BUILD, "v5/decode.js"));
@@ -63,7 +41,6 @@ test("the v5 codec works without Espruino's missing built-ins", () => {
     if (x && typeof x === "object") { const o = vm.runInContext("({})", context); for (const k in x) o[k] = inside(x[k]); return o; }
     return x;
   };
-  const plain = (x) => JSON.parse(JSON.stringify(x, (k, v) => (v && typeof v.length === "number" && typeof v !== "string" && !Array.isArray(v) ? Array.from(v) : v)));
   for (const f of fixtures) {
     assert.deepEqual(Array.from(encode5(inside(f.packet))), Array.from(f.bytes), "encode " + f.name);
     assert.deepEqual(plain(decode5(inside(f.bytes))), plain(f.packet), "decode " + f.name);

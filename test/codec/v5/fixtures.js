@@ -6,17 +6,8 @@
 // both out by hand, which checks the helpers.
 // Property identifiers (section 2.2.2.2) are written in hex with their names.
 
-/** Flattens numbers, arrays of numbers and Uint8Arrays into one Uint8Array. */
-function b(...parts) {
-  const out = [];
-  for (const p of parts) {
-    if (typeof p === "number") out.push(p);
-    else for (const x of p) out.push(x);
-  }
-  return Uint8Array.from(out);
-}
-/** The bytes of a string (UTF-8). */
-const s = (str) => [...Buffer.from(str, "utf8")];
+const { b, s, u8 } = require("../bytes-helpers.js");
+
 /** A UTF-8 Encoded String: two length bytes, then the bytes. */
 const str = (x) => { const u = s(x); return [u.length >> 8, u.length & 255, ...u]; };
 /** Binary Data: two length bytes, then the bytes. */
@@ -31,7 +22,6 @@ function vbi(x) {
 const pkt = (first, ...body) => { const bb = b(...body); return b(first, vbi(bb.length), bb); };
 /** A property length and the properties. */
 const props = (...parts) => { const bb = b(...parts); return b(vbi(bb.length), bb); };
-const u8 = (arr) => Uint8Array.from(arr);
 const MQTT5 = [0, 4, ...s("MQTT"), 5]; // protocol name "MQTT", protocol level 5
 
 const fixtures = [

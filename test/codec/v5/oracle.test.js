@@ -20,10 +20,8 @@ const mqttPacket = require("mqtt-packet");
 const { prng, randomPacket5 } = require("./random.js");
 const { encode5 } = require("../../../build/codec/v5/encode.js");
 const { decode5 } = require("../../../build/codec/v5/decode.js");
+const { CMD, u8, willAndLoginToTheirs, willAndLoginToOurs, publishToTheirs, publishToOurs } = require("../mqtt-packet-fields.js");
 
-const CMD = [null, "connect", "connack", "publish", "puback", "pubrec", "pubrel", "pubcomp",
-  "subscribe", "suback", "unsubscribe", "unsuback", "pingreq", "pingresp", "disconnect", "auth"];
-const u8 = (buf) => new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.length));
 // The order our encoder writes properties in (by identifier), so that theirs writes it too.
 const ORDER = ["payloadFormatIndicator", "messageExpiryInterval", "contentType", "responseTopic", "correlationData",
   "subscriptionIdentifier", "sessionExpiryInterval", "assignedClientIdentifier", "serverKeepAlive",
@@ -83,18 +81,11 @@ function toTheirs(p) {
   switch (p.type) {
     case 1:
       Object.assign(o, { protocolId: p.protocolName, protocolVersion: 5, clean: p.cleanStart, keepalive: p.keepAlive, clientId: p.clientId });
-      if (p.will) {
-        o.will = { topic: p.will.topic, payload: Buffer.from(p.will.message), qos: p.will.qos, retain: p.will.retain };
-        if (p.will.properties) o.will.properties = propsToTheirs(p.will.properties);
-      }
-      if ("username" in p) o.username = p.username;
-      if ("password" in p) o.password = Buffer.from(p.password);
+      willAndLoginToTheirs(p, o);
+      if (p.will && p.will.properties) o.will.properties = propsToTheirs(p.will.properties);
       break;
     case 2: Object.assign(o, { sessionPresent: p.sessionPresent, reasonCode: p.reasonCode }); break;
-    case 3:
-      Object.assign(o, { topic: p.topicName, payload: Buffer.from(p.payload), qos: p.qos, dup: p.dup, retain: p.retain });
-      if (p.qos > 0) o.messageId = p.packetId;
-      break;
+    case 3: publishToTheirs(p, o); break;
     case 8:
       o.messageId = p.packetId;
       o.subscriptions = p.subscriptions.map((s) => ({ topic: s.topicFilter, qos: s.qos, nl: s.noLocal, rap: s.retainAsPublished, rh: s.retainHandling }));
@@ -115,22 +106,12 @@ function toOurs(o) {
   switch (type) {
     case 1: {
       const p = withProps({ type, protocolName: o.protocolId, protocolLevel: o.protocolVersion, cleanStart: o.clean, keepAlive: o.keepalive, clientId: o.clientId });
-      if (o.will) {
-        p.will = { topic: o.will.topic, message: u8(o.will.payload), qos: o.will.qos, retain: o.will.retain };
-        if (o.will.properties) p.will.properties = propsToOurs(o.will.properties, 0);
-      }
-      if (o.username !== undefined) p.username = o.username;
-      if (o.password !== undefined) p.password = u8(o.password);
+      willAndLoginToOurs(o, p);
+      if (o.will && o.will.properties) p.will.properties = propsToOurs(o.will.properties, 0);
       return p;
     }
     case 2: return withProps({ type, sessionPresent: o.sessionPresent, reasonCode: o.reasonCode });
-    case 3: {
-      const p = { type, dup: o.dup, qos: o.qos, retain: o.retain, topicName: o.topic };
-      if (o.qos > 0) p.packetId = o.messageId;
-      withProps(p);
-      p.payload = u8(o.payload);
-      return p;
-    }
+    case 3: return withProps(publishToOurs(o));
     case 8: return withProps({ type, packetId: o.messageId, subscriptions: o.subscriptions.map((s) => ({ topicFilter: s.topic, qos: s.qos, noLocal: s.nl, retainAsPublished: s.rap, retainHandling: s.rh })) });
     case 9: case 11: return withProps({ type, packetId: o.messageId, reasonCodes: o.granted });
     case 10: return withProps({ type, packetId: o.messageId, topicFilters: o.unsubscriptions });

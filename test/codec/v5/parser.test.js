@@ -6,6 +6,7 @@ const assert = require("node:assert/strict");
 const { fixtures, b } = require("./fixtures.js");
 const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
 const { allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { testFixturesThroughParser } = require("../parser-cases.js");
 
 function collect(maxPacketSize = 0, decoders = allDecoders5) {
   const out = [];
@@ -13,35 +14,7 @@ function collect(maxPacketSize = 0, decoders = allDecoders5) {
   return { parser, out };
 }
 
-for (const f of fixtures) {
-  test("v5 parser, split in two at every offset: " + f.name, () => {
-    const { parser, out } = collect();
-    for (let i = 0; i <= f.bytes.length; i++) {
-      parser.push(f.bytes.subarray(0, i));
-      parser.push(f.bytes.subarray(i));
-    }
-    assert.equal(out.length, f.bytes.length + 1);
-    for (const p of out) assert.deepEqual(p, f.packet);
-  });
-  test("v5 parser, byte by byte: " + f.name, () => {
-    const { parser, out } = collect();
-    for (let i = 0; i < f.bytes.length; i++) {
-      assert.equal(out.length, 0, "nothing before the last byte");
-      parser.push(f.bytes.subarray(i, i + 1));
-    }
-    assert.deepEqual(out, [f.packet]);
-  });
-}
-
-test("v5 parser, all fixtures concatenated, in chunks of every size 1..600", () => {
-  const all = b(...fixtures.map((f) => f.bytes));
-  const expected = fixtures.map((f) => f.packet);
-  for (let size = 1; size <= 600; size += size < 40 ? 1 : 37) {
-    const { parser, out } = collect();
-    for (let i = 0; i < all.length; i += size) parser.push(all.subarray(i, i + size));
-    assert.deepEqual(out, expected, "chunk size " + size);
-  }
-});
+testFixturesThroughParser("v5 parser", fixtures, (onPacket) => new PacketParser5(allDecoders5, 0, onPacket));
 
 test("v5 parser: a client's table refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ on the first byte, and takes AUTH", () => {
   for (const first of [0x10, 0x82, 0xa2, 0xc0]) {
