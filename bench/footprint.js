@@ -45,7 +45,17 @@ async function vars(binary, code, setup) {
   return result;
 }
 
-const storeProgram = (name, source) => `require("Storage").write(${JSON.stringify(name)},${JSON.stringify(source)});quit();`;
+/** Programs that write `source` to Storage as `name` in parts of 4,000 characters, one run
+ *  each, as the espruino CLI uploads: the MQTT 5 bundle as one string literal does not fit
+ *  beside the parser in the ESP32-C3's heap. */
+function storePrograms(name, source) {
+  const parts = [];
+  for (let at = 0; at < source.length; at += 4000) {
+    const args = [JSON.stringify(name), JSON.stringify(source.slice(at, at + 4000)), at].concat(at ? [] : [source.length]);
+    parts.push(`require("Storage").write(${args.join(",")});quit();`);
+  }
+  return parts;
+}
 
 /** JsVars in use after loading `source` as module `name` into RAM, and after loading it from Storage. */
 async function jsVars(binary, name, source, construct) {
@@ -58,7 +68,7 @@ async function jsVars(binary, name, source, construct) {
   const flash = await vars(
     binary,
     `var m=require(${JSON.stringify(name)});var c=${construct};print("VARS "+JSON.stringify({usage:process.memory().usage}));quit();`,
-    [storeProgram(name, source)]
+    storePrograms(name, source)
   );
   return { ram: ram.usage - base, flash: flash.usage - base, client: ram.client };
 }
@@ -95,7 +105,7 @@ function storageProgram(lib, broker) {
 }
 
 async function fromStorage(binary, broker, lib, source) {
-  const result = await vars(binary, storageProgram(lib, broker), [storeProgram(lib, source)]);
+  const result = await vars(binary, storageProgram(lib, broker), storePrograms(lib, source));
   if (result.error) throw new Error(`${lib} did not connect on the interpreter: ${result.error}`);
   return result;
 }
