@@ -162,7 +162,8 @@ export function resolveAlias(aliases: Aliases, maximum: number, topic: string, p
   return topic;
 }
 
-/** The error of a reason code of 0x80 or above (section 2.4), or none below. */
+/** The error of a reason code of 0x80 or above (section 2.4), or none below; for the broker's
+ *  DISCONNECT (CLOSED) whatever its code, as the connection ends either way. */
 export function refusal5(code: "CONNACK_REFUSED" | "SUBACK_FAILURE" | "REFUSED" | "CLOSED", what: string, reasonCode: number, properties: Properties | undefined): MqttError | undefined {
   if (reasonCode < 0x80 && code !== "CLOSED") return undefined;
   const reason = properties && properties.reasonString;
