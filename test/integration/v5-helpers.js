@@ -7,7 +7,7 @@ const fs = require("node:fs");
 const net = require("node:net");
 const path = require("node:path");
 const mqttPacket = require("mqtt-packet");
-const { uniqueId } = require("./helpers.js");
+const { collect, messageRecord, uniqueId } = require("./helpers.js");
 
 const BUNDLE = process.env.MQTT_AS5_BUNDLE ? path.resolve(process.env.MQTT_AS5_BUNDLE) : "../../dist/mqtt_as5.js";
 const { MQTTClient } = require(BUNDLE);
@@ -45,44 +45,11 @@ async function connected5(ctx, cfg, subscriptions) {
 }
 
 /**
- * Records every "msg" callback with all its arguments (`args`, to check how many) and lets a
- * test await the first message that matches (a topic, or a predicate). The test's timeout
- * bounds the wait: a missing message fails it.
+ * collect() (helpers.js) that also keeps each message's v5 `properties` and how many arguments
+ * the "msg" callback got (`args`, to check how many).
  */
 function collect5(client) {
-  const messages = [];
-  const waiters = [];
-  client.on("msg", function (topic, msg, retained, qos, dup, properties) {
-    const m = {
-      args: arguments.length,
-      topic,
-      msg,
-      retained,
-      qos,
-      dup,
-      properties,
-      text: Buffer.from(msg).toString("utf8"),
-    };
-    messages.push(m);
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i].match(m)) {
-        waiters[i].resolve(m);
-        waiters.splice(i, 1);
-      }
-    }
-  });
-  return {
-    messages,
-    next(match) {
-      if (typeof match === "string") {
-        const topic = match;
-        match = (m) => m.topic === topic;
-      }
-      const found = messages.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-  };
+  return collect(client, (args) => Object.assign({ args: args.length }, messageRecord(args), { properties: args[5] }));
 }
 
 /** A decoder of a byte stream into v5 packets, each handed to onPacket. */
