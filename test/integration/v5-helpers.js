@@ -52,6 +52,13 @@ function collect5(client) {
   return collect(client, (args) => Object.assign({ args: args.length }, messageRecord(args), { properties: args[5] }));
 }
 
+/** Records `client`'s "down" errors from now on in `downs`; `down` resolves at the next one. */
+function recordDowns(client) {
+  const downs = [];
+  client.on("down", (e) => downs.push(e));
+  return { downs, down: client.down.wait() };
+}
+
 /** A decoder of a byte stream into v5 packets, each handed to onPacket. */
 function decoder(onPacket, onError) {
   const parser = mqttPacket.parser(V5);
@@ -283,6 +290,7 @@ module.exports = {
   client5,
   connected5,
   collect5,
+  recordDowns,
   delay,
   startDecodingRelay,
   startFakeBroker,

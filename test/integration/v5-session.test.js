@@ -3,7 +3,7 @@
 "use strict";
 const assert = require("node:assert/strict");
 const { brokerTest, nextEvent, rejectsWith, uniqueId } = require("./helpers.js");
-const { client5, connected5, collect5, delay, startDecodingRelay, dynsec, dynsecClient } = require("./v5-helpers.js");
+const { client5, connected5, collect5, recordDowns, delay, startDecodingRelay, dynsec, dynsecClient } = require("./v5-helpers.js");
 
 const MOSQUITTO = { only: "mosquitto" }; // Aedes has no MQTT 5
 
@@ -90,9 +90,7 @@ brokerTest("v5: a second client with the same client id ends the first's connect
   const clientId = uniqueId("twin");
   const first = client5(ctx, { clientId, server: relay.host, port: relay.port });
   await first.connect();
-  const downs = [];
-  first.on("down", (e) => downs.push(e));
-  const down = first.down.wait();
+  const { downs, down } = recordDowns(first);
   const second = client5(ctx, { clientId });
   await second.connect();
   await down;
@@ -125,9 +123,7 @@ brokerTest(
   async (ctx) => {
     const victim = client5(ctx, { user: "victim", password: "secret" });
     await victim.connect();
-    const downs = [];
-    victim.on("down", (e) => downs.push(e));
-    const down = victim.down.wait();
+    const { downs, down } = recordDowns(victim);
     const admin = await connected5(ctx);
     await admin.publish("$CONTROL/dynamic-security/v1", JSON.stringify({ commands: [{ command: "disableClient", username: "victim" }] }), false, 1);
     await down;
