@@ -156,6 +156,33 @@ async function startDecodingRelay(targetHost, targetPort) {
   };
 }
 
+/** A decoding relay (startDecodingRelay) to this test's broker, closed with the test. */
+async function decodingRelayFor(ctx) {
+  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
+  ctx.onCleanup(() => relay.close());
+  return relay;
+}
+
+/**
+ * Counts on the wire through `relay` the client's unacknowledged QoS 1 and 2 PUBLISHes: sent, and
+ * no PUBACK, PUBCOMP or failing PUBREC passed back yet (the quota comes back only then
+ * [MQTT-4.9.0-2, 3]); from zero at each CONNECT, as the quota (4.9). `most` is the highest count.
+ */
+function countUnacknowledged(relay) {
+  const open = new Set();
+  const count = { most: 0 };
+  relay.onForward((direction, p) => {
+    if (direction === "toBroker" && p.cmd === "connect") open.clear();
+    else if (direction === "toBroker" && p.cmd === "publish" && p.qos > 0) {
+      open.add(p.messageId);
+      count.most = Math.max(count.most, open.size);
+    } else if (direction === "toClient" && (p.cmd === "puback" || p.cmd === "pubcomp" || (p.cmd === "pubrec" && p.reasonCode >= 0x80))) {
+      open.delete(p.messageId);
+    }
+  });
+  return count;
+}
+
 /**
  * A fake MQTT 5 broker on a real loopback socket, for what Mosquitto 2.0.11 cannot be made to
  * do (send topic aliases, a DISCONNECT 0x8E, AUTH, a server keepalive under 10 s). It answers
@@ -293,6 +320,8 @@ module.exports = {
   recordDowns,
   delay,
   startDecodingRelay,
+  decodingRelayFor,
+  countUnacknowledged,
   startFakeBroker,
   withFakeBroker,
   dynsec,
