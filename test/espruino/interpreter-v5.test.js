@@ -9,54 +9,16 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn, spawnSync } = require("node:child_process");
 const { startMosquitto } = require("../helpers/brokers.js");
-const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
+const { ESPRUINO, NO_ESPRUINO, bundleSource, runEspruino, printedObject, checkRun: checkEveryRun } = require("../helpers/espruino.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const BUNDLE = process.env.MQTT_AS5_BUNDLE ? path.resolve(process.env.MQTT_AS5_BUNDLE) : path.join(ROOT, "dist", "mqtt_as5.js");
-const RUN_TIMEOUT_MS = 30000;
 
-function bundleSource() {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, "dist/mqtt_as5.js is missing and `npx rollup -c` failed:\n" + r.stdout + r.stderr);
-  }
-  return fs.readFileSync(BUNDLE, "utf8");
-}
-
-/** Runs `code` in `dir` (its Storage, espruino.flash, lives there); resolves with { output, timedOut }. */
-function runEspruino(dir, code, name) {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, code);
-  return new Promise((resolve) => {
-    const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d.toString("latin1")));
-    child.stderr.on("data", (d) => (output += d.toString("latin1")));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, RUN_TIMEOUT_MS);
-    child.on("close", () => {
-      clearTimeout(timer);
-      resolve({ output, timedOut });
-    });
-  });
-}
-
-function line(output, prefix) {
-  const match = new RegExp(prefix + " (\\{.*\\})\\s*$", "m").exec(output);
-  return match ? JSON.parse(match[1]) : null;
-}
-
+/** checkEveryRun (helpers/espruino.js), and no unhandled rejection on the interpreter. */
 function checkRun(run) {
-  const tail = "\n--- interpreter output (last 3000 chars) ---\n" + run.output.slice(-3000);
-  assert.ok(!/Uncaught/.test(run.output), "Uncaught error on the interpreter" + tail);
-  assert.ok(!/ASSERT\(/.test(run.output), "the interpreter failed an internal assertion" + tail);
+  const tail = checkEveryRun(run);
   assert.ok(!/Unhandled promise rejection/.test(run.output), "an unhandled rejection on the interpreter" + tail);
-  assert.ok(!run.timedOut, "the interpreter did not exit by itself (timers or sockets left, or a hang)" + tail);
   return tail;
 }
 
@@ -139,7 +101,7 @@ c.connect(true).then(function (present) {
 
 test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publishes and receives properties, disconnects", async (t) => {
   if (!ESPRUINO) return t.skip(NO_ESPRUINO);
-  const source = bundleSource();
+  const source = bundleSource(BUNDLE);
   const broker = await startMosquitto();
   if (!broker) return t.skip("mosquitto is not installed");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "espruino-mqtt5-"));
@@ -158,7 +120,7 @@ test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publ
       const args = offset === 0 ? `${part}, 0, ${source.length}` : `${part}, ${offset}`;
       const write = await runEspruino(dir, `print("WROTE " + JSON.stringify({ ok: require("Storage").write("mqtt_as5", ${args}) }));\n`, "write.js");
       const writeTail = checkRun(write);
-      assert.deepEqual(line(write.output, "WROTE"), { ok: true }, `Storage.write at ${offset}` + writeTail);
+      assert.deepEqual(printedObject(write.output, "WROTE"), { ok: true }, `Storage.write at ${offset}` + writeTail);
     }
     const check = await runEspruino(
       dir,
@@ -166,7 +128,7 @@ test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publ
       "check.js"
     );
     const checkTail = checkRun(check);
-    const wrote = line(check.output, "WROTE");
+    const wrote = printedObject(check.output, "WROTE");
     const sum = Buffer.from(source, "latin1").reduce((a, b) => a + b, 0);
     assert.deepEqual(wrote && { length: wrote.length, sum: wrote.sum }, { length: source.length, sum }, "the module in Storage" + checkTail);
 
@@ -174,7 +136,7 @@ test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publ
     await observer.subscribe(prefix + "/#", 2);
     const run = await runEspruino(dir, scenario(broker.host, broker.port, prefix), "v5.js");
     const tail = checkRun(run);
-    const result = line(run.output, "RESULT");
+    const result = printedObject(run.output, "RESULT");
     assert.ok(result, "no RESULT line" + tail);
     assert.deepEqual(result.errors, [], "errors on the interpreter" + tail);
     assert.deepEqual(result.steps, [

@@ -9,24 +9,15 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn, spawnSync } = require("node:child_process");
+const { spawn } = require("node:child_process");
 const { checkScenarioResult, DEFAULT_SIZE, SMALL_SIZE } = require("./scenario-expect.js");
 const { startAedes, startMosquitto } = require("../helpers/brokers.js");
 const { connectedSizeProgram, parseConnectedSize } = require("./connected-size.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const BUNDLE = process.env.MQTT_AS_BUNDLE || path.join(ROOT, "dist", "mqtt_as.js");
-const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
-const RUN_TIMEOUT_MS = 30000;
+const { ESPRUINO, NO_ESPRUINO, bundleSource, runEspruino, printedObject, checkRun } = require("../helpers/espruino.js");
 const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function bundleSource() {
-  if (!fs.existsSync(BUNDLE)) {
-    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, encoding: "utf8" });
-    assert.equal(r.status, 0, "dist/mqtt_as.js is missing and `npx rollup -c` failed:\n" + r.stdout + r.stderr);
-  }
-  return fs.readFileSync(BUNDLE, "utf8");
-}
 
 /**
  * The program for one run. With `source`, the module is loaded from RAM (Modules.addCached);
@@ -52,41 +43,6 @@ function program(source, host, port, size) {
     "}, 10);",
     "",
   ].join("\n");
-}
-
-/** Runs `code` in `dir`; resolves with { output, code, timedOut }. */
-function runEspruino(dir, code, name) {
-  const file = path.join(dir, name || "program.js");
-  fs.writeFileSync(file, code);
-  return new Promise((resolve) => {
-    const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stdout.on("data", (d) => (output += d.toString("latin1")));
-    child.stderr.on("data", (d) => (output += d.toString("latin1")));
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      child.kill("SIGKILL");
-    }, RUN_TIMEOUT_MS);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ output, code, timedOut });
-    });
-  });
-}
-
-function line(output, prefix) {
-  const match = new RegExp(prefix + " (\\{.*\\})\\s*$", "m").exec(output);
-  return match ? JSON.parse(match[1]) : null;
-}
-
-/** What every run must show: no Uncaught error, no failed assertion, an exit of its own. */
-function checkRun(run) {
-  const tail = "\n--- interpreter output (last 3000 chars) ---\n" + run.output.slice(-3000);
-  assert.ok(!/Uncaught/.test(run.output), "Uncaught error on the interpreter" + tail);
-  assert.ok(!/ASSERT\(/.test(run.output), "the interpreter failed an internal assertion" + tail);
-  assert.ok(!run.timedOut, "the interpreter did not exit by itself (timers or sockets left, or a hang)" + tail);
-  return tail;
 }
 
 function tempDir() {
@@ -116,7 +72,7 @@ async function onInterpreter(t, which, fn) {
     t.skip(NO_ESPRUINO);
     return;
   }
-  const source = bundleSource();
+  const source = bundleSource(BUNDLE);
   await withBroker(which, t, async (broker) => {
     const dir = tempDir();
     try {
@@ -127,7 +83,7 @@ async function onInterpreter(t, which, fn) {
         "write.js"
       );
       const writeTail = checkRun(write);
-      const wrote = line(write.output, "WROTE");
+      const wrote = printedObject(write.output, "WROTE");
       assert.deepEqual(wrote && { ok: wrote.ok, length: wrote.length }, { ok: true, length: source.length }, "Storage.write" + writeTail);
       await fn(source, broker, dir, wrote.heap);
     } finally {
@@ -152,11 +108,11 @@ for (const which of ["mosquitto", "aedes"]) {
       const size = scenarioSize(heap);
       const run = await runEspruino(dir, program(null, broker.host, broker.port, size));
       const tail = checkRun(run);
-      const result = line(run.output, "RESULT");
+      const result = printedObject(run.output, "RESULT");
       assert.ok(result, "no RESULT line" + tail);
       checkScenarioResult(result, "number", size);
       t.diagnostic(`sizes: ${JSON.stringify(size)}`);
-      const load = line(run.output, "LOAD");
+      const load = printedObject(run.output, "LOAD");
       assert.ok(load, "no LOAD line" + tail);
       t.diagnostic(`E.getSizeOf(client) at the end of the scenario (its callbacks and data included): ${result.sizeOf} JsVars`);
       t.diagnostic(`process.memory().usage after load (module from Storage): ${load.after} of ${load.total} JsVars`);
@@ -170,16 +126,16 @@ test("interpreter: the module loaded from Storage works and costs less RAM than 
     // From RAM, for comparison, measured by the same program (addCached comes before Storage).
     const ram = await runEspruino(dir, program(source, broker.host, broker.port, DEFAULT_SIZE), "ram.js");
     const ramTail = checkRun(ram);
-    checkScenarioResult(line(ram.output, "RESULT") || assert.fail("no RESULT line" + ramTail), "number");
-    const ramLoad = line(ram.output, "LOAD");
+    checkScenarioResult(printedObject(ram.output, "RESULT") || assert.fail("no RESULT line" + ramTail), "number");
+    const ramLoad = printedObject(ram.output, "LOAD");
 
     // Then, in a fresh interpreter, require() it from Storage and run the scenario.
     const flash = await runEspruino(dir, program(null, broker.host, broker.port, DEFAULT_SIZE), "flash.js");
     const flashTail = checkRun(flash);
-    const result = line(flash.output, "RESULT");
+    const result = printedObject(flash.output, "RESULT");
     assert.ok(result, "no RESULT line" + flashTail);
     checkScenarioResult(result, "number");
-    const flashLoad = line(flash.output, "LOAD");
+    const flashLoad = printedObject(flash.output, "LOAD");
 
     // The two programs differ only in the addCached line, so the Storage run's usage before
     // require() is the baseline of both.
@@ -223,7 +179,7 @@ test("interpreter: a connected client holds its will message once, not its CONNE
       `return Promise.all([big.disconnect(),small.disconnect()]);},function(e){print("HELD "+JSON.stringify({error:String(e.code)}));});\n`;
     const run = await runEspruino(dir, code, "held.js");
     const tail = checkRun(run);
-    const sizes = line(run.output, "HELD");
+    const sizes = printedObject(run.output, "HELD");
     assert.ok(sizes && !sizes.error, "both clients connect" + tail);
     t.diagnostic(`E.getSizeOf: ${sizes.big} JsVars (4,000-byte will), ${sizes.small} (1-byte will); the message alone: ${sizes.msg}`);
     assert.ok(sizes.big - sizes.small < 1.5 * sizes.msg, `the will message is held more than once: ${sizes.big} vs ${sizes.small}`);
@@ -282,7 +238,7 @@ test("interpreter: out of memory inside the data handler ends the connection wit
     const tail = "\n--- interpreter output (last 3000 chars) ---\n" + output.slice(-3000);
     assert.match(output, /OUT OF MEMORY/, "memory ran out, as the test intends" + tail);
     assert.ok(!/ASSERT\(/.test(output), "the interpreter failed an internal assertion" + tail);
-    const result = line(output, "RESULT");
+    const result = printedObject(output, "RESULT");
     assert.deepEqual(result, { downs: ["CLOSED"], got: ["exhaust", "after"] }, tail);
   });
 });

@@ -137,15 +137,22 @@ class Context {
   }
 }
 
+/** What collect() keeps of one "msg" callback (its arguments, `args`): the 3.1.1 ones and the text. */
+function messageRecord(args) {
+  const [topic, msg, retained, qos, dup] = args;
+  return { topic, msg, retained, qos, dup, text: Buffer.from(msg).toString("utf8") };
+}
+
 /**
  * Records every message a client receives through on("msg") and lets a test await the
  * first one that matches. The test's timeout bounds the wait: a missing message fails it.
+ * `record(args)` makes what is kept of each callback (default: messageRecord).
  */
-function collect(client) {
+function collect(client, record = messageRecord) {
   const messages = [];
   const waiters = [];
-  client.on("msg", (topic, msg, retained, qos, dup) => {
-    const m = { topic, msg, retained, qos, dup, text: Buffer.from(msg).toString("utf8") };
+  client.on("msg", (...args) => {
+    const m = record(args);
     messages.push(m);
     for (let i = waiters.length - 1; i >= 0; i--) {
       if (waiters[i].match(m)) {
@@ -245,4 +252,4 @@ async function startRelay(targetHost, targetPort) {
   };
 }
 
-module.exports = { brokerTest, collect, nextEvent, rejectsWith, startRelay, uniqueId, MQTTClient, TEST_TIMEOUT_MS };
+module.exports = { brokerTest, collect, messageRecord, nextEvent, rejectsWith, startRelay, uniqueId, MQTTClient, TEST_TIMEOUT_MS };

@@ -7,7 +7,7 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { nextEvent, rejectsWith, TEST_TIMEOUT_MS } = require("./helpers.js");
-const { client5, collect5, delay, withFakeBroker } = require("./v5-helpers.js");
+const { client5, collect5, recordDowns, delay, withFakeBroker } = require("./v5-helpers.js");
 
 const opts = { timeout: TEST_TIMEOUT_MS };
 
@@ -16,13 +16,18 @@ async function until(cond) {
   while (!cond()) await delay(10);
 }
 
+/** Connects `client` to the fake broker; resolves with the broker's end of that connection. */
+async function connectToFake(ctx, client) {
+  const connection = ctx.broker.nextConnection();
+  await client.connect();
+  return connection;
+}
+
 test("v5 (fake broker): incoming topic aliases are resolved; the callback sees the real topic", opts, () =>
   withFakeBroker({}, async (ctx) => {
     const client = client5(ctx, { properties: { topicAliasMaximum: 5 } });
     const got = collect5(client);
-    const connection = ctx.broker.nextConnection();
-    await client.connect();
-    const conn = await connection;
+    const conn = await connectToFake(ctx, client);
     const connect = await conn.next("connect");
     assert.equal(connect.protocolVersion, 5);
     assert.equal(connect.properties.topicAliasMaximum, 5, "the CONNECT tells the broker our maximum");
@@ -61,12 +66,8 @@ for (const bad of [
     withFakeBroker({}, async (ctx) => {
       const client = client5(ctx, bad.max === undefined ? {} : { properties: { topicAliasMaximum: bad.max } });
       const got = collect5(client);
-      const connection = ctx.broker.nextConnection();
-      await client.connect();
-      const conn = await connection;
-      const downs = [];
-      client.on("down", (e) => downs.push(e));
-      const down = client.down.wait();
+      const conn = await connectToFake(ctx, client);
+      const { downs, down } = recordDowns(client);
       // mqtt-packet refuses to encode alias 0 and the empty topic without an alias it knows:
       // the bytes are written by hand where needed.
       conn.socket.write(publishBytes(bad.packet.topic, bad.packet.properties.topicAlias, "bad"));
@@ -94,11 +95,8 @@ function publishBytes(topic, alias, payload) {
 test("v5 (fake broker): a DISCONNECT 0x8E (session taken over) gives down CLOSED with reasonCode 0x8E; a publish in flight rejects CLOSED", opts, () =>
   withFakeBroker({ answer: { publish() {} } }, async (ctx) => {
     const client = client5(ctx);
-    const connection = ctx.broker.nextConnection();
-    await client.connect();
-    const conn = await connection;
-    const downs = [];
-    client.on("down", (e) => downs.push(e));
+    const conn = await connectToFake(ctx, client);
+    const { downs } = recordDowns(client);
     const downEvent = nextEvent(client, "down");
     const publishing = client.publish(ctx.topic("x"), "never acknowledged", false, 1);
     await conn.next("publish");
@@ -116,12 +114,8 @@ test("v5 (fake broker): a DISCONNECT 0x8E (session taken over) gives down CLOSED
 test("v5 (fake broker): an AUTH from the broker (enhanced authentication is not supported) gives a coded down: PROTOCOL", opts, () =>
   withFakeBroker({}, async (ctx) => {
     const client = client5(ctx);
-    const connection = ctx.broker.nextConnection();
-    await client.connect();
-    const conn = await connection;
-    const downs = [];
-    client.on("down", (e) => downs.push(e));
-    const down = client.down.wait();
+    const conn = await connectToFake(ctx, client);
+    const { downs, down } = recordDowns(client);
     conn.send({ cmd: "auth", reasonCode: 0x18, properties: { authenticationMethod: "SCRAM-SHA-1" } });
     await down;
     assert.equal(downs.length, 1);
@@ -132,9 +126,7 @@ test("v5 (fake broker): an AUTH from the broker (enhanced authentication is not 
 test("v5 (fake broker): serverKeepAlive replaces our keepalive: PINGREQ within 1.5 s of a serverKeepAlive of 1 (we asked for 60)", opts, () =>
   withFakeBroker({ connack: { serverKeepAlive: 1 } }, async (ctx) => {
     const client = client5(ctx, { keepalive: 60 });
-    const connection = ctx.broker.nextConnection();
-    await client.connect();
-    const conn = await connection;
+    const conn = await connectToFake(ctx, client);
     assert.equal((await conn.next("connect")).keepalive, 60);
     assert.equal(client.connack.serverKeepAlive, 1);
     const started = Date.now();
@@ -156,9 +148,7 @@ test("v5 (fake broker): receiveMaximum 1 counts a QoS 2 publish until its PUBCOM
     },
     async (ctx) => {
       const client = client5(ctx, { maxInflight: 10 });
-      const connection = ctx.broker.nextConnection();
-      await client.connect();
-      const conn = await connection;
+      const conn = await connectToFake(ctx, client);
       assert.equal(client.connack.receiveMaximum, 1);
       const done = [];
       const publishes = [0, 1, 2].map((i) => client.publish(ctx.topic("q2"), `m${i}`, false, 2).then(() => done.push(i)));
@@ -188,9 +178,7 @@ test("v5 (fake broker): a PUBREC with 0x80 or above rejects REFUSED, returns the
     },
     async (ctx) => {
       const client = client5(ctx);
-      const connection = ctx.broker.nextConnection();
-      await client.connect();
-      const conn = await connection;
+      const conn = await connectToFake(ctx, client);
       const refused = client.publish(ctx.topic("x"), "refuse me", false, 2);
       const next = client.publish(ctx.topic("x"), "take me", false, 2);
       const error = await rejectsWith(refused);
@@ -228,20 +216,14 @@ for (const bad of [
     withFakeBroker({}, async (ctx) => {
       const client = client5(ctx);
       const got = collect5(client);
-      let connection = ctx.broker.nextConnection();
-      await client.connect();
-      let conn = await connection;
-      const downs = [];
-      client.on("down", (e) => downs.push(e));
-      const down = client.down.wait();
+      let conn = await connectToFake(ctx, client);
+      const { downs, down } = recordDowns(client);
       conn.socket.write(publishWithRawProperties(ctx.topic("bad"), bad.props, "bad"));
       await down;
       assert.equal(downs.length, 1);
       assert.equal(downs[0].code, "PROTOCOL");
       assert.deepEqual(got.messages, []);
-      connection = ctx.broker.nextConnection();
-      await client.connect();
-      conn = await connection;
+      conn = await connectToFake(ctx, client);
       conn.socket.write(publishWithRawProperties(ctx.topic("good"), [0x26, ...str("k"), ...str("1"), 0x26, ...str("k"), ...str("2")], "good"));
       const m = await got.next(ctx.topic("good"));
       assert.deepEqual(m.properties.userProperties, [["k", "1"], ["k", "2"]]);

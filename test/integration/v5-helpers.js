@@ -7,7 +7,7 @@ const fs = require("node:fs");
 const net = require("node:net");
 const path = require("node:path");
 const mqttPacket = require("mqtt-packet");
-const { uniqueId } = require("./helpers.js");
+const { collect, messageRecord, uniqueId } = require("./helpers.js");
 
 const BUNDLE = process.env.MQTT_AS5_BUNDLE ? path.resolve(process.env.MQTT_AS5_BUNDLE) : "../../dist/mqtt_as5.js";
 const { MQTTClient } = require(BUNDLE);
@@ -45,44 +45,18 @@ async function connected5(ctx, cfg, subscriptions) {
 }
 
 /**
- * Records every "msg" callback with all its arguments (`args`, to check how many) and lets a
- * test await the first message that matches (a topic, or a predicate). The test's timeout
- * bounds the wait: a missing message fails it.
+ * collect() (helpers.js) that also keeps each message's v5 `properties` and how many arguments
+ * the "msg" callback got (`args`, to check how many).
  */
 function collect5(client) {
-  const messages = [];
-  const waiters = [];
-  client.on("msg", function (topic, msg, retained, qos, dup, properties) {
-    const m = {
-      args: arguments.length,
-      topic,
-      msg,
-      retained,
-      qos,
-      dup,
-      properties,
-      text: Buffer.from(msg).toString("utf8"),
-    };
-    messages.push(m);
-    for (let i = waiters.length - 1; i >= 0; i--) {
-      if (waiters[i].match(m)) {
-        waiters[i].resolve(m);
-        waiters.splice(i, 1);
-      }
-    }
-  });
-  return {
-    messages,
-    next(match) {
-      if (typeof match === "string") {
-        const topic = match;
-        match = (m) => m.topic === topic;
-      }
-      const found = messages.find(match);
-      if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.push({ match, resolve }));
-    },
-  };
+  return collect(client, (args) => Object.assign({ args: args.length }, messageRecord(args), { properties: args[5] }));
+}
+
+/** Records `client`'s "down" errors from now on in `downs`; `down` resolves at the next one. */
+function recordDowns(client) {
+  const downs = [];
+  client.on("down", (e) => downs.push(e));
+  return { downs, down: client.down.wait() };
 }
 
 /** A decoder of a byte stream into v5 packets, each handed to onPacket. */
@@ -180,6 +154,33 @@ async function startDecodingRelay(targetHost, targetPort) {
       await new Promise((resolve) => server.close(resolve));
     },
   };
+}
+
+/** A decoding relay (startDecodingRelay) to this test's broker, closed with the test. */
+async function decodingRelayFor(ctx) {
+  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
+  ctx.onCleanup(() => relay.close());
+  return relay;
+}
+
+/**
+ * Counts on the wire through `relay` the client's unacknowledged QoS 1 and 2 PUBLISHes: sent, and
+ * no PUBACK, PUBCOMP or failing PUBREC passed back yet (the quota comes back only then
+ * [MQTT-4.9.0-2, 3]); from zero at each CONNECT, as the quota (4.9). `most` is the highest count.
+ */
+function countUnacknowledged(relay) {
+  const open = new Set();
+  const count = { most: 0 };
+  relay.onForward((direction, p) => {
+    if (direction === "toBroker" && p.cmd === "connect") open.clear();
+    else if (direction === "toBroker" && p.cmd === "publish" && p.qos > 0) {
+      open.add(p.messageId);
+      count.most = Math.max(count.most, open.size);
+    } else if (direction === "toClient" && (p.cmd === "puback" || p.cmd === "pubcomp" || (p.cmd === "pubrec" && p.reasonCode >= 0x80))) {
+      open.delete(p.messageId);
+    }
+  });
+  return count;
 }
 
 /**
@@ -316,8 +317,11 @@ module.exports = {
   client5,
   connected5,
   collect5,
+  recordDowns,
   delay,
   startDecodingRelay,
+  decodingRelayFor,
+  countUnacknowledged,
   startFakeBroker,
   withFakeBroker,
   dynsec,

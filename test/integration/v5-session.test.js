@@ -3,7 +3,7 @@
 "use strict";
 const assert = require("node:assert/strict");
 const { brokerTest, nextEvent, rejectsWith, uniqueId } = require("./helpers.js");
-const { client5, connected5, collect5, delay, startDecodingRelay, dynsec, dynsecClient } = require("./v5-helpers.js");
+const { client5, connected5, collect5, recordDowns, delay, decodingRelayFor, countUnacknowledged, dynsec, dynsecClient } = require("./v5-helpers.js");
 
 const MOSQUITTO = { only: "mosquitto" }; // Aedes has no MQTT 5
 
@@ -85,14 +85,11 @@ brokerTest("v5: a refused CONNACK rejects connect() CONNACK_REFUSED with returnC
 });
 
 brokerTest("v5: a second client with the same client id ends the first's connection: down CLOSED, with the reasonCode of the broker's DISCONNECT if it sent one", MOSQUITTO, async (ctx) => {
-  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-  ctx.onCleanup(() => relay.close());
+  const relay = await decodingRelayFor(ctx);
   const clientId = uniqueId("twin");
   const first = client5(ctx, { clientId, server: relay.host, port: relay.port });
   await first.connect();
-  const downs = [];
-  first.on("down", (e) => downs.push(e));
-  const down = first.down.wait();
+  const { downs, down } = recordDowns(first);
   const second = client5(ctx, { clientId });
   await second.connect();
   await down;
@@ -125,9 +122,7 @@ brokerTest(
   async (ctx) => {
     const victim = client5(ctx, { user: "victim", password: "secret" });
     await victim.connect();
-    const downs = [];
-    victim.on("down", (e) => downs.push(e));
-    const down = victim.down.wait();
+    const { downs, down } = recordDowns(victim);
     const admin = await connected5(ctx);
     await admin.publish("$CONTROL/dynamic-security/v1", JSON.stringify({ commands: [{ command: "disableClient", username: "victim" }] }), false, 1);
     await down;
@@ -165,20 +160,9 @@ brokerTest(
   "v5: receiveMaximum 2 is obeyed when a persistent session's unacknowledged publishes go out again after a reconnect",
   { only: "mosquitto", mosquitto: ["max_inflight_messages 2"] },
   async (ctx) => {
-    const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-    ctx.onCleanup(() => relay.close());
-    // The quota starts at Receive Maximum on each connection (4.9): reset at each CONNECT.
-    const open = new Set();
-    let most = 0;
-    relay.onForward((direction, p) => {
-      if (direction === "toBroker" && p.cmd === "connect") open.clear();
-      else if (direction === "toBroker" && p.cmd === "publish" && p.qos > 0) {
-        open.add(p.messageId);
-        most = Math.max(most, open.size);
-      } else if (direction === "toClient" && (p.cmd === "puback" || p.cmd === "pubcomp" || (p.cmd === "pubrec" && p.reasonCode >= 0x80))) {
-        open.delete(p.messageId);
-      }
-    });
+    const relay = await decodingRelayFor(ctx);
+    // The quota starts at Receive Maximum on each connection (4.9): the count starts again at each CONNECT.
+    const unacknowledged = countUnacknowledged(relay);
     const topic = ctx.topic("resend");
     const sub = client5(ctx);
     const got = collect5(sub);
@@ -201,7 +185,7 @@ brokerTest(
     await down;
     assert.equal(await client.connect(false), true, "session present");
     await Promise.all(publishes);
-    assert.ok(most <= 2, `${most} PUBLISHes were unacknowledged at once`);
+    assert.ok(unacknowledged.most <= 2, `${unacknowledged.most} PUBLISHes were unacknowledged at once`);
     for (let i = 0; i < 6; i++) await got.next((m) => m.text === `r${i}`);
     const resent = relay.toBroker.filter((p) => p.cmd === "publish" && p.dup);
     assert.ok(resent.length >= 1, "the unacknowledged publishes were sent again, with DUP");
@@ -220,8 +204,7 @@ brokerTest("v5: disconnect() may shorten the session expiry to 0: the session th
 });
 
 brokerTest("v5: disconnect() cannot set a session expiry when the CONNECT had none (a Protocol Error, 3.14.2.2.2): BAD_ARGUMENT, nothing such sent", MOSQUITTO, async (ctx) => {
-  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-  ctx.onCleanup(() => relay.close());
+  const relay = await decodingRelayFor(ctx);
   const client = client5(ctx, { server: relay.host, port: relay.port });
   await client.connect(false);
   const error = await rejectsWith(client.disconnect(0, { sessionExpiryInterval: 60 }));

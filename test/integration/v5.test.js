@@ -4,7 +4,7 @@
 "use strict";
 const assert = require("node:assert/strict");
 const { brokerTest, rejectsWith, uniqueId } = require("./helpers.js");
-const { MQTTClient, client5, connected5, collect5, delay, startDecodingRelay, dynsec } = require("./v5-helpers.js");
+const { MQTTClient, client5, connected5, collect5, delay, decodingRelayFor, countUnacknowledged, dynsec } = require("./v5-helpers.js");
 
 const MOSQUITTO = { only: "mosquitto" }; // Aedes has no MQTT 5
 
@@ -208,8 +208,7 @@ brokerTest("v5: unsubscribe with properties resolves; nothing more arrives on th
 });
 
 brokerTest("v5: an outgoing topic alias: set with a topic, then used with an empty topic; the subscriber sees the real topic", MOSQUITTO, async (ctx) => {
-  const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-  ctx.onCleanup(() => relay.close());
+  const relay = await decodingRelayFor(ctx);
   const first = ctx.topic("alias/first");
   const second = ctx.topic("alias/second");
   const sub = client5(ctx);
@@ -272,20 +271,8 @@ for (const mix of [
     `v5: the broker's receiveMaximum 2 bounds ${mix.name} publishes in flight; 10 un-awaited publishes all settle`,
     { only: "mosquitto", mosquitto: ["max_inflight_messages 2"] },
     async (ctx) => {
-      const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-      ctx.onCleanup(() => relay.close());
-      // Unacknowledged = sent by the client, and no PUBACK, PUBCOMP or failing PUBREC passed
-      // back to it yet (the quota comes back only then [MQTT-4.9.0-2, 3]). Counted on the wire.
-      const open = new Set();
-      let most = 0;
-      relay.onForward((direction, p) => {
-        if (direction === "toBroker" && p.cmd === "publish" && p.qos > 0) {
-          open.add(p.messageId);
-          most = Math.max(most, open.size);
-        } else if (direction === "toClient") {
-          if (p.cmd === "puback" || p.cmd === "pubcomp" || (p.cmd === "pubrec" && p.reasonCode >= 0x80)) open.delete(p.messageId);
-        }
-      });
+      const relay = await decodingRelayFor(ctx);
+      const unacknowledged = countUnacknowledged(relay);
       const topic = ctx.topic("window");
       const sub = client5(ctx);
       const got = collect5(sub);
@@ -309,8 +296,8 @@ for (const mix of [
       relay.release();
       await Promise.all(publishes);
       assert.equal(results.length, 10);
-      assert.ok(most <= 2, `${most} PUBLISHes were unacknowledged at once`);
-      assert.ok(most >= 1);
+      assert.ok(unacknowledged.most <= 2, `${unacknowledged.most} PUBLISHes were unacknowledged at once`);
+      assert.ok(unacknowledged.most >= 1);
       for (let i = 0; i < 10; i++) await got.next((m) => m.text === `m${i}`);
       assert.equal(got.messages.length, 10);
       assert.equal(relay.toBroker.filter((p) => p.cmd === "publish" && p.dup).length, 0, "no retransmissions were needed");
@@ -551,8 +538,7 @@ brokerTest(
   "v5: an alias set by a publish still waiting for the receive window is not used before that publish is sent (no protocol error, the connection lives)",
   { only: "mosquitto", mosquitto: ["max_inflight_messages 1"] },
   async (ctx) => {
-    const relay = await startDecodingRelay(ctx.broker.host, ctx.broker.port);
-    ctx.onCleanup(() => relay.close());
+    const relay = await decodingRelayFor(ctx);
     const topic = ctx.topic("alias/late");
     const sub = client5(ctx);
     const got = collect5(sub);
