@@ -18,7 +18,7 @@ import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { deferred, Deferred, handled, rejection, Settler } from "./settle";
+import { deferred, Deferred, reject, rejection, Settler, settler } from "./settle";
 import { MQTT5 } from "./version";
 import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
@@ -173,11 +173,7 @@ export class MQTTClient {
       cfg.maxPacketSize,
       self.handle.bind(self)
     );
-    const promise = handled(
-      new Promise<boolean>(function (resolve, reject) {
-        self.connecting = { done: resolve, fail: reject };
-      })
-    );
+    const connecting = (self.connecting = deferred<boolean>());
     // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
     const period = Math.max(10, Math.min(1000, cfg.responseTime * 250));
     self.timer = setInterval(self.tick.bind(self, period), period);
@@ -189,7 +185,7 @@ export class MQTTClient {
       // Espruino: DNS or TCP failure is thrown synchronously from connect().
       self.drop(closedError(cause));
     }
-    return promise;
+    return connecting.promise;
   }
 
   /** Resolves once the socket is closed (at most responseTime after the DISCONNECT). MQTT 5:
@@ -265,15 +261,11 @@ export class MQTTClient {
     if (self.state !== State.UP && !self.persistent) throw notConnected();
     // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
     if (self.inflight >= (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight) && self.waiting.length >= cfg.queueLen) return refuseFull();
-    return handled(
-      new Promise<void>(function (resolve, reject) {
-        // A record, not a closure: on Espruino a closure keeps every scope around it.
-        const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs, resolve, reject);
-        if (MQTT5 && alias) entry.alias = alias;
-        if (self.inflight < (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight)) self.start(entry);
-        else self.waiting.put(entry);
-      })
-    );
+    const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs);
+    if (MQTT5 && alias) entry.alias = alias;
+    if (self.inflight < (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight)) self.start(entry);
+    else self.waiting.put(entry);
+    return entry.promise;
   }
 
   /** A publish gets an in-flight slot, and its packet id. */
@@ -323,12 +315,9 @@ export class MQTTClient {
     } catch (error) {
       return refusal(error);
     }
-    const self = this;
-    return handled(
-      new Promise(function (resolve, reject) {
-        self.request(newPending(id, expect, bytes, 0, resolve, reject));
-      })
-    );
+    const entry = newPending(id, expect, bytes, 0);
+    this.request(entry);
+    return entry.promise;
   }
 
   private request(entry: Pending): void {
@@ -390,7 +379,7 @@ export class MQTTClient {
     }
     this.pending.splice(i, 1);
     this.freeSlot(entry);
-    if (failure) entry.fail(failure);
+    if (failure) reject(entry, failure);
     else entry.done(value);
   }
 
@@ -410,7 +399,7 @@ export class MQTTClient {
     this.flushed = null;
     this.full = false;
     if (flushed) {
-      if (error) flushed.fail(error);
+      if (error) reject(flushed, error);
       else flushed.done();
     }
   }
@@ -601,7 +590,7 @@ export class MQTTClient {
       // Given up: TIMEOUT. An answer that comes late is ignored (acknowledge()).
       pending.splice(i--, 1);
       this.freeSlot(entry);
-      entry.fail(mqttError("TIMEOUT", "no acknowledgement"));
+      reject(entry, mqttError("TIMEOUT", "no acknowledgement"));
     }
   }
 
@@ -649,7 +638,7 @@ export class MQTTClient {
     this.answerPings(false);
     const connecting = this.connecting;
     this.connecting = null;
-    if (connecting) connecting.fail(error || reason);
+    if (connecting) reject(connecting, error || reason);
     if (wasUp) {
       this.up.clear();
       this.down.set();
@@ -681,11 +670,11 @@ export class MQTTClient {
       if (keep && publish) this.pending.push(entry);
       else {
         if (publish) this.inflight--;
-        entry.fail(error);
+        reject(entry, error);
       }
     }
     let next: Pending | undefined;
-    while (!keep && (next = this.waiting.shift())) next.fail(error);
+    while (!keep && (next = this.waiting.shift())) reject(next, error);
   }
 
   /** [DEBUG]: callers check cfg.debug first, so that no call is made without it. */
@@ -696,15 +685,8 @@ export class MQTTClient {
 
 mixEmitter(MQTTClient.prototype as unknown as Emitter);
 
-function newPending(
-  id: number,
-  expect: PacketType,
-  bytes: Uint8Array,
-  maxTries: number,
-  done: (value?: any) => void,
-  fail: (error: MqttError) => void
-): Pending {
-  return { id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries, done: done, fail: fail };
+function newPending(id: number, expect: PacketType, bytes: Uint8Array, maxTries: number): Pending {
+  return settler({ id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries } as Pending);
 }
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {

@@ -2,45 +2,47 @@ import { MqttError } from "../codec/errors";
 
 function ignore(): void {}
 
+/** A promise with its settlers beside it. */
 export interface Settler {
+  promise: Promise<any>;
   // Not resolve and reject: names that Promise has are kept whole in the bundle.
   done: (value?: any) => void;
   fail: (error: MqttError) => void;
 }
 
-/** A promise, marked handled, with its settlers beside it. */
 export interface Deferred<T> extends Settler {
   promise: Promise<T>;
 }
 
+/** Gives `target` a new promise and its settlers. A record rather than closures: on Espruino a
+ *  closure keeps every scope around it. */
+export function settler<S extends object>(target: S): S & Settler {
+  const s = target as S & Settler;
+  s.promise = new Promise(function (resolve, reject) {
+    s.done = resolve;
+    s.fail = reject;
+  });
+  return s;
+}
+
 export function deferred<T>(): Deferred<T> {
-  const d = {} as Deferred<T>;
-  d.promise = handled(
-    new Promise<T>(function (resolve, reject) {
-      d.done = resolve;
-      d.fail = reject;
-    })
-  );
-  return d;
+  return settler({}) as Deferred<T>;
 }
 
 /**
- * Marks a promise handled, so that a caller who never awaits it causes no unhandled
- * rejection (fatal on Node, reported on Espruino); callers who await it still see it reject.
+ * Rejects a settler's promise, marked handled first so that a caller who never awaits it
+ * causes no unhandled rejection (fatal on Node, reported on Espruino, which checks when the
+ * promise is rejected); callers who await it still see it reject. Marked only now: on
+ * Espruino a then() holds about 14 JsVars for as long as the promise is pending.
  */
-export function handled<T>(promise: Promise<T>): Promise<T> {
-  promise.then(undefined, ignore);
-  return promise;
+export function reject(s: Settler, error: MqttError): void {
+  s.promise.then(undefined, ignore);
+  s.fail(error);
 }
 
-/** A rejected promise whose handler is attached before it settles (Espruino checks then). */
+/** A promise rejected with `error`, marked handled. */
 export function rejection(error: MqttError): Promise<never> {
-  let reject: (error: MqttError) => void = ignore;
-  const promise = handled(
-    new Promise<never>(function (_, r) {
-      reject = r;
-    })
-  );
-  reject(error);
-  return promise;
+  const s = deferred<never>();
+  reject(s, error);
+  return s.promise;
 }

@@ -54,6 +54,31 @@ test("back-pressure: a QoS 0 publish waiting for 'drain' rejects CLOSED on a dro
   assert.equal(p.error.code, "CLOSED");
 });
 
+test("promises nobody awaits (QoS 0 waiting for drain, QoS 1 in flight and waiting, subscribe, unsubscribe, connect) reject on a drop without an unhandled rejection, and still reject for a late await", async (t) => {
+  const unhandled = [];
+  const onUnhandled = (reason) => unhandled.push(reason);
+  process.on("unhandledRejection", onUnhandled);
+  t.after(() => process.off("unhandledRejection", onUnhandled));
+  const { client, broker } = makeClient({ maxInflight: 1 });
+  await connectUp(client, broker);
+  broker.writeReturns = false;
+  const kept = [
+    client.publish("t", "x", false, 0),
+    client.publish("t", "x", false, 1), // in flight
+    client.publish("t", "x", false, 1), // waiting for a slot
+    client.subscribe("s", 0),
+    client.unsubscribe("s"),
+  ];
+  await flush();
+  broker.drop();
+  broker.mode = "error"; // the next socket fails to open
+  kept.push(client.connect());
+  await flush();
+  await new Promise((resolve) => setImmediate(resolve)); // Node reports unhandled rejections after the microtasks
+  assert.deepEqual(unhandled, []);
+  for (const p of kept) await rejectsWith(p, "CLOSED");
+});
+
 test("subscribe without SUBACK: TIMEOUT after responseTime, not resent; a late SUBACK is absorbed", async () => {
   const { client, broker } = makeClient({ responseTime: 2 });
   await connectUp(client, broker);
