@@ -40,9 +40,9 @@ export interface Link {
    * at most `waitMs` and calling `done` when the socket is gone. `cause`: why it failed.
    */
   close(cause?: unknown, waitMs?: number, done?: () => void): void;
-  /** Closes the link if the data handler was stopped midway: Espruino stops running code that
-   *  runs out of memory, past every catch, and then removes the handler; the link would be
-   *  deaf. Called on the client's tick, when no handler runs. */
+  /** Closes the link if the data or drain handler was stopped midway: Espruino stops running
+   *  code that runs out of memory, past every catch, and then removes the handler; the link
+   *  would be deaf, or never send again. Called on the client's tick, when no handler runs. */
   verify(): void;
 }
 
@@ -60,7 +60,7 @@ const BUDGET_WANTED = 16384;
 /** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
-  let reading = false; // true while the data handler runs, and after it was stopped midway
+  let busy = false; // true while the data or drain handler runs, and after one was stopped midway
   // Espruino: bytes given to the socket since its last drain, and the strings waiting here
   // (`waiting` bytes, allowed up to `budget`, set when the first one waits).
   let share = 0;
@@ -159,26 +159,29 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (closed) return;
     // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
     if (socket.cork) socket.cork();
-    reading = true;
+    busy = true;
     try {
       onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
     } catch (error) {
       close(error); // whatever failed, the link ends with it, rather than lose its handler
     }
-    reading = false; // not in a finally: code stopped for lack of memory runs none
+    busy = false; // not in a finally: code stopped for lack of memory runs none
     if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
     "ram";
     if (closed && !ending) return;
+    busy = true;
     share = 0;
     pump();
-    if (waiting) return;
     // Also after a graceful close: what waited has been handed over.
-    onEvent(LinkEvent.DRAIN);
-    const then = ending;
-    ending = null;
-    if (then) then();
+    if (!waiting) {
+      onEvent(LinkEvent.DRAIN);
+      const then = ending;
+      ending = null;
+      if (then) then();
+    }
+    busy = false;
   });
   socket.on("error", close);
   const ended = function () {
@@ -204,7 +207,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     },
     close: close,
     verify: function () {
-      if (reading) close(new Error("data handler stopped"));
+      if (busy) close(new Error("socket handler stopped"));
     },
   };
 }
