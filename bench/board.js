@@ -190,11 +190,12 @@ async function measure(ctx, lib, make) {
   const topic = `board/${id}`;
   const name = JSON.stringify(lib === "ours" ? "mqtt_as" : "MQTT");
   const source = JSON.stringify(ctx.sources[lib]);
-  // From Storage, or with BENCH_LOAD=ram into RAM ahead of the program (as the Web IDE sends a
-  // module it fetches): the code is read again at every call, ten times slower from flash.
+  // From Storage, or with BENCH_LOAD=ram into RAM ahead of the program as the Web IDE sends a
+  // module it fetches ("Modules uploaded as functions": the code is held once, as the
+  // function's text). From flash the code is read again at every call, ten times slower.
   const program = make(lib, ctx.sources[lib], ctx.broker, id, topic);
   const run = LOAD_RAM
-    ? await runEspruino(ctx.binary, `Modules.addCached(${name},${source});` + program, { timeoutMs: RUN_TIMEOUT_MS })
+    ? await runEspruino(ctx.binary, `Modules.addCached(${name},function(){${ctx.sources[lib]}\n});` + program, { timeoutMs: RUN_TIMEOUT_MS })
     : await runEspruino(ctx.binary, program, { timeoutMs: RUN_TIMEOUT_MS, setup: [`require("Storage").write(${name},${source});quit();`] });
   if (VERBOSE) process.stderr.write(`--- ${ctx.name} ${lib} ${id} (${run.ms} ms, exit ${run.code}) ---\n${run.output.slice(-1500)}\n`);
   const result = resultLine(run.output) || { error: "no RESULT line" };
