@@ -32,7 +32,9 @@ export function heapRoom(wanted: number, flat?: boolean): number {
 /** Whether every character of `str` is ASCII (then it is its own UTF-8). */
 export function isAsciiString(str: string): boolean {
   "ram";
-  return onEspruino ? isAscii(new Uint8Array(E.toArrayBuffer(str))) : asciiWalk(str);
+  if (!onEspruino) return asciiWalk(str);
+  const buffer = E.toArrayBuffer(str); // the string's own memory, viewed twice (as isAscii)
+  return E.sum(new Int8Array(buffer)) === E.sum(new Uint8Array(buffer));
 }
 
 function asciiWalk(str: string): boolean {

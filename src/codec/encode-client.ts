@@ -78,6 +78,11 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
   writeU16(packet, o + 2 + ((packet[o] << 8) | packet[o + 1]), packetId);
 }
 
+// The last topic that publishString() took, with its length bytes before it: a loop of
+// publishes mostly names one topic, which is then checked and measured once.
+let lastTopic: string | undefined;
+let lastTopicField: string;
+
 /**
  * A QoS 0 PUBLISH of an ASCII topic and message of at most 512 bytes as a string of bytes, or
  * undefined for anything else (publishPacket then encodes it, or refuses it). Espruino's
@@ -86,14 +91,17 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
 export function publishString(topic: string, msg: string, retain?: boolean): string | undefined {
   "ram";
   // Over 512 bytes, publishPacket's way: it copies less, and refuses what the heap cannot hold.
-  if (msg.length > 512 || !isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0) return undefined;
-  const body = topic + msg;
-  if (!isAsciiString(body)) return undefined;
-  const remaining = 2 + body.length;
+  if (msg.length > 512 || !isAsciiString(msg)) return undefined;
+  if (topic !== lastTopic) {
+    if (!isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0 || !isAsciiString(topic)) return undefined;
+    lastTopic = topic;
+    lastTopicField = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic;
+  }
+  const remaining = lastTopicField.length + msg.length;
   let header = String.fromCharCode(retain ? 0x31 : 0x30);
   // The remaining length, 7 bits a byte, lowest first [MQTT-2.2.3].
   for (let x = remaining; x; x >>>= 7) header += String.fromCharCode(x > 127 ? (x & 127) | 128 : x);
-  return header + String.fromCharCode(topic.length >> 8, topic.length & 255) + body;
+  return header + lastTopicField + msg;
 }
 
 /** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */

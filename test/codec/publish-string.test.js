@@ -44,3 +44,35 @@ for (const [name, topic, msg] of LEFT) {
     assert.equal(publishString(topic, msg, false), undefined);
   });
 }
+
+// publishString() remembers the last topic it took: whatever came before, each call gives
+// publishPacket's bytes or leaves the publish to it, as a first call would.
+test("publishString: topic after topic, each call as if it were the first", () => {
+  const calls = [
+    ["a/b", "one"],
+    ["a/b", "two"],
+    ["c", "three"],
+    ["a/b", "x".repeat(200)],
+    ["a/+", "refused topic"],
+    ["a/+", "refused again"],
+    ["a/b", "after a refusal"],
+    ["a/b", "caf\u00e9"], // left over its message: the topic stays remembered
+    ["a/b", "ascii again"],
+    ["caf\u00e9", "non-ASCII topic"],
+    [42, "no string"],
+    ["", "empty topic"],
+    ["a/b", "at the end"],
+  ];
+  let left = 0;
+  for (const [topic, msg] of calls) {
+    const str = publishString(topic, msg, false);
+    const first = (() => {
+      delete require.cache[require.resolve("../../build/codec/encode-client.js")];
+      return require("../../build/codec/encode-client.js").publishString(topic, msg, false);
+    })();
+    assert.equal(str, first, `${topic} / ${msg}`);
+    if (str === undefined) left++;
+    else assert.deepEqual(bytesOf(str), publishPacket(topic, encodeUtf8(msg), 0, false), `${topic} / ${msg}`);
+  }
+  assert.equal(left, 6, "the calls left to publishPacket");
+});

@@ -78,6 +78,15 @@ const PRELUDE = `
   g.process = { memory: function () { return { free: 16000, usage: 383, total: 16383, blocksize: 18 }; } };
 })`;
 
+/** Removes from `context` what Espruino lacks, and gives it Espruino's E and process. */
+function installEspruinoGlobals(context) {
+  vm.runInContext(PRELUDE, context, { filename: "vm-shim-prelude.js" }).call(
+    vm.runInContext("this", context),
+    GLOBALS_REMOVED,
+    MEMBERS_REMOVED
+  );
+}
+
 /**
  * Creates an Espruino-like context. Options:
  *   globals: extra globals for the context (MQTT_HOST, report, ...)
@@ -101,11 +110,7 @@ function createEspruinoContext(options) {
 
   const sandbox = Object.assign({}, options.globals || {});
   const context = vm.createContext(sandbox, { name: "espruino-shim" });
-  vm.runInContext(PRELUDE, context, { filename: "vm-shim-prelude.js" }).call(
-    vm.runInContext("this", context),
-    GLOBALS_REMOVED,
-    MEMBERS_REMOVED
-  );
+  installEspruinoGlobals(context);
   const ContextError = vm.runInContext("Error", context);
 
   // Timers come from the host, with Espruino's numeric ids, tracked so that a test can check
@@ -386,4 +391,4 @@ function runScenario(host, port, options) {
   });
 }
 
-module.exports = { createEspruinoContext, runScenario, GLOBALS_REMOVED, MEMBERS_REMOVED, CHUNK };
+module.exports = { createEspruinoContext, installEspruinoGlobals, runScenario, GLOBALS_REMOVED, MEMBERS_REMOVED, CHUNK };
