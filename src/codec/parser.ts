@@ -52,14 +52,17 @@ export const PacketParser = function (
     state = -1;
     while (pos < size && state < 0) {
       if (s < 5) {
-        const b = chunk[pos++];
+        let b = chunk[pos++];
         if (!s) {
           // Types 0 and 15 and any type not acceptable here fail on the first byte.
           check((decode = decoders[b >> 4] as BodyDecoder));
           header = b;
           remaining = 0;
           s = 1;
-          continue;
+          // The first remaining-length byte in the same pass, if the chunk holds it: on
+          // Espruino every pass reads the loop's whole text again.
+          if (pos === size) continue;
+          b = chunk[pos++];
         }
         remaining |= (b & 127) << (7 * s - 7);
         if (b & 128) {
