@@ -10,7 +10,6 @@ export const onEspruino = typeof E !== "undefined";
 
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
-  "ram";
   return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
 }
 
@@ -123,7 +122,6 @@ function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
  *  (ill-formed sequences, overlong forms, surrogate code points, code points above U+10FFFF)
  *  and U+0000 [MQTT-1.5.3-2]. A BOM is kept, not skipped [MQTT-1.5.3-3]. */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
-  "ram";
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
     const view = bytes.subarray(i, end);

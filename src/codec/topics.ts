@@ -4,13 +4,11 @@
 // not pinned down, and these loops are about as small.
 
 function hasWildcard(s: string): boolean {
-  "ram";
   return s.indexOf("+") >= 0 || s.indexOf("#") >= 0;
 }
 
 /** A topic name a PUBLISH may carry: non-empty, no wildcards [MQTT-4.7.3-1], [MQTT-3.3.2-2]. */
 export function isValidTopicName(s: string): boolean {
-  "ram";
   return typeof s == "string" && s > "" && !hasWildcard(s);
 }
 
