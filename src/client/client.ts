@@ -18,7 +18,8 @@ import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { deferred, Deferred, reject, rejection, Settler, settler } from "./settle";
+import { deferred, Deferred, reject, resolvedPromise, Settler, settler } from "./settle";
+import { refusal, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
@@ -695,42 +696,8 @@ function payloadBytes(msg: string | Uint8Array): Uint8Array {
   return msg;
 }
 
-// The last refusal, shared by those with the same code and message until the event loop's
-// next turn: on Espruino a promise holds about 15 JsVars until the code that made it returns
-// to the loop, and a loop of publishes refused (QUEUE_FULL, NOT_CONNECTED) makes thousands.
-let refused: { error: MqttError; promise: Promise<never> } | null = null;
-
-/** Rejects with what an argument made the codec throw: its own error, or a TypeError of a
- *  value of the wrong type (a password that is no string), which is a BAD_ARGUMENT too. */
-function refusal(cause: unknown): Promise<never> {
-  const error = (cause as MqttError).code ? (cause as MqttError) : (badArgument(String((cause as Error).message)) as MqttError);
-  if (!refused || refused.error.code !== error.code || refused.error.message !== error.message) {
-    if (!refused) {
-      setTimeout(function () {
-        refused = null;
-      }, 0);
-    }
-    refused = { error: error, promise: rejection(error) };
-  }
-  return refused.promise;
-}
-
-let resolved: Promise<void> | undefined; // shared for the same reason: a QoS 0 publish returns it
-
-function resolvedPromise(): Promise<void> {
-  "ram";
-  return resolved || (resolved = Promise.resolve());
-}
-
 function notConnected(): MqttError {
   return mqttError("NOT_CONNECTED", "not connected");
-}
-
-/** QUEUE_FULL, without making an error when the last refusal was one. */
-function refuseFull(): Promise<never> {
-  return refused && refused.error.code === "QUEUE_FULL"
-    ? refused.promise
-    : refusal(mqttError("QUEUE_FULL", "no room: wait for earlier publishes to be sent or acknowledged"));
 }
 
 /** CLOSED, saying in words what ended the connection: its cause's message, if any. */

@@ -40,9 +40,11 @@ export function reject(s: Settler, error: MqttError): void {
   s.fail(error);
 }
 
-/** A promise rejected with `error`, marked handled. */
-export function rejection(error: MqttError): Promise<never> {
-  const s = deferred<never>();
-  reject(s, error);
-  return s.promise;
+let resolved: Promise<void> | undefined;
+
+/** One resolved promise, shared: on Espruino a promise holds about 10 JsVars until the code
+ *  that made it returns to the event loop, and every QoS 0 publish returns one. */
+export function resolvedPromise(): Promise<void> {
+  "ram";
+  return resolved || (resolved = Promise.resolve());
 }
