@@ -18,9 +18,9 @@ export interface Deferred<T> extends Settler {
  *  closure keeps every scope around it. */
 export function settler<S extends object>(target: S): S & Settler {
   const s = target as S & Settler;
-  s.promise = new Promise(function (resolve, reject) {
-    s.done = resolve;
-    s.fail = reject;
+  s.promise = new Promise(function (done, fail) {
+    s.done = done;
+    s.fail = fail;
   });
   return s;
 }
