@@ -20,7 +20,7 @@ import { DecoderTable, PacketType, QoS } from "../types";
 import { checkFlags, protocolError, Reader } from "../reader";
 import { isValidTopicName } from "../topics";
 import { decode } from "../decode";
-import { readProperties, WILL } from "./properties";
+import { readProperties, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 import { isShared, isValidTopicFilter5 } from "./topics";
 
@@ -28,12 +28,6 @@ function reasonCode(type: number, r: Reader): number {
   const code = r.u8();
   if (!isReasonCode(type, code)) throw protocolError("bad reason code");
   return code;
-}
-
-/** Reads the properties of a packet of kind `where` and sets them on `packet` when there are any. */
-function properties(packet: { properties?: unknown }, r: Reader, where: number): void {
-  const props = readProperties(r, where);
-  if (props) packet.properties = props;
 }
 
 export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
@@ -51,11 +45,11 @@ export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
   if (!willFlag && (willQos || willRetain)) throw protocolError("will flags"); // [MQTT-3.1.2-11,13]
   if (willQos === 3) throw protocolError("will QoS 3"); // [MQTT-3.1.2-12]
   const packet = { type: PacketType.CONNECT, protocolName: "MQTT", protocolLevel: 5, cleanStart: (flags & 2) !== 0, keepAlive: r.u16() } as Connect5;
-  properties(packet, r, 1 << PacketType.CONNECT);
+  readProperties(packet, r, 1 << PacketType.CONNECT);
   packet.clientId = r.string();
   if (willFlag) {
     const will = {} as Will5;
-    properties(will, r, WILL);
+    readProperties(will, r, Where.WILL);
     will.topic = r.string();
     if (!isValidTopicName(will.topic)) throw protocolError("will topic"); // a topic name [MQTT-3.3.2-2]
     will.message = r.bytes();
@@ -76,7 +70,7 @@ export function decodeConnack5(header: number, body: Uint8Array): Connack5 {
   const packet = { type: PacketType.CONNACK, sessionPresent: ackFlags === 1, reasonCode: reasonCode(2, r) } as Connack5;
   // Reserved ack flags 0 [MQTT-3.2.2-1]; no session present on a refusal [MQTT-3.2.2-6].
   if (ackFlags > 1 || (ackFlags && packet.reasonCode >= 0x80)) throw protocolError("CONNACK flags");
-  properties(packet, r, 1 << PacketType.CONNACK);
+  readProperties(packet, r, 1 << PacketType.CONNACK);
   r.end();
   return packet;
 }
@@ -88,7 +82,7 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   const r = new Reader(body);
   const packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: r.string() } as Publish5;
   if (qos) packet.packetId = r.packetId(); // not 0 [MQTT-2.2.1-3]
-  properties(packet, r, 1 << PacketType.PUBLISH);
+  readProperties(packet, r, 1 << PacketType.PUBLISH);
   // No wildcards [MQTT-3.3.2-2]; empty only with a Topic Alias (3.3.2.1).
   const t = packet.topicName;
   if (!(isValidTopicName(t) || (t === "" && packet.properties && packet.properties.topicAlias))) throw protocolError("topic name");
@@ -111,7 +105,7 @@ export function decodePubAck5(header: number, body: Uint8Array): PubAck5 {
   const r = new Reader(body);
   const packet = { type: type, packetId: r.packetId(), reasonCode: 0 } as PubAck5;
   if (r.more()) packet.reasonCode = reasonCode(type, r);
-  if (r.more()) properties(packet, r, 1 << type);
+  if (r.more()) readProperties(packet, r, 1 << type);
   r.end();
   return packet;
 }
@@ -120,7 +114,7 @@ export function decodeSubscribe5(header: number, body: Uint8Array): Subscribe5 {
   checkFlags(header, 2); // [MQTT-3.8.1-1]
   const r = new Reader(body);
   const packet = { type: PacketType.SUBSCRIBE, packetId: r.packetId() } as Subscribe5;
-  properties(packet, r, 1 << PacketType.SUBSCRIBE);
+  readProperties(packet, r, 1 << PacketType.SUBSCRIBE);
   if (!r.more()) throw protocolError("SUBSCRIBE without subscriptions"); // [MQTT-3.8.3-2]
   const subs: Subscription5[] = [];
   while (r.more()) {
@@ -148,7 +142,7 @@ export function decodeSubAck5(header: number, body: Uint8Array): SubAck5 {
   const type = header >> 4;
   const r = new Reader(body);
   const packet = { type: type, packetId: r.packetId() } as SubAck5;
-  properties(packet, r, 1 << type);
+  readProperties(packet, r, 1 << type);
   if (!r.more()) throw protocolError("no reason codes"); // [MQTT-3.9.3-1], [MQTT-3.11.3-1]
   const codes: number[] = [];
   while (r.more()) codes[codes.length] = reasonCode(type, r);
@@ -160,7 +154,7 @@ export function decodeUnsubscribe5(header: number, body: Uint8Array): Unsubscrib
   checkFlags(header, 2); // [MQTT-3.10.1-1]
   const r = new Reader(body);
   const packet = { type: PacketType.UNSUBSCRIBE, packetId: r.packetId() } as Unsubscribe5;
-  properties(packet, r, 1 << PacketType.UNSUBSCRIBE);
+  readProperties(packet, r, 1 << PacketType.UNSUBSCRIBE);
   if (!r.more()) throw protocolError("UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
   const filters: string[] = [];
   while (r.more()) filters[filters.length] = readTopicFilter5(r);
@@ -189,7 +183,7 @@ export function decodeDisconnect5(header: number, body: Uint8Array): Disconnect5
   const r = new Reader(body);
   const packet = { type: type, reasonCode: 0 } as Disconnect5;
   if (r.more()) packet.reasonCode = reasonCode(type, r);
-  if (r.more()) properties(packet, r, 1 << type);
+  if (r.more()) readProperties(packet, r, 1 << type);
   r.end();
   return packet;
 }

@@ -6,7 +6,7 @@ import { PacketType } from "../types";
 import { badArgument, checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
 import { isValidTopicName } from "../topics";
 import { isShared, isValidTopicFilter5 } from "./topics";
-import { propertyFields, WILL } from "./properties";
+import { propertyFields, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1]. */
@@ -59,7 +59,7 @@ export function encodeConnect5(p: Connect5): Uint8Array {
   if (will) {
     if (!isValidTopicName(will.topic)) throw badArgument("bad will topic");
     flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
-    propertyFields(will.properties, WILL, rest); // will properties come before its topic (3.1.3.2)
+    propertyFields(will.properties, Where.WILL, rest); // will properties come before its topic (3.1.3.2)
     if (!(will.message instanceof Uint8Array)) throw badArgument("bad will message");
     rest.push(will.topic, will.message);
   }

@@ -9,31 +9,41 @@ import { protocolError, Reader } from "../reader";
 import { isValidTopicName } from "../topics";
 import { mqttStringLength } from "../bytes";
 
-/** Where a property may appear: bit `type` for a packet type, bit 0 for the will. */
-export const WILL = 1;
-const CONNECT = 1 << 1;
-const CONNACK = 1 << 2;
-const PUBLISH = 1 << 3;
-const ACKS = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7); // PUBACK, PUBREC, PUBREL, PUBCOMP
-const SUBSCRIBE = 1 << 8;
-const SUBACK = 1 << 9;
-const UNSUBACK = 1 << 11; // (UNSUBSCRIBE, 1 << 10, carries User Properties alone)
-const DISCONNECT = 1 << 14;
-const AUTH = 1 << 15;
+/** Where a property may appear: bit `type` for a packet type, bit 0 for the will. Constant
+ *  enums, which TypeScript writes as numbers: on Espruino each constant held in a variable
+ *  costs memory. */
+export const enum Where {
+  WILL = 1,
+  CONNECT = 1 << 1,
+  CONNACK = 1 << 2,
+  PUBLISH = 1 << 3,
+  ACKS = (1 << 4) | (1 << 5) | (1 << 6) | (1 << 7), // PUBACK, PUBREC, PUBREL, PUBCOMP
+  SUBSCRIBE = 1 << 8,
+  SUBACK = 1 << 9,
+  UNSUBACK = 1 << 11, // (UNSUBSCRIBE, 1 << 10, carries User Properties alone)
+  DISCONNECT = 1 << 14,
+  AUTH = 1 << 15,
+  ANY = ~0,
+}
 
-// How a value is coded (section 1.5).
-const FLAG = 0; // a byte, 0 or 1, as a boolean
-const BYTE = 1; // a byte as a number
-const TWO = 2; // Two Byte Integer
-const FOUR = 3; // Four Byte Integer
-const VBI = 4; // Variable Byte Integer
-const STRING = 5; // UTF-8 Encoded String
-const BINARY = 6; // Binary Data
-const PAIR = 7; // UTF-8 String Pair
+/** How a value is coded (section 1.5). */
+const enum Coding {
+  FLAG, // a byte, 0 or 1, as a boolean
+  BYTE, // a byte as a number
+  TWO, // Two Byte Integer
+  FOUR, // Four Byte Integer
+  VBI, // Variable Byte Integer
+  STRING, // UTF-8 Encoded String
+  BINARY, // Binary Data
+  PAIR, // UTF-8 String Pair
+}
 
+/** The largest value of each integer coding. */
 const MAX = [1, 1, 0xffff, 0xffffffff, 268435455];
 
-function pack(id: number, coding: number, min: number, where: number): number {
+/** Built into the numbers of TABLE when the bundle is made (terser inlines it), so that the
+ *  module holds no function for it. */
+function pack(id: number, coding: Coding, min: number, where: number): number {
   return id | (coding << 8) | (min << 11) | (where << 12);
 }
 
@@ -44,47 +54,53 @@ function pack(id: number, coding: number, min: number, where: number): number {
  * eight: this table holds 88 JsVars, as arrays it held 246.
  */
 const TABLE: { [name: string]: number } = {
-  payloadFormatIndicator: pack(0x01, FLAG, 0, PUBLISH | WILL),
-  messageExpiryInterval: pack(0x02, FOUR, 0, PUBLISH | WILL),
-  contentType: pack(0x03, STRING, 0, PUBLISH | WILL),
-  responseTopic: pack(0x08, STRING, 0, PUBLISH | WILL),
-  correlationData: pack(0x09, BINARY, 0, PUBLISH | WILL),
-  subscriptionIdentifier: pack(0x0b, VBI, 1, PUBLISH | SUBSCRIBE), // 0 is a Protocol Error (3.8.2.1.2)
-  sessionExpiryInterval: pack(0x11, FOUR, 0, CONNECT | CONNACK | DISCONNECT),
-  assignedClientIdentifier: pack(0x12, STRING, 0, CONNACK),
-  serverKeepAlive: pack(0x13, TWO, 0, CONNACK),
-  authenticationMethod: pack(0x15, STRING, 0, CONNECT | CONNACK | AUTH),
-  authenticationData: pack(0x16, BINARY, 0, CONNECT | CONNACK | AUTH),
-  requestProblemInformation: pack(0x17, FLAG, 0, CONNECT),
-  willDelayInterval: pack(0x18, FOUR, 0, WILL),
-  requestResponseInformation: pack(0x19, FLAG, 0, CONNECT),
-  responseInformation: pack(0x1a, STRING, 0, CONNACK),
-  serverReference: pack(0x1c, STRING, 0, CONNACK | DISCONNECT),
-  reasonString: pack(0x1f, STRING, 0, CONNACK | ACKS | SUBACK | UNSUBACK | DISCONNECT | AUTH),
-  receiveMaximum: pack(0x21, TWO, 1, CONNECT | CONNACK), // 0 is a Protocol Error (3.1.2.11.3)
-  topicAliasMaximum: pack(0x22, TWO, 0, CONNECT | CONNACK),
-  topicAlias: pack(0x23, TWO, 1, PUBLISH), // 0 is not permitted [MQTT-3.3.2-8]
-  maximumQoS: pack(0x24, BYTE, 0, CONNACK), // 0 or 1 (3.2.2.3.4)
-  retainAvailable: pack(0x25, FLAG, 0, CONNACK),
-  userProperties: pack(0x26, PAIR, 0, ~0), // everywhere properties are (2.2.2.2)
-  maximumPacketSize: pack(0x27, FOUR, 1, CONNECT | CONNACK), // 0 is a Protocol Error (3.1.2.11.4)
-  wildcardSubscriptionAvailable: pack(0x28, FLAG, 0, CONNACK),
-  subscriptionIdentifiersAvailable: pack(0x29, FLAG, 0, CONNACK),
-  sharedSubscriptionAvailable: pack(0x2a, FLAG, 0, CONNACK),
+  payloadFormatIndicator: /*@__INLINE__*/ pack(0x01, Coding.FLAG, 0, Where.PUBLISH | Where.WILL),
+  messageExpiryInterval: /*@__INLINE__*/ pack(0x02, Coding.FOUR, 0, Where.PUBLISH | Where.WILL),
+  contentType: /*@__INLINE__*/ pack(0x03, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
+  responseTopic: /*@__INLINE__*/ pack(0x08, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
+  correlationData: /*@__INLINE__*/ pack(0x09, Coding.BINARY, 0, Where.PUBLISH | Where.WILL),
+  subscriptionIdentifier: /*@__INLINE__*/ pack(0x0b, Coding.VBI, 1, Where.PUBLISH | Where.SUBSCRIBE), // 0 is a Protocol Error (3.8.2.1.2)
+  sessionExpiryInterval: /*@__INLINE__*/ pack(0x11, Coding.FOUR, 0, Where.CONNECT | Where.CONNACK | Where.DISCONNECT),
+  assignedClientIdentifier: /*@__INLINE__*/ pack(0x12, Coding.STRING, 0, Where.CONNACK),
+  serverKeepAlive: /*@__INLINE__*/ pack(0x13, Coding.TWO, 0, Where.CONNACK),
+  authenticationMethod: /*@__INLINE__*/ pack(0x15, Coding.STRING, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
+  authenticationData: /*@__INLINE__*/ pack(0x16, Coding.BINARY, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
+  requestProblemInformation: /*@__INLINE__*/ pack(0x17, Coding.FLAG, 0, Where.CONNECT),
+  willDelayInterval: /*@__INLINE__*/ pack(0x18, Coding.FOUR, 0, Where.WILL),
+  requestResponseInformation: /*@__INLINE__*/ pack(0x19, Coding.FLAG, 0, Where.CONNECT),
+  responseInformation: /*@__INLINE__*/ pack(0x1a, Coding.STRING, 0, Where.CONNACK),
+  serverReference: /*@__INLINE__*/ pack(0x1c, Coding.STRING, 0, Where.CONNACK | Where.DISCONNECT),
+  reasonString: /*@__INLINE__*/ pack(0x1f, Coding.STRING, 0, Where.CONNACK | Where.ACKS | Where.SUBACK | Where.UNSUBACK | Where.DISCONNECT | Where.AUTH),
+  receiveMaximum: /*@__INLINE__*/ pack(0x21, Coding.TWO, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.3)
+  topicAliasMaximum: /*@__INLINE__*/ pack(0x22, Coding.TWO, 0, Where.CONNECT | Where.CONNACK),
+  topicAlias: /*@__INLINE__*/ pack(0x23, Coding.TWO, 1, Where.PUBLISH), // 0 is not permitted [MQTT-3.3.2-8]
+  maximumQoS: /*@__INLINE__*/ pack(0x24, Coding.BYTE, 0, Where.CONNACK), // 0 or 1 (3.2.2.3.4)
+  retainAvailable: /*@__INLINE__*/ pack(0x25, Coding.FLAG, 0, Where.CONNACK),
+  userProperties: /*@__INLINE__*/ pack(0x26, Coding.PAIR, 0, Where.ANY), // everywhere properties are (2.2.2.2)
+  maximumPacketSize: /*@__INLINE__*/ pack(0x27, Coding.FOUR, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.4)
+  wildcardSubscriptionAvailable: /*@__INLINE__*/ pack(0x28, Coding.FLAG, 0, Where.CONNACK),
+  subscriptionIdentifiersAvailable: /*@__INLINE__*/ pack(0x29, Coding.FLAG, 0, Where.CONNACK),
+  sharedSubscriptionAvailable: /*@__INLINE__*/ pack(0x2a, Coding.FLAG, 0, Where.CONNACK),
 };
 
 type Entry = [number, string, number, number, number]; // identifier, name, coding, smallest, where
 
-function unpack(name: string): Entry {
+/** The table entry of identifier `id` or property `name`, unpacked. */
+function entry(idOrName: number | string): Entry | undefined {
+  let name: string | undefined;
+  if (typeof idOrName == "string") {
+    if (typeof TABLE[idOrName] == "number") name = idOrName; // not a name of Object.prototype's
+  } else {
+    for (const key in TABLE) {
+      if ((TABLE[key] & 255) === idOrName) {
+        name = key;
+        break;
+      }
+    }
+  }
+  if (name === undefined) return undefined;
   const x = TABLE[name];
   return [x & 255, name, (x >> 8) & 7, (x >> 11) & 1, x >> 12];
-}
-
-/** The table entry of identifier `id` or property `name`. */
-function entry(idOrName: number | string): Entry | undefined {
-  if (typeof idOrName == "string") return typeof TABLE[idOrName] == "number" ? unpack(idOrName) : undefined;
-  for (const name in TABLE) if ((TABLE[name] & 255) === idOrName) return unpack(name);
-  return undefined;
 }
 
 /** A Variable Byte Integer as bytes, 7 bits each, lowest first (1.5.5). */
@@ -110,10 +126,6 @@ export function readVbi(r: Reader): number {
   throw protocolError("bad variable byte integer");
 }
 
-function isInteger(v: unknown, min: number, max: number): boolean {
-  return typeof v == "number" && v >= min && v <= max && v % 1 === 0;
-}
-
 /**
  * Appends to `fields` the properties of `props` (undefined: none) that a packet of kind
  * `where` (a bit above) may carry: their length, then each. BAD_ARGUMENT for a name the table
@@ -130,14 +142,14 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       if ((props as { [k: string]: unknown })[name] !== undefined && !(known[4] & where)) throw badArgument(name + " not allowed here");
     }
     for (const key in TABLE) {
-      const e = unpack(key);
+      const e = entry(key) as Entry;
       let values = (props as { [k: string]: unknown })[e[1]];
       if (values === undefined) continue;
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
-      const listed = e[2] === PAIR || (e[0] === 0x0b && where === PUBLISH);
+      const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
       if (listed) {
-        if (!(values instanceof Array) || (e[2] !== PAIR && !values.length)) throw badArgument("bad " + e[1]);
+        if (!(values instanceof Array) || (e[2] !== Coding.PAIR && !values.length)) throw badArgument("bad " + e[1]);
       } else values = [values];
       const list = values as unknown[];
       for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
@@ -154,8 +166,8 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
   const coding = e[2];
   const id = [e[0]];
   out.push(id);
-  if (coding === STRING || coding === PAIR) {
-    const strings = coding === PAIR ? (v instanceof Array && v.length === 2 ? v : [0]) : [v];
+  if (coding === Coding.STRING || coding === Coding.PAIR) {
+    const strings = coding === Coding.PAIR ? (v instanceof Array && v.length === 2 ? v : [0]) : [v];
     let size = 1;
     for (let i = 0; i < strings.length; i++) {
       // Refuses what is not a string, U+0000 and over 64 KB [MQTT-1.5.4-1,2].
@@ -166,21 +178,21 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
     if (e[0] === 0x08 && !isValidTopicName(v as string)) throw badArgument("bad responseTopic");
     return size;
   }
-  if (coding === BINARY) {
+  if (coding === Coding.BINARY) {
     if (!(v instanceof Uint8Array) || v.length > 0xffff) throw badArgument("bad " + e[1]);
     out.push(v);
     return 3 + v.length;
   }
-  if (coding === FLAG) {
+  if (coding === Coding.FLAG) {
     if (typeof v != "boolean") throw badArgument("bad " + e[1]);
     id.push(v ? 1 : 0);
     return 2;
   }
-  if (!isInteger(v, e[3], MAX[coding])) throw badArgument("bad " + e[1]);
+  if (!(typeof v == "number" && v >= e[3] && v <= MAX[coding] && v % 1 === 0)) throw badArgument("bad " + e[1]);
   const x = v as number;
-  if (coding === BYTE) id.push(x);
-  else if (coding === TWO) id.push(x >> 8, x & 255);
-  else if (coding === FOUR) id.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
+  if (coding === Coding.BYTE) id.push(x);
+  else if (coding === Coding.TWO) id.push(x >> 8, x & 255);
+  else if (coding === Coding.FOUR) id.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
   else {
     const bytes = vbiBytes(x);
     for (let j = 0; j < bytes.length; j++) id.push(bytes[j]);
@@ -189,12 +201,12 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
 }
 
 /**
- * Reads the properties of a packet of kind `where` (a bit above) at the reader's position:
- * undefined when there are none. PROTOCOL for an unknown identifier, a property the packet may
+ * Reads the properties of a packet of kind `where` (a bit above) at the reader's position, and
+ * sets them on `packet` when there are any. PROTOCOL for an unknown identifier, a property the packet may
  * not carry, one given twice where it may not repeat (2.2.2.2), a value out of range, a string
  * that is not valid UTF-8 [MQTT-1.5.4-1], or a length running past the packet.
  */
-export function readProperties(r: Reader, where: number): Properties | undefined {
+export function readProperties(packet: { properties?: Properties }, r: Reader, where: number): void {
   const length = readVbi(r);
   const end = r.pos + length;
   if (end > r.buf.length) throw protocolError("property length past the packet");
@@ -206,16 +218,16 @@ export function readProperties(r: Reader, where: number): Properties | undefined
     const name = e[1];
     const coding = e[2];
     let v: unknown;
-    if (coding === STRING) v = r.string();
-    else if (coding === PAIR) v = [r.string(), r.string()];
-    else if (coding === BINARY) v = r.bytes(); // a view on the body, as payloads are
+    if (coding === Coding.STRING) v = r.string();
+    else if (coding === Coding.PAIR) v = [r.string(), r.string()];
+    else if (coding === Coding.BINARY) v = r.bytes(); // a view on the body, as payloads are
     else {
-      const x = coding < TWO ? r.u8() : coding === TWO ? r.u16() : coding === FOUR ? r.u16() * 65536 + r.u16() : readVbi(r);
+      const x = coding < Coding.TWO ? r.u8() : coding === Coding.TWO ? r.u16() : coding === Coding.FOUR ? r.u16() * 65536 + r.u16() : readVbi(r);
       if (x < e[3] || x > MAX[coding]) throw protocolError("bad " + name);
-      v = coding === FLAG ? x === 1 : x;
+      v = coding === Coding.FLAG ? x === 1 : x;
     }
     if (e[0] === 0x08 && !isValidTopicName(v as string)) throw protocolError("bad responseTopic"); // [MQTT-3.3.2-14]
-    const listed = coding === PAIR || (e[0] === 0x0b && where === PUBLISH);
+    const listed = coding === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
     if (listed) {
       if (!props[name]) props[name] = [];
       (props[name] as unknown[]).push(v);
@@ -227,7 +239,7 @@ export function readProperties(r: Reader, where: number): Properties | undefined
   }
   if (r.pos !== end) throw protocolError("property past the property length");
   checkAuthentication(props as Properties, protocolError);
-  return any ? (props as Properties) : undefined;
+  if (any) packet.properties = props as Properties;
 }
 
 /** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
