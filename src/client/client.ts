@@ -29,7 +29,6 @@ import {
   Aliases,
   connectPacket5,
   disconnectPacket5,
-  inflightWindow,
   message5,
   newAliases,
   publishPacket5,
@@ -261,10 +260,11 @@ export class MQTTClient {
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
     // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
-    if (self.inflight >= (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight) && self.waiting.length >= cfg.queueLen) return refuseFull();
+    const window = MQTT5 ? Math.min(cfg.maxInflight, (self.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
+    if (self.inflight >= window && self.waiting.length >= cfg.queueLen) return refuseFull();
     const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs);
     if (MQTT5 && alias) entry.alias = alias;
-    if (self.inflight < (MQTT5 ? inflightWindow(cfg, self.connack) : cfg.maxInflight)) self.start(entry);
+    if (self.inflight < window) self.start(entry);
     else self.waiting.put(entry);
     return entry.promise;
   }

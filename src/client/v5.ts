@@ -35,8 +35,11 @@ export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: 
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
   if (cfg.maxPacketSize && !(properties && properties.maximumPacketSize !== undefined)) {
-    properties = copy(properties);
-    properties.maximumPacketSize = cfg.maxPacketSize;
+    const given = (properties || {}) as { [name: string]: unknown };
+    const copy: { [name: string]: unknown } = {}; // the user's object stays as it was
+    for (const name in given) copy[name] = given[name];
+    copy.maximumPacketSize = cfg.maxPacketSize;
+    properties = copy as Properties;
   }
   const given = cfg.will;
   return encodeConnect5({
@@ -51,12 +54,6 @@ export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: 
     username: cfg.user,
     password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
   });
-}
-
-function copy(properties: Properties | undefined): Properties {
-  const result: { [name: string]: unknown } = {};
-  for (const name in properties || {}) result[name] = (properties as { [name: string]: unknown })[name];
-  return result as Properties;
 }
 
 /**
@@ -181,11 +178,6 @@ export function ackRefusal(packet: PubAck5 | SubAck5): MqttError | undefined {
     code = packet.reasonCodes[0];
   }
   return refusal5("REFUSED", "refused by the broker", code, packet.properties);
-}
-
-/** Publishes in flight at most: ours, within the broker's Receive Maximum [MQTT-3.3.4-7]. */
-export function inflightWindow(cfg: Config, connack: Properties | undefined): number {
-  return Math.min(cfg.maxInflight, (connack && connack.receiveMaximum) || 65535);
 }
 
 /** A message for the queue, with its properties. */

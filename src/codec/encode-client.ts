@@ -16,7 +16,7 @@ import { encodeUtf8, isAsciiString, mqttStringLength, onEspruino, writeUtf8 } fr
 import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
-const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
+export const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
 
 export function encodeConnect(p: ConnectPacket): Uint8Array {
   const keepAlive = p.keepAlive || 0;

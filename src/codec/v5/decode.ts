@@ -20,6 +20,7 @@ import { DecoderTable, PacketType, QoS } from "../types";
 import { checkFlags, protocolError, Reader } from "../reader";
 import { isValidTopicName } from "../topics";
 import { decode } from "../decode";
+import { decodeEmpty } from "../decode-client";
 import { readProperties, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 import { isShared, isValidTopicFilter5 } from "./topics";
@@ -97,13 +98,19 @@ export function decodeClientPublish5(header: number, body: Uint8Array): Publish5
   return packet;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP: a remaining length of 2 means reason code 0; below 4, no
- *  property length and no properties (3.4.2.1). */
-export function decodePubAck5(header: number, body: Uint8Array): PubAck5 {
+/**
+ * PUBACK, PUBREC, PUBREL, PUBCOMP, DISCONNECT and AUTH, which end alike: a reason code and
+ * properties, both optional. The four acknowledgements start with a packet id; a remaining
+ * length of 2 means reason code 0, below 4 no property length and no properties (3.4.2.1).
+ * DISCONNECT and AUTH: an empty body means reason code 0; a body of one byte, no properties
+ * (3.14.2.1, 3.15.2.1). One function for both: on Espruino each function costs memory.
+ */
+export function decodeAck5(header: number, body: Uint8Array): PubAck5 | Disconnect5 {
   const type = header >> 4;
   checkFlags(header, type === PacketType.PUBREL ? 2 : 0); // [MQTT-3.6.1-1]
   const r = new Reader(body);
-  const packet = { type: type, packetId: r.packetId(), reasonCode: 0 } as PubAck5;
+  const packet = { type: type, reasonCode: 0 } as PubAck5;
+  if (type < PacketType.DISCONNECT) packet.packetId = r.packetId();
   if (r.more()) packet.reasonCode = reasonCode(type, r);
   if (r.more()) readProperties(packet, r, 1 << type);
   r.end();
@@ -169,53 +176,38 @@ function readTopicFilter5(r: Reader): string {
   return topicFilter;
 }
 
-export function decodePing5(header: number, body: Uint8Array): Ping5 {
-  checkFlags(header, 0);
-  if (body.length) throw protocolError("PING with a body");
-  return { type: (header >> 4) as Ping5["type"] };
-}
-
-/** DISCONNECT and AUTH: an empty body means reason code 0; a body of one byte, no properties
- *  (3.14.2.1, 3.15.2.1). */
-export function decodeDisconnect5(header: number, body: Uint8Array): Disconnect5 {
-  checkFlags(header, 0);
-  const type = header >> 4;
-  const r = new Reader(body);
-  const packet = { type: type, reasonCode: 0 } as Disconnect5;
-  if (r.more()) packet.reasonCode = reasonCode(type, r);
-  if (r.more()) readProperties(packet, r, 1 << type);
-  r.end();
-  return packet;
-}
+/** PINGREQ and PINGRESP: as in 3.1.1 (flags 0000 and no body), so the bundle holds one decoder
+ *  for both versions. */
+const decodePing5 = decodeEmpty as (header: number, body: Uint8Array) => Ping5;
 
 /** What a client accepts. */
 export const clientDecoders5: DecoderTable5 = {
   2: decodeConnack5,
   3: decodePublish5,
-  4: decodePubAck5,
-  5: decodePubAck5,
-  6: decodePubAck5,
-  7: decodePubAck5,
+  4: decodeAck5,
+  5: decodeAck5,
+  6: decodeAck5,
+  7: decodeAck5,
   9: decodeSubAck5,
   11: decodeSubAck5,
   13: decodePing5,
-  14: decodeDisconnect5,
-  15: decodeDisconnect5,
+  14: decodeAck5,
+  15: decodeAck5,
 };
 
 /** What a broker accepts. */
 export const serverDecoders5: DecoderTable5 = {
   1: decodeConnect5,
   3: decodeClientPublish5,
-  4: decodePubAck5,
-  5: decodePubAck5,
-  6: decodePubAck5,
-  7: decodePubAck5,
+  4: decodeAck5,
+  5: decodeAck5,
+  6: decodeAck5,
+  7: decodeAck5,
   8: decodeSubscribe5,
   10: decodeUnsubscribe5,
   12: decodePing5,
-  14: decodeDisconnect5,
-  15: decodeDisconnect5,
+  14: decodeAck5,
+  15: decodeAck5,
 };
 
 /** All 15 packet types (type 0 is reserved and stays missing). */
@@ -223,18 +215,18 @@ export const allDecoders5: DecoderTable5 = {
   1: decodeConnect5,
   2: decodeConnack5,
   3: decodePublish5,
-  4: decodePubAck5,
-  5: decodePubAck5,
-  6: decodePubAck5,
-  7: decodePubAck5,
+  4: decodeAck5,
+  5: decodeAck5,
+  6: decodeAck5,
+  7: decodeAck5,
   8: decodeSubscribe5,
   9: decodeSubAck5,
   10: decodeUnsubscribe5,
   11: decodeSubAck5,
   12: decodePing5,
   13: decodePing5,
-  14: decodeDisconnect5,
-  15: decodeDisconnect5,
+  14: decodeAck5,
+  15: decodeAck5,
 };
 
 /** Exactly one whole packet, framed by the 3.1.1 codec's decode(): anything missing or left

@@ -5,12 +5,10 @@ import { Connect5, Disconnect5, Packet5, PubAck5, Publish5, SubAck5, Subscribe5,
 import { PacketType } from "../types";
 import { badArgument, checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
 import { isValidTopicName } from "../topics";
+import { PROTOCOL_NAME } from "../encode-client"; // "MQTT", as in 3.1.1: one array in the bundle
 import { isShared, isValidTopicFilter5 } from "./topics";
 import { propertyFields, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
-
-/** Protocol name "MQTT" [MQTT-3.1.2-1]. */
-const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
 
 export function encode5(p: Packet5): Uint8Array {
   switch (p.type) {
