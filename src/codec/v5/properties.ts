@@ -41,65 +41,72 @@ const enum Coding {
 /** The largest value of each integer coding. */
 const MAX = [1, 1, 0xffff, 0xffffffff, 268435455];
 
-/** Built into the numbers of TABLE when the bundle is made (terser inlines it), so that the
+/** Built into the numbers of the table when the bundle is made (terser inlines it), so that the
  *  module holds no function for it. */
 function pack(id: number, coding: Coding, min: number, where: number): number {
   return id | (coding << 8) | (min << 11) | (where << 12);
 }
 
+type Table = { [name: string]: number };
+
 /**
  * Each property by name, in identifier order, which is the order the encoder writes them in:
  * its identifier, how its value is coded, the smallest value allowed and where it may appear,
  * packed in one number (pack). On Espruino a number costs a JsVar where an array of five costs
- * eight: this table holds 88 JsVars, as arrays it held 246.
+ * eight; still, the long names make the table 85 JsVars, which a module loaded from Storage
+ * would hold for as long as it is loaded. So the table is made afresh for each packet that has
+ * properties (its code stays in flash), and is garbage after: measured on Espruino for Linux, a
+ * message with two properties sent to itself took about 25 ms either way (8 ms without them).
  */
-const TABLE: { [name: string]: number } = {
-  payloadFormatIndicator: /*@__INLINE__*/ pack(0x01, Coding.FLAG, 0, Where.PUBLISH | Where.WILL),
-  messageExpiryInterval: /*@__INLINE__*/ pack(0x02, Coding.FOUR, 0, Where.PUBLISH | Where.WILL),
-  contentType: /*@__INLINE__*/ pack(0x03, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
-  responseTopic: /*@__INLINE__*/ pack(0x08, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
-  correlationData: /*@__INLINE__*/ pack(0x09, Coding.BINARY, 0, Where.PUBLISH | Where.WILL),
-  subscriptionIdentifier: /*@__INLINE__*/ pack(0x0b, Coding.VBI, 1, Where.PUBLISH | Where.SUBSCRIBE), // 0 is a Protocol Error (3.8.2.1.2)
-  sessionExpiryInterval: /*@__INLINE__*/ pack(0x11, Coding.FOUR, 0, Where.CONNECT | Where.CONNACK | Where.DISCONNECT),
-  assignedClientIdentifier: /*@__INLINE__*/ pack(0x12, Coding.STRING, 0, Where.CONNACK),
-  serverKeepAlive: /*@__INLINE__*/ pack(0x13, Coding.TWO, 0, Where.CONNACK),
-  authenticationMethod: /*@__INLINE__*/ pack(0x15, Coding.STRING, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
-  authenticationData: /*@__INLINE__*/ pack(0x16, Coding.BINARY, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
-  requestProblemInformation: /*@__INLINE__*/ pack(0x17, Coding.FLAG, 0, Where.CONNECT),
-  willDelayInterval: /*@__INLINE__*/ pack(0x18, Coding.FOUR, 0, Where.WILL),
-  requestResponseInformation: /*@__INLINE__*/ pack(0x19, Coding.FLAG, 0, Where.CONNECT),
-  responseInformation: /*@__INLINE__*/ pack(0x1a, Coding.STRING, 0, Where.CONNACK),
-  serverReference: /*@__INLINE__*/ pack(0x1c, Coding.STRING, 0, Where.CONNACK | Where.DISCONNECT),
-  reasonString: /*@__INLINE__*/ pack(0x1f, Coding.STRING, 0, Where.CONNACK | Where.ACKS | Where.SUBACK | Where.UNSUBACK | Where.DISCONNECT | Where.AUTH),
-  receiveMaximum: /*@__INLINE__*/ pack(0x21, Coding.TWO, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.3)
-  topicAliasMaximum: /*@__INLINE__*/ pack(0x22, Coding.TWO, 0, Where.CONNECT | Where.CONNACK),
-  topicAlias: /*@__INLINE__*/ pack(0x23, Coding.TWO, 1, Where.PUBLISH), // 0 is not permitted [MQTT-3.3.2-8]
-  maximumQoS: /*@__INLINE__*/ pack(0x24, Coding.BYTE, 0, Where.CONNACK), // 0 or 1 (3.2.2.3.4)
-  retainAvailable: /*@__INLINE__*/ pack(0x25, Coding.FLAG, 0, Where.CONNACK),
-  userProperties: /*@__INLINE__*/ pack(0x26, Coding.PAIR, 0, Where.ANY), // everywhere properties are (2.2.2.2)
-  maximumPacketSize: /*@__INLINE__*/ pack(0x27, Coding.FOUR, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.4)
-  wildcardSubscriptionAvailable: /*@__INLINE__*/ pack(0x28, Coding.FLAG, 0, Where.CONNACK),
-  subscriptionIdentifiersAvailable: /*@__INLINE__*/ pack(0x29, Coding.FLAG, 0, Where.CONNACK),
-  sharedSubscriptionAvailable: /*@__INLINE__*/ pack(0x2a, Coding.FLAG, 0, Where.CONNACK),
-};
+function table(): Table {
+  return {
+    payloadFormatIndicator: /*@__INLINE__*/ pack(0x01, Coding.FLAG, 0, Where.PUBLISH | Where.WILL),
+    messageExpiryInterval: /*@__INLINE__*/ pack(0x02, Coding.FOUR, 0, Where.PUBLISH | Where.WILL),
+    contentType: /*@__INLINE__*/ pack(0x03, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
+    responseTopic: /*@__INLINE__*/ pack(0x08, Coding.STRING, 0, Where.PUBLISH | Where.WILL),
+    correlationData: /*@__INLINE__*/ pack(0x09, Coding.BINARY, 0, Where.PUBLISH | Where.WILL),
+    subscriptionIdentifier: /*@__INLINE__*/ pack(0x0b, Coding.VBI, 1, Where.PUBLISH | Where.SUBSCRIBE), // 0 is a Protocol Error (3.8.2.1.2)
+    sessionExpiryInterval: /*@__INLINE__*/ pack(0x11, Coding.FOUR, 0, Where.CONNECT | Where.CONNACK | Where.DISCONNECT),
+    assignedClientIdentifier: /*@__INLINE__*/ pack(0x12, Coding.STRING, 0, Where.CONNACK),
+    serverKeepAlive: /*@__INLINE__*/ pack(0x13, Coding.TWO, 0, Where.CONNACK),
+    authenticationMethod: /*@__INLINE__*/ pack(0x15, Coding.STRING, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
+    authenticationData: /*@__INLINE__*/ pack(0x16, Coding.BINARY, 0, Where.CONNECT | Where.CONNACK | Where.AUTH),
+    requestProblemInformation: /*@__INLINE__*/ pack(0x17, Coding.FLAG, 0, Where.CONNECT),
+    willDelayInterval: /*@__INLINE__*/ pack(0x18, Coding.FOUR, 0, Where.WILL),
+    requestResponseInformation: /*@__INLINE__*/ pack(0x19, Coding.FLAG, 0, Where.CONNECT),
+    responseInformation: /*@__INLINE__*/ pack(0x1a, Coding.STRING, 0, Where.CONNACK),
+    serverReference: /*@__INLINE__*/ pack(0x1c, Coding.STRING, 0, Where.CONNACK | Where.DISCONNECT),
+    reasonString: /*@__INLINE__*/ pack(0x1f, Coding.STRING, 0, Where.CONNACK | Where.ACKS | Where.SUBACK | Where.UNSUBACK | Where.DISCONNECT | Where.AUTH),
+    receiveMaximum: /*@__INLINE__*/ pack(0x21, Coding.TWO, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.3)
+    topicAliasMaximum: /*@__INLINE__*/ pack(0x22, Coding.TWO, 0, Where.CONNECT | Where.CONNACK),
+    topicAlias: /*@__INLINE__*/ pack(0x23, Coding.TWO, 1, Where.PUBLISH), // 0 is not permitted [MQTT-3.3.2-8]
+    maximumQoS: /*@__INLINE__*/ pack(0x24, Coding.BYTE, 0, Where.CONNACK), // 0 or 1 (3.2.2.3.4)
+    retainAvailable: /*@__INLINE__*/ pack(0x25, Coding.FLAG, 0, Where.CONNACK),
+    userProperties: /*@__INLINE__*/ pack(0x26, Coding.PAIR, 0, Where.ANY), // everywhere properties are (2.2.2.2)
+    maximumPacketSize: /*@__INLINE__*/ pack(0x27, Coding.FOUR, 1, Where.CONNECT | Where.CONNACK), // 0 is a Protocol Error (3.1.2.11.4)
+    wildcardSubscriptionAvailable: /*@__INLINE__*/ pack(0x28, Coding.FLAG, 0, Where.CONNACK),
+    subscriptionIdentifiersAvailable: /*@__INLINE__*/ pack(0x29, Coding.FLAG, 0, Where.CONNACK),
+    sharedSubscriptionAvailable: /*@__INLINE__*/ pack(0x2a, Coding.FLAG, 0, Where.CONNACK),
+  };
+}
 
 type Entry = [number, string, number, number, number]; // identifier, name, coding, smallest, where
 
-/** The table entry of identifier `id` or property `name`, unpacked. */
-function entry(idOrName: number | string): Entry | undefined {
+/** The entry of identifier `id` or property `name` in `t`, unpacked. */
+function entry(t: Table, idOrName: number | string): Entry | undefined {
   let name: string | undefined;
   if (typeof idOrName == "string") {
-    if (typeof TABLE[idOrName] == "number") name = idOrName; // not a name of Object.prototype's
+    if (typeof t[idOrName] == "number") name = idOrName; // not a name of Object.prototype's
   } else {
-    for (const key in TABLE) {
-      if ((TABLE[key] & 255) === idOrName) {
+    for (const key in t) {
+      if ((t[key] & 255) === idOrName) {
         name = key;
         break;
       }
     }
   }
   if (name === undefined) return undefined;
-  const x = TABLE[name];
+  const x = t[name];
   return [x & 255, name, (x >> 8) & 7, (x >> 11) & 1, x >> 12];
 }
 
@@ -136,15 +143,16 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   let size = 0;
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
+    const t = table();
     for (const name in props) {
-      const known = entry(name);
+      const known = entry(t, name);
       if (!known) throw badArgument("unknown property " + name);
       if ((props as { [k: string]: unknown })[name] !== undefined && !(known[4] & where)) throw badArgument(name + " not allowed here");
     }
-    for (const key in TABLE) {
-      const e = entry(key) as Entry;
-      let values = (props as { [k: string]: unknown })[e[1]];
+    for (const key in t) {
+      let values = (props as { [k: string]: unknown })[key];
       if (values === undefined) continue;
+      const e = entry(t, key) as Entry;
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
       const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
@@ -211,9 +219,10 @@ export function readProperties(packet: { properties?: Properties }, r: Reader, w
   const end = r.pos + length;
   if (end > r.buf.length) throw protocolError("property length past the packet");
   const props: { [k: string]: unknown } = {};
+  let t: Table | undefined; // made for the first property: most packets have none
   let any = false;
   while (r.pos < end) {
-    const e = entry(readVbi(r));
+    const e = entry(t || (t = table()), readVbi(r));
     if (!e || !(e[4] & where)) throw protocolError("bad property identifier");
     const name = e[1];
     const coding = e[2];
