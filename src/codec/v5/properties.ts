@@ -143,7 +143,7 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   let size = 0;
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
-    const t = table();
+    const t = /*#__NOINLINE__*/ table(); // (one copy of the table in the bundle)
     for (const name in props) {
       const known = entry(t, name);
       if (!known) throw badArgument("unknown property " + name);
