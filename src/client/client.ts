@@ -24,7 +24,6 @@ import { MQTT5 } from "./version";
 import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
 import {
-  ackRefusal,
   aliasSet,
   Aliases,
   connectPacket5,
@@ -456,17 +455,17 @@ export class MQTTClient {
       // enhanced authentication is not supported.
       const ended = packet as unknown as { type: number; reasonCode: number; properties?: Properties };
       if (ended.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
-      this.drop(refusal5("CLOSED", "disconnected by the broker", ended.reasonCode, ended.properties));
+      this.drop(refusal5("CLOSED", "disconnected by the broker", ended));
     } else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
       // PUBACK, PUBREC, PUBCOMP, UNSUBACK: with a reason code of 0x80 or above, REFUSED.
-      this.acknowledge(packet.type, (packet as AckPacket).packetId, undefined, ackRefusal(packet as unknown as SubAck5));
+      this.acknowledge(packet.type, (packet as AckPacket).packetId, undefined, refusal5("REFUSED", "refused by the broker", packet as unknown as SubAck5));
     } else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
   }
 
   private connacked(packet: ConnackPacket): void {
     if (MQTT5 && this.v5) {
       const connack = packet as unknown as { reasonCode: number; properties?: Properties };
-      const refused = refusal5("CONNACK_REFUSED", "connection refused by the broker", connack.reasonCode, connack.properties);
+      const refused = refusal5("CONNACK_REFUSED", "connection refused by the broker", connack);
       if (refused) {
         refused.returnCode = connack.reasonCode;
         return this.drop(refused);
@@ -543,7 +542,7 @@ export class MQTTClient {
       packet.packetId,
       codes[0],
       MQTT5 && this.v5
-        ? refusal5("SUBACK_FAILURE", "subscription refused by the broker", codes[0], (packet as unknown as SubAck5).properties)
+        ? refusal5("SUBACK_FAILURE", "subscription refused by the broker", packet as unknown as SubAck5)
         : codes[0] === 0x80
           ? mqttError("SUBACK_FAILURE", "subscription refused by the broker")
           : undefined

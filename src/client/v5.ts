@@ -5,7 +5,7 @@ import { badArgument, encodeUtf8 } from "../codec/bytes";
 import { PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/parser";
 import { protocolError } from "../codec/reader";
-import { Properties, PubAck5, Publish5, SubAck5 } from "../codec/v5/types";
+import { Properties, Publish5 } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
 import { Config } from "./config";
 import { Message } from "./queue";
@@ -159,25 +159,25 @@ export function resolveAlias(aliases: Aliases, maximum: number, topic: string, p
   return topic;
 }
 
-/** The error of a reason code of 0x80 or above (section 2.4), or none below; for the broker's
- *  DISCONNECT (CLOSED) whatever its code, as the connection ends either way. */
-export function refusal5(code: "CONNACK_REFUSED" | "SUBACK_FAILURE" | "REFUSED" | "CLOSED", what: string, reasonCode: number, properties: Properties | undefined): MqttError | undefined {
+/**
+ * The error of a packet's reason code of 0x80 or above (section 2.4), or none below; for the
+ * broker's DISCONNECT (CLOSED) whatever its code, as the connection ends either way. A SUBACK
+ * or UNSUBACK has a list of codes: one, as our requests have one filter [MQTT-3.8.4-5,
+ * MQTT-3.11.3-1].
+ */
+export function refusal5(
+  code: "CONNACK_REFUSED" | "SUBACK_FAILURE" | "REFUSED" | "CLOSED",
+  what: string,
+  packet: { reasonCode?: number; reasonCodes?: number[]; properties?: Properties }
+): MqttError | undefined {
+  const codes = packet.reasonCodes;
+  if (codes && codes.length !== 1) throw protocolError("one reason code expected");
+  const reasonCode = (codes ? codes[0] : packet.reasonCode) as number;
   if (reasonCode < 0x80 && code !== "CLOSED") return undefined;
-  const reason = properties && properties.reasonString;
+  const reason = packet.properties && packet.properties.reasonString;
   const error = mqttError(code, what + ": reason code 0x" + reasonCode.toString(16) + (reason ? " (" + reason + ")" : ""));
   error.reasonCode = reasonCode;
   return error;
-}
-
-/** REFUSED for a PUBACK, PUBREC, PUBCOMP or UNSUBACK with a reason code of 0x80 or above; an
- *  UNSUBACK has one code, as our UNSUBSCRIBE has one filter [MQTT-3.11.3-1]. */
-export function ackRefusal(packet: PubAck5 | SubAck5): MqttError | undefined {
-  let code = (packet as PubAck5).reasonCode;
-  if (packet.type === PacketType.UNSUBACK) {
-    if (packet.reasonCodes.length !== 1) throw protocolError("UNSUBACK codes");
-    code = packet.reasonCodes[0];
-  }
-  return refusal5("REFUSED", "refused by the broker", code, packet.properties);
 }
 
 /** A message for the queue, with its properties. */

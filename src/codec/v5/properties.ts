@@ -163,7 +163,9 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
     }
   }
-  checkAuthentication(props, badArgument);
+  // Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
+  // 3.2.2.3.18, 3.15.2.2.3); readProperties() checks it too.
+  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw badArgument("authenticationData without authenticationMethod");
   fields.push(vbiBytes(size));
   // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
   for (let j = 0; j < own.length; j++) fields.push(own[j]);
@@ -247,12 +249,6 @@ export function readProperties(packet: { properties?: Properties }, r: Reader, w
     any = true;
   }
   if (r.pos !== end) throw protocolError("property past the property length");
-  checkAuthentication(props as Properties, protocolError);
+  if (props.authenticationData !== undefined && props.authenticationMethod === undefined) throw protocolError("authenticationData without authenticationMethod");
   if (any) packet.properties = props as Properties;
-}
-
-/** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
- *  3.2.2.3.18, 3.15.2.2.3). */
-function checkAuthentication(props: Properties | undefined, error: (message: string) => Error): void {
-  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw error("authenticationData without authenticationMethod");
 }
