@@ -16,7 +16,7 @@ import { isValidTopicName } from "./topics";
 import { check } from "./reader";
 
 /** The packet identifier at `at`: present and not 0 [MQTT-2.3.1-1]. */
-function packetIdAt(body: Uint8Array, at: number): number {
+export function packetIdAt(body: Uint8Array, at: number): number {
   const id = (body[at] << 8) | body[at + 1];
   check(id && at + 2 <= body.length);
   return id;

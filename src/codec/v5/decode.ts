@@ -1,6 +1,9 @@
 // Decoders for the MQTT 5.0 packets. Each gets the fixed header's first byte and exactly the
 // remaining-length bytes, and throws PROTOCOL on anything malformed or a Protocol Error. The
 // stream parser and decode() of the 3.1.1 codec frame packets; these decode their bodies.
+// As in the 3.1.1 codec, the packets a client receives are read by index (decode-client.ts),
+// and those only a broker receives with a Reader (decode-server.ts): the client's bundle then
+// holds no Reader, whose methods would cost it about 80 JsVars on Espruino.
 import {
   Connack5,
   Connect5,
@@ -17,16 +20,18 @@ import {
   Will5,
 } from "./types";
 import { DecoderTable, PacketType, QoS } from "../types";
-import { checkFlags, protocolError, Reader } from "../reader";
+import { check, checkFlags, protocolError, Reader } from "../reader";
+import { decodeUtf8 } from "../bytes";
 import { isValidTopicName } from "../topics";
 import { decode } from "../decode";
-import { decodeEmpty } from "../decode-client";
+import { decodeEmpty, packetIdAt } from "../decode-client";
 import { readProperties, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 import { isShared, isValidTopicFilter5 } from "./topics";
 
-function reasonCode(type: number, r: Reader): number {
-  const code = r.u8();
+/** The reason code at `at` of `body`, which a packet of `type` must be allowed to carry. */
+function reasonCodeAt(type: number, body: Uint8Array, at: number): number {
+  const code = body[at]; // undefined past the end: no reason code
   if (!isReasonCode(type, code)) throw protocolError("bad reason code");
   return code;
 }
@@ -46,11 +51,11 @@ export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
   if (!willFlag && (willQos || willRetain)) throw protocolError("will flags"); // [MQTT-3.1.2-11,13]
   if (willQos === 3) throw protocolError("will QoS 3"); // [MQTT-3.1.2-12]
   const packet = { type: PacketType.CONNECT, protocolName: "MQTT", protocolLevel: 5, cleanStart: (flags & 2) !== 0, keepAlive: r.u16() } as Connect5;
-  readProperties(packet, r, 1 << PacketType.CONNECT);
+  r.pos = readProperties(packet, body, r.pos, 1 << PacketType.CONNECT);
   packet.clientId = r.string();
   if (willFlag) {
     const will = {} as Will5;
-    readProperties(will, r, Where.WILL);
+    r.pos = readProperties(will, body, r.pos, Where.WILL);
     will.topic = r.string();
     if (!isValidTopicName(will.topic)) throw protocolError("will topic"); // a topic name [MQTT-3.3.2-2]
     will.message = r.bytes();
@@ -66,13 +71,11 @@ export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
 
 export function decodeConnack5(header: number, body: Uint8Array): Connack5 {
   checkFlags(header, 0);
-  const r = new Reader(body);
-  const ackFlags = r.u8();
-  const packet = { type: PacketType.CONNACK, sessionPresent: ackFlags === 1, reasonCode: reasonCode(2, r) } as Connack5;
+  const ackFlags = body[0];
+  const packet = { type: PacketType.CONNACK, sessionPresent: ackFlags === 1, reasonCode: reasonCodeAt(2, body, 1) } as Connack5;
   // Reserved ack flags 0 [MQTT-3.2.2-1]; no session present on a refusal [MQTT-3.2.2-6].
   if (ackFlags > 1 || (ackFlags && packet.reasonCode >= 0x80)) throw protocolError("CONNACK flags");
-  readProperties(packet, r, 1 << PacketType.CONNACK);
-  r.end();
+  check(readProperties(packet, body, 2, 1 << PacketType.CONNACK) === body.length); // nothing after them
   return packet;
 }
 
@@ -80,14 +83,18 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   const qos = (header >> 1) & 3;
   // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2].
   if (qos === 3 || (!qos && header & 8)) throw protocolError("PUBLISH flags");
-  const r = new Reader(body);
-  const packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: r.string() } as Publish5;
-  if (qos) packet.packetId = r.packetId(); // not 0 [MQTT-2.2.1-3]
-  readProperties(packet, r, 1 << PacketType.PUBLISH);
+  let at = 2 + ((body[0] << 8) | body[1]); // past the topic name
+  check(at <= body.length);
+  const packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: decodeUtf8(body, 2, at) } as Publish5;
+  if (qos) {
+    packet.packetId = packetIdAt(body, at); // not 0 [MQTT-2.2.1-3]
+    at += 2;
+  }
+  at = readProperties(packet, body, at, 1 << PacketType.PUBLISH);
   // No wildcards [MQTT-3.3.2-2]; empty only with a Topic Alias (3.3.2.1).
   const t = packet.topicName;
   if (!(isValidTopicName(t) || (t === "" && packet.properties && packet.properties.topicAlias))) throw protocolError("topic name");
-  packet.payload = body.subarray(r.pos); // a view, as 3.1.1's
+  packet.payload = body.subarray(at); // a view, as 3.1.1's
   return packet;
 }
 
@@ -108,12 +115,15 @@ export function decodeClientPublish5(header: number, body: Uint8Array): Publish5
 export function decodeAck5(header: number, body: Uint8Array): PubAck5 | Disconnect5 {
   const type = header >> 4;
   checkFlags(header, type === PacketType.PUBREL ? 2 : 0); // [MQTT-3.6.1-1]
-  const r = new Reader(body);
   const packet = { type: type, reasonCode: 0 } as PubAck5;
-  if (type < PacketType.DISCONNECT) packet.packetId = r.packetId();
-  if (r.more()) packet.reasonCode = reasonCode(type, r);
-  if (r.more()) readProperties(packet, r, 1 << type);
-  r.end();
+  let at = 0;
+  if (type < PacketType.DISCONNECT) {
+    packet.packetId = packetIdAt(body, 0);
+    at = 2;
+  }
+  if (at < body.length) packet.reasonCode = reasonCodeAt(type, body, at++);
+  if (at < body.length) at = readProperties(packet, body, at, 1 << type);
+  check(at === body.length);
   return packet;
 }
 
@@ -121,7 +131,7 @@ export function decodeSubscribe5(header: number, body: Uint8Array): Subscribe5 {
   checkFlags(header, 2); // [MQTT-3.8.1-1]
   const r = new Reader(body);
   const packet = { type: PacketType.SUBSCRIBE, packetId: r.packetId() } as Subscribe5;
-  readProperties(packet, r, 1 << PacketType.SUBSCRIBE);
+  r.pos = readProperties(packet, body, r.pos, 1 << PacketType.SUBSCRIBE);
   if (!r.more()) throw protocolError("SUBSCRIBE without subscriptions"); // [MQTT-3.8.3-2]
   const subs: Subscription5[] = [];
   while (r.more()) {
@@ -147,12 +157,11 @@ export function decodeSubscribe5(header: number, body: Uint8Array): Subscribe5 {
 export function decodeSubAck5(header: number, body: Uint8Array): SubAck5 {
   checkFlags(header, 0);
   const type = header >> 4;
-  const r = new Reader(body);
-  const packet = { type: type, packetId: r.packetId() } as SubAck5;
-  readProperties(packet, r, 1 << type);
-  if (!r.more()) throw protocolError("no reason codes"); // [MQTT-3.9.3-1], [MQTT-3.11.3-1]
+  const packet = { type: type, packetId: packetIdAt(body, 0) } as SubAck5;
+  let at = readProperties(packet, body, 2, 1 << type);
+  if (at >= body.length) throw protocolError("no reason codes"); // [MQTT-3.9.3-1], [MQTT-3.11.3-1]
   const codes: number[] = [];
-  while (r.more()) codes[codes.length] = reasonCode(type, r);
+  while (at < body.length) codes[codes.length] = reasonCodeAt(type, body, at++);
   packet.reasonCodes = codes;
   return packet;
 }
@@ -161,7 +170,7 @@ export function decodeUnsubscribe5(header: number, body: Uint8Array): Unsubscrib
   checkFlags(header, 2); // [MQTT-3.10.1-1]
   const r = new Reader(body);
   const packet = { type: PacketType.UNSUBSCRIBE, packetId: r.packetId() } as Unsubscribe5;
-  readProperties(packet, r, 1 << PacketType.UNSUBSCRIBE);
+  r.pos = readProperties(packet, body, r.pos, 1 << PacketType.UNSUBSCRIBE);
   if (!r.more()) throw protocolError("UNSUBSCRIBE without filters"); // [MQTT-3.10.3-2]
   const filters: string[] = [];
   while (r.more()) filters[filters.length] = readTopicFilter5(r);

@@ -5,9 +5,9 @@
 // a Protocol Error: either way the connection ends, [MQTT-4.13.1-1]).
 import { Properties } from "./types";
 import { badArgument, Field } from "../writer";
-import { protocolError, Reader } from "../reader";
+import { protocolError } from "../reader";
 import { isValidTopicName } from "../topics";
-import { mqttStringLength } from "../bytes";
+import { decodeUtf8, mqttStringLength } from "../bytes";
 
 /** Where a property may appear: bit `type` for a packet type, bit 0 for the will. Constant
  *  enums, which TypeScript writes as numbers: on Espruino each constant held in a variable
@@ -120,12 +120,14 @@ export function vbiBytes(x: number): number[] {
   return out;
 }
 
-/** Reads a Variable Byte Integer: at most 4 bytes, and in the fewest bytes [MQTT-1.5.5-1]
- *  (a longer form is Malformed, and would make two byte strings one packet). */
-export function readVbi(r: Reader): number {
+/** Reads the Variable Byte Integer at `at` of `body`: at most 4 bytes, and in the fewest bytes
+ *  [MQTT-1.5.5-1] (a longer form is Malformed, and would make two byte strings one packet), so
+ *  that it takes as many bytes as vbiBytes() of its value. */
+export function readVbi(body: Uint8Array, at: number): number {
   let value = 0;
   for (let k = 0; k < 4; k++) {
-    const b = r.u8();
+    if (at + k >= body.length) throw protocolError("truncated packet");
+    const b = body[at + k];
     if (k && !b) break; // a last byte of 0 after others: not the fewest bytes
     value += (b & 127) * Math.pow(128, k);
     if (!(b & 128)) return value;
@@ -211,29 +213,51 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
 }
 
 /**
- * Reads the properties of a packet of kind `where` (a bit above) at the reader's position, and
- * sets them on `packet` when there are any. PROTOCOL for an unknown identifier, a property the packet may
- * not carry, one given twice where it may not repeat (2.2.2.2), a value out of range, a string
- * that is not valid UTF-8 [MQTT-1.5.4-1], or a length running past the packet.
+ * Reads the properties at `at` of a packet `body` of kind `where` (a bit above), sets them on
+ * `packet` when there are any, and returns where they end. PROTOCOL for an unknown identifier,
+ * a property the packet may not carry, one given twice where it may not repeat (2.2.2.2), a
+ * value out of range, a string that is not valid UTF-8 [MQTT-1.5.4-1], or a length running
+ * past the packet. Read by index, as the 3.1.1 client's decoders read: the client's bundle then
+ * holds no Reader (on Espruino its methods cost about 80 JsVars).
  */
-export function readProperties(packet: { properties?: Properties }, r: Reader, where: number): void {
-  const length = readVbi(r);
-  const end = r.pos + length;
-  if (end > r.buf.length) throw protocolError("property length past the packet");
+export function readProperties(packet: { properties?: Properties }, body: Uint8Array, at: number, where: number): number {
+  const length = readVbi(body, at);
+  at += vbiBytes(length).length;
+  const end = at + length;
+  if (end > body.length) throw protocolError("property length past the packet");
   const props: { [k: string]: unknown } = {};
   let t: Table | undefined; // made for the first property: most packets have none
   let any = false;
-  while (r.pos < end) {
-    const e = entry(t || (t = table()), readVbi(r));
+  while (at < end) {
+    // An identifier is a Variable Byte Integer, and all are below 128: a first byte of 128 or
+    // more is no property (nor is a longer form of one, which would be Malformed).
+    const e = entry(t || (t = table()), body[at++]);
     if (!e || !(e[4] & where)) throw protocolError("bad property identifier");
     const name = e[1];
     const coding = e[2];
     let v: unknown;
-    if (coding === Coding.STRING) v = r.string();
-    else if (coding === Coding.PAIR) v = [r.string(), r.string()];
-    else if (coding === Coding.BINARY) v = r.bytes(); // a view on the body, as payloads are
-    else {
-      const x = coding < Coding.TWO ? r.u8() : coding === Coding.TWO ? r.u16() : coding === Coding.FOUR ? r.u16() * 65536 + r.u16() : readVbi(r);
+    if (coding >= Coding.STRING) {
+      // Length-prefixed: a string, a pair of strings, or binary data (a view on the body, as
+      // payloads are).
+      const fields: unknown[] = [];
+      // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
+      for (let left = coding === Coding.PAIR ? 2 : 1; left > 0; left--) {
+        const next = at + 2 + ((body[at] << 8) | body[at + 1]); // (past the end, bytes read as 0)
+        if (next > body.length) throw protocolError("truncated packet");
+        fields.push(coding === Coding.BINARY ? body.subarray(at + 2, next) : decodeUtf8(body, at + 2, next));
+        at = next;
+      }
+      v = coding === Coding.PAIR ? fields : fields[0];
+    } else {
+      let x = 0;
+      if (coding === Coding.VBI) {
+        x = readVbi(body, at);
+        at += vbiBytes(x).length;
+      } else {
+        const size = coding === Coding.FOUR ? 4 : coding === Coding.TWO ? 2 : 1;
+        if (at + size > body.length) throw protocolError("truncated packet");
+        for (let i = 0; i < size; i++) x = x * 256 + body[at++];
+      }
       if (x < e[3] || x > MAX[coding]) throw protocolError("bad " + name);
       v = coding === Coding.FLAG ? x === 1 : x;
     }
@@ -248,7 +272,8 @@ export function readProperties(packet: { properties?: Properties }, r: Reader, w
     }
     any = true;
   }
-  if (r.pos !== end) throw protocolError("property past the property length");
+  if (at !== end) throw protocolError("property past the property length");
   if (props.authenticationData !== undefined && props.authenticationMethod === undefined) throw protocolError("authenticationData without authenticationMethod");
   if (any) packet.properties = props as Properties;
+  return end;
 }
