@@ -222,9 +222,14 @@ export class MQTTClient {
     if (!qos && self.full) return refuseFull();
     try {
       // Espruino, QoS 0 of ASCII strings: a string of bytes, which its sockets take, and no
-      // typed array at all (Node's path is fast as it is).
+      // typed array at all (Node's path is fast as it is). MQTT 5, without properties and
+      // retain (which the broker may refuse): a 3.1.1 PUBLISH whose payload begins with a
+      // property length of 0. (MQTT5 && self.v5 at each place, not in a variable: rollup
+      // folds only the constant.)
       let bytes: Uint8Array | string | undefined =
-        !qos && onEspruino && typeof msg == "string" && !(MQTT5 && self.v5) ? publishString(topic, msg, retain) : undefined;
+        !qos && onEspruino && typeof msg == "string" && !(MQTT5 && self.v5 && (properties || retain))
+          ? publishString(topic, MQTT5 && self.v5 ? "\0" + msg : msg, retain)
+          : undefined;
       // Otherwise the encoder checks topic and QoS; a packet id is written when the publish
       // gets a slot.
       if (!bytes) {
@@ -232,7 +237,7 @@ export class MQTTClient {
           MQTT5 && self.v5
             ? publishPacket5(self.connack as Properties, self.aliases as Aliases, topic, payloadBytes(msg), qos || 0, retain, properties)
             : publishPacket(topic, payloadBytes(msg), qos || 0, retain);
-      }
+      } else if (MQTT5 && self.v5) checkPacketSize(bytes.length, (self.connack as Properties).maximumPacketSize || 0); // as publishPacket5 does
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
       // MQTT 5: an alias that this publish sets holds from when it is written.
       if (qos) return MQTT5 ? self.publishAcked(bytes as Uint8Array, qos, aliasSet(topic, properties)) : self.publishAcked(bytes as Uint8Array, qos);

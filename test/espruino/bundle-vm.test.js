@@ -349,3 +349,39 @@ test("disconnect() right after a burst: what waited in the link goes out first, 
     await broker.close();
   }
 });
+
+// MQTT 5 on Espruino: a QoS 0 publish of a string without properties takes the string path
+// (a 3.1.1 PUBLISH whose payload begins with a property length of 0), which must check the
+// broker's Maximum Packet Size as the general path does.
+test("MQTT 5 bundle, string path: a QoS 0 publish without properties arrives whole and without properties; one over the broker's maximum packet size is refused TOO_LARGE", async (t) => {
+  const bundle = path.join(ROOT, "dist", "mqtt_as5.js");
+  const broker = await startMosquitto({ extra: ["max_packet_size 1000"] });
+  if (!broker) return t.skip("mosquitto is not installed");
+  const mqtt = require("mqtt");
+  const observer = await mqtt.connectAsync({ host: broker.host, port: broker.port, protocolVersion: 5, reconnectPeriod: 0 });
+  const seen = [];
+  observer.on("message", (topic, payload, packet) => seen.push({ topic, text: payload.toString(), properties: packet.properties || {} }));
+  await observer.subscribeAsync("esp5/#");
+  const shim = createEspruinoContext({ bundle, globals: { HOST: broker.host, PORT: broker.port } });
+  try {
+    shim.run("var mqtt = require('mqtt_as');var client = new mqtt.MQTTClient({ server: HOST, port: PORT, protocolVersion: 5, keepalive: 10 });");
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    assert.equal(shim.run("client.connack.maximumPacketSize"), 1000);
+    assert.deepEqual(await settle(shim, "client.publish('esp5/plain', 'plain text', false, 0)"), { value: undefined });
+    // 1 + 2 (fixed header) + 2 + 600 (topic) + 1 (property length) + 400: over 1,000 bytes.
+    const refused = await settle(shim, `client.publish('esp5/${"t".repeat(595)}', '${"m".repeat(400)}', false, 0)`);
+    assert.equal(refused.error && refused.error.code, "TOO_LARGE");
+    assert.deepEqual(await settle(shim, "client.publish('esp5/after', 'after', false, 0)"), { value: undefined });
+    await until(() => seen.length >= 2, "the observer to get two messages");
+    assert.deepEqual(seen, [
+      { topic: "esp5/plain", text: "plain text", properties: {} },
+      { topic: "esp5/after", text: "after", properties: {} },
+    ]);
+    assert.deepEqual(await settle(shim, "client.disconnect()"), { value: undefined });
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await observer.endAsync();
+    await broker.close();
+  }
+});

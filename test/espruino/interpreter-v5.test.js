@@ -85,7 +85,10 @@ c.connect(true).then(function (present) {
     steps.push(["bad property", e.code]);
   });
 }, failed("publish qos 2")).then(function () {
-  return waitFor(4, 5000);
+  // QoS 0 without properties: Espruino's string path, with a property length of 0.
+  return c.publish(PREFIX + "/plain", "plain text", false, 0);
+}).then(function () {
+  return waitFor(5, 5000);
 }).then(function () {
   sizeOf = E.getSizeOf(c);
   return c.disconnect();
@@ -149,7 +152,7 @@ test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publ
     const byTopic = (list, name) => list.find((m) => m.topic === `${prefix}/${name}`) || assert.fail(`nothing on ${name}` + tail);
 
     // What the interpreter received back, with its properties.
-    assert.equal(result.received.length, 4, JSON.stringify(result.received));
+    assert.equal(result.received.length, 5, JSON.stringify(result.received));
     for (const m of result.received) {
       assert.equal(m.args, 6);
       assert.deepEqual(m.properties.subscriptionIdentifier, [5]);
@@ -165,15 +168,20 @@ test("interpreter: the MQTT 5 bundle from Storage connects v5 to Mosquitto, publ
     assert.deepEqual(result.received.filter((m) => m.topic === `${prefix}/alias`).map((m) => m.text), ["alias set", "alias used"]);
     assert.deepEqual(byTopic(result.received, "q2").properties.userProperties, [["x", "y"]]);
     assert.equal(byTopic(result.received, "q2").qos, 2);
+    assert.deepEqual(byTopic(result.received, "plain"), {
+      args: 6, topic: `${prefix}/plain`, text: "plain text", qos: 0, retained: false, properties: { subscriptionIdentifier: [5] },
+    });
 
     // What the Node observer saw the interpreter send.
     const deadline = Date.now() + 2000;
-    while (seen.length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (seen.length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     const sent = byTopic(seen, "props");
     assert.deepEqual(sent.properties.userProperties, [["a", "1"], ["b", "2"], ["a", "3"]]);
     assert.deepEqual([...sent.properties.correlationData], [0, 1, 127, 128, 255]);
     assert.deepEqual(seen.filter((m) => m.topic === `${prefix}/alias`).map((m) => m.text), ["alias set", "alias used"]);
     assert.equal(seen.filter((m) => m.topic === `${prefix}/bad`).length, 0);
+    const plain = byTopic(seen, "plain");
+    assert.deepEqual([plain.text, plain.qos, plain.properties], ["plain text", 0, {}]);
     t.diagnostic(`E.getSizeOf(client) while connected and subscribed, v5 (module from Storage, ${wrote.heap} JsVars): ${result.sizeOf} JsVars`);
   } finally {
     await observer.disconnect();

@@ -24,7 +24,7 @@ import { check, checkFlags, protocolError, Reader } from "../reader";
 import { decodeUtf8 } from "../bytes";
 import { isValidTopicName } from "../topics";
 import { decode } from "../decode";
-import { decodeEmpty, packetIdAt } from "../decode-client";
+import { decodeEmpty, decodePublish, packetIdAt } from "../decode-client";
 import { readProperties, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 import { isShared, isValidTopicFilter5 } from "./topics";
@@ -80,7 +80,16 @@ export function decodeConnack5(header: number, body: Uint8Array): Connack5 {
 }
 
 export function decodePublish5(header: number, body: Uint8Array): Publish5 {
+  "ram";
   const qos = (header >> 1) & 3;
+  // Without properties (a property length of 0), a 3.1.1 PUBLISH whose payload begins with
+  // that 0: read as one, on its fast path, where the topic must not be empty either.
+  const lengthAt = 2 + ((body[0] << 8) | body[1]) + (qos ? 2 : 0);
+  if (lengthAt < body.length && !body[lengthAt]) {
+    const packet = decodePublish(header, body) as Publish5;
+    packet.payload = body.subarray(lengthAt + 1);
+    return packet;
+  }
   // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2].
   if (qos === 3 || (!qos && header & 8)) throw protocolError("PUBLISH flags");
   let at = 2 + ((body[0] << 8) | body[1]); // past the topic name
