@@ -1,7 +1,7 @@
 // Writing helpers shared by the encoders: a packet is a list of fields, sized first,
 // allocated once with its fixed header, then filled in place.
 import { mqttError } from "./errors";
-import { allocBytes, badArgument, mqttStringLength, writeUtf8 } from "./bytes";
+import { allocBytes, badArgument, encodeUtf8 } from "./bytes";
 
 export { badArgument };
 
@@ -24,31 +24,31 @@ export function allocPacket(header: number, remaining: number): Uint8Array {
 
 /** The packet `header`, `fields`, then `payload` as is (PUBLISH). */
 export function encodePacket(header: number, fields: Field[], payload?: Uint8Array): Uint8Array {
-  const sizes: number[] = []; // of the length-prefixed fields, measured (and checked) once
+  const parts: (Uint8Array | number[])[] = [];
   let remaining = payload ? payload.length : 0;
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    if (f instanceof Array) remaining += f.length;
+    // Strings as UTF-8 bytes, once (on Espruino ASCII is its own UTF-8, viewed natively: a walk
+    // in interpreted JS costs tens of microseconds a character there). encodeUtf8 refuses
+    // what is not a string, U+0000 and over 64 KB [MQTT-1.5.3].
+    const part = (parts[i] = f instanceof Array || f instanceof Uint8Array ? f : encodeUtf8(typeof f == "string" ? f : "\0", true));
+    if (part instanceof Array) remaining += part.length;
     else {
-      // Length-prefixed: at most 65535 bytes (mqttStringLength checks strings) [MQTT-1.5.3].
-      const size = (sizes[i] = f instanceof Uint8Array ? f.length : mqttStringLength(f));
-      if (size > 0xffff) throw badArgument("data over 64 KB");
-      remaining += 2 + size;
+      if (part.length > 0xffff) throw badArgument("data over 64 KB"); // length-prefixed [MQTT-1.5.6]
+      remaining += 2 + part.length;
     }
   }
   const buf = allocPacket(header, remaining);
   let o = buf.length - remaining;
-  for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    if (f instanceof Array) {
-      for (let k = 0; k < f.length; k++) buf[o++] = f[k];
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    if (part instanceof Array) {
+      for (let k = 0; k < part.length; k++) buf[o++] = part[k];
       continue;
     }
-    const size = sizes[i];
-    o = writeU16(buf, o, size);
-    if (typeof f === "string") writeUtf8(f, buf, o);
-    else buf.set(f, o);
-    o += size;
+    o = writeU16(buf, o, part.length);
+    buf.set(part, o);
+    o += part.length;
   }
   if (payload) buf.set(payload, o);
   return buf;

@@ -7,7 +7,7 @@ import { Properties } from "./types";
 import { badArgument, Field } from "../writer";
 import { protocolError } from "../reader";
 import { isValidTopicName } from "../topics";
-import { decodeUtf8, mqttStringLength } from "../bytes";
+import { decodeUtf8, encodeUtf8 } from "../bytes";
 
 /** Where a property may appear: bit `type` for a packet type, bit 0 for the will. Constant
  *  enums, which TypeScript writes as numbers: on Espruino each constant held in a variable
@@ -182,9 +182,12 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
     const strings = coding === Coding.PAIR ? (v instanceof Array && v.length === 2 ? v : [0]) : [v];
     let size = 1;
     for (let i = 0; i < strings.length; i++) {
-      // Refuses what is not a string, U+0000 and over 64 KB [MQTT-1.5.4-1,2].
-      size += 2 + mqttStringLength(strings[i] as string);
-      out.push(strings[i] as string);
+      // As bytes, encoded once (encodePacket would otherwise encode them after they were
+      // measured here). Refuses what is not a string, U+0000 and over 64 KB [MQTT-1.5.4-1,2].
+      const s = strings[i];
+      const encoded = encodeUtf8(typeof s == "string" ? s : "\0", true);
+      size += 2 + encoded.length;
+      out.push(encoded);
     }
     // The Response Topic is a topic name [MQTT-3.3.2-14].
     if (e[0] === 0x08 && !isValidTopicName(v as string)) throw badArgument("bad responseTopic");
