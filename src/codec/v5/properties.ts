@@ -146,15 +146,20 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
     const t = /*#__NOINLINE__*/ table(); // (one copy of the table in the bundle)
+    // The properties given, in the table's order (by identifier): on Espruino a walk of the
+    // whole table costs milliseconds from flash.
+    const given: Entry[] = [];
     for (const name in props) {
       const known = entry(t, name);
       if (!known) throw badArgument("unknown property " + name);
-      if ((props as { [k: string]: unknown })[name] !== undefined && !(known[4] & where)) throw badArgument(name + " not allowed here");
+      if ((props as { [k: string]: unknown })[name] === undefined) continue;
+      if (!(known[4] & where)) throw badArgument(name + " not allowed here");
+      given.push(known);
     }
-    for (const key in t) {
-      let values = (props as { [k: string]: unknown })[key];
-      if (values === undefined) continue;
-      const e = entry(t, key) as Entry;
+    given.sort(byIdentifier);
+    for (let g = 0; g < given.length; g++) {
+      const e = given[g];
+      let values = (props as { [k: string]: unknown })[e[1]];
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
       const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
@@ -171,6 +176,10 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   fields.push(vbiBytes(size));
   // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
   for (let j = 0; j < own.length; j++) fields.push(own[j]);
+}
+
+function byIdentifier(a: Entry, b: Entry): number {
+  return a[0] - b[0];
 }
 
 /** Appends one property's fields to `out`, returns their size in bytes. */
