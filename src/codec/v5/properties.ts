@@ -94,6 +94,7 @@ type Entry = [number, string, number, number, number]; // identifier, name, codi
 
 /** The entry of identifier `id` or property `name` in `t`, unpacked. */
 function entry(t: Table, idOrName: number | string): Entry | undefined {
+  "ram"; // (every property read or written passes here, some walking the table: 16 JsVars in RAM)
   let name: string | undefined;
   if (typeof idOrName == "string") {
     if (typeof t[idOrName] == "number") name = idOrName; // not a name of Object.prototype's
