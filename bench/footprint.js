@@ -110,6 +110,17 @@ async function fromStorage(binary, broker, lib, source) {
   return result;
 }
 
+/**
+ * What refused publishes hold, module from Storage: a client that is not connected refuses
+ * NOT_CONNECTED; JsVars in use after the first refusal of a loop and after 99 more (the
+ * promises kept, less the array that keeps them), and the error's own size.
+ */
+const REFUSAL_PROGRAM =
+  `var m=require("mqtt_as");var c=new m.MQTTClient({server:"127.0.0.1",clientId:"refused"});var keep=[];` +
+  `setTimeout(function(){var u0=process.memory().usage;keep.push(c.publish("t","0123456789",false,0));var u1=process.memory().usage;` +
+  `for(var i=0;i<99;i++)keep.push(c.publish("t","0123456789",false,0));var u2=process.memory().usage-E.getSizeOf(keep);` +
+  `keep[0].then(null,function(e){print("VARS "+JSON.stringify({first:u1-u0,next99:u2-u1,error:E.getSizeOf(e),code:e.code}));quit();});},10);`;
+
 function storageLine(name, mine, theirs) {
   const target = TARGET_STORAGE[name];
   const within = (value, limit) => (limit ? ` (target ${limit}: ${value <= limit ? "met" : "NOT met"})` : "");
@@ -162,6 +173,11 @@ async function main() {
       const theirs = module ? await fromStorage(each, broker, "MQTT", module.source) : null;
       const mine3 = await fromStorage(each, broker, "mqtt_as", ours);
       console.log(storageLine(name, mine3, theirs));
+      const refused = await vars(each, REFUSAL_PROGRAM, storePrograms("mqtt_as", ours));
+      console.log(
+        `footprint storage ${name} refused publishes (${refused.code}, a loop that keeps their promises): the first ${refused.first} JsVars, ` +
+          `the next 99 ${refused.next99} together; the error ${refused.error}`
+      );
       const mine5 = await fromStorage(each, broker, "mqtt_as5", ours5);
       const ratio = mine5.whole / mine3.whole;
       console.log(
