@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the benchmarks in order, each in its own process with inherited stdio:
-// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js and bench/board.js
-// (if present).
+// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js and
+// bench/per-call.js (if present).
 // Exits non-zero as soon as one fails.
 "use strict";
 const fs = require("node:fs");
@@ -13,6 +13,7 @@ const steps = [
   { file: "client.js", optional: false },
   { file: "footprint.js", optional: true },
   { file: "board.js", optional: true },
+  { file: "per-call.js", optional: true },
 ];
 
 for (const step of steps) {
