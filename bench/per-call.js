@@ -12,7 +12,7 @@
 // each module loaded from Storage and into RAM (as the Web IDE uploads modules, as functions).
 // Lines read `per-call <interpreter> <load> <library>: publish X us, receive Y us`.
 // N is 300 on espruino-esp32 and 50 on espruino-esp32c3, whose heap holds no more of the
-// broker's chunks. It only reports.
+// broker's chunks; PER_CALL_ONLY=<interpreter> measures on that one alone. It only reports.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
@@ -96,7 +96,7 @@ async function main() {
     console.log("per-call: Espruino's MQTT module not found, measured ours alone");
   }
   const us = (x) => (x == null ? "n/a" : `${Math.round(x)} us`);
-  for (const { name, binary } of all) {
+  for (const { name, binary } of all.filter((i) => !process.env.PER_CALL_ONLY || i.name === process.env.PER_CALL_ONLY)) {
     const N = COUNT[name] || 50;
     for (const load of ["Storage", "RAM"]) {
       for (const lib of libraries(N, moduleSource)) {
