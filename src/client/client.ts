@@ -1,6 +1,6 @@
 import { mqttError, MqttError } from "../codec/errors";
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { badArgument, encodeUtf8, onEspruino } from "../codec/bytes";
+import { badArgument, encodeUtf8, heapRoom, onEspruino } from "../codec/bytes";
 import {
   encodeAck,
   encodeConnect,
@@ -101,6 +101,10 @@ export class MQTTClient {
   // allocate anything (on a nearly full Espruino heap each allocation runs the garbage
   // collector, and a loop of publishes would crawl), until the link drains.
   private full?: boolean;
+  // Espruino: the free heap (bytes) below which SUBSCRIBE and UNSUBSCRIBE are refused, and
+  // whether one was (exchange()).
+  private requestFloor!: number;
+  private requestsFull?: boolean;
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
   private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
@@ -193,7 +197,7 @@ export class MQTTClient {
     let bytes: Uint8Array | undefined;
     if (MQTT5 && this.v5) {
       try {
-        bytes = disconnectPacket5(this.cfg, reasonCode, properties);
+        bytes = disconnectPacket5(this.cfg, this.connack as Properties, reasonCode, properties);
       } catch (error) {
         return refusal(error);
       }
@@ -310,13 +314,31 @@ export class MQTTClient {
 
   // ---- requests and their acknowledgements ----
 
-  /** SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
+  /**
+   * SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT.
+   * Bounded, QUEUE_FULL past it: everywhere by the 65535 packet ids (nextId), which Node's heap
+   * holds with ease, and a smaller count would refuse programs that subscribe to many filters
+   * at once; on Espruino, where a pending request holds about 27 JsVars (and a then() 30 more),
+   * by the heap, as QoS 0 bytes are (link.room): a quarter of what was free when the first of
+   * them was made, the rest being for the program and the messages that follow a SUBACK.
+   */
   private exchange(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
+    const self = this;
+    // Refused once: the next are refused at once, allocating nothing, until a request settles.
+    if (self.requestsFull) return refuseFull();
     let bytes: Uint8Array;
-    const id = this.nextId();
+    let id: number;
     try {
-      bytes = MQTT5 && this.v5 ? subscriptionPacket5(id, topic, qos, options) : encodeSubscription(id, topic, qos);
-      if (this.state !== State.UP) throw notConnected();
+      if (onEspruino) {
+        if (self.pending.length === self.inflight) self.requestFloor = (heapRoom(16384) * 3) / 4;
+        else if (heapRoom(self.requestFloor) < self.requestFloor) {
+          self.requestsFull = true;
+          return refuseFull();
+        }
+      }
+      id = self.nextId();
+      bytes = MQTT5 && self.v5 ? subscriptionPacket5(self.connack as Properties, id, topic, qos, options) : encodeSubscription(id, topic, qos);
+      if (self.state !== State.UP) throw notConnected();
     } catch (error) {
       return refusal(error);
     }
@@ -344,7 +366,9 @@ export class MQTTClient {
     if (MQTT5 && entry.alias) setAlias(this.aliases as Aliases, entry.alias);
   }
 
+  /** A packet id that no pending request holds; QUEUE_FULL when all 65535 are held. */
   private nextId(): number {
+    if (this.pending.length >= 65535) throw mqttError("QUEUE_FULL", "no packet id free: wait for earlier requests to be acknowledged");
     for (;;) {
       this.lastId = (this.lastId % 65535) + 1;
       if (this.find(this.lastId) < 0) return this.lastId;
@@ -391,7 +415,10 @@ export class MQTTClient {
   /** A publish settled: its in-flight slot goes to the next publish waiting. PUBACK, PUBREC and
    *  PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
   private freeSlot(entry: Pending): void {
-    if (entry.expect > PacketType.PUBCOMP) return;
+    if (entry.expect > PacketType.PUBCOMP) {
+      this.requestsFull = false;
+      return;
+    }
     this.inflight--;
     const next = this.waiting.shift();
     if (next) this.start(next);
@@ -680,6 +707,7 @@ export class MQTTClient {
     }
     let next: Pending | undefined;
     while (!keep && (next = this.waiting.shift())) reject(next, error);
+    this.requestsFull = false;
   }
 
   /** [DEBUG]: callers check cfg.debug first, so that no call is made without it. */

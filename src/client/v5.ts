@@ -5,7 +5,7 @@ import { badArgument, encodeUtf8 } from "../codec/bytes";
 import { PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/parser";
 import { protocolError } from "../codec/reader";
-import { Properties, Publish5 } from "../codec/v5/types";
+import { Disconnect5, Properties, Publish5 } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
 import { Config } from "./config";
 import { Message } from "./queue";
@@ -105,8 +105,14 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 }
 
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
- *  its properties. */
-export function subscriptionPacket5(packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
+ *  its properties; within the broker's Maximum Packet Size [MQTT-3.1.2-24]. */
+export function subscriptionPacket5(connack: Properties, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
+  const bytes = subscriptionBytes5(packetId, topic, qos, options);
+  checkPacketSize(bytes.length, connack.maximumPacketSize || 0);
+  return bytes;
+}
+
+function subscriptionBytes5(packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   if (options != null && typeof options != "object") throw badArgument("bad options");
   const given = (options || {}) as SubscribeOptions;
   if (qos === undefined) {
@@ -134,15 +140,24 @@ export function subscriptionPacket5(packetId: number, topic: string, qos: QoS | 
 }
 
 /** The DISCONNECT. A Session Expiry Interval where the CONNECT had none is a Protocol Error
- *  [MQTT-3.14.2-2]. */
-export function disconnectPacket5(cfg: Config, reasonCode: unknown, properties: unknown): Uint8Array {
+ *  [MQTT-3.14.2-2]. Over the broker's Maximum Packet Size, the Reason String and User
+ *  Properties are left out [MQTT-3.14.2-20, 3.14.2-21], then TOO_LARGE [MQTT-3.1.2-24]. */
+export function disconnectPacket5(cfg: Config, connack: Properties, reasonCode: unknown, properties: unknown): Uint8Array {
   const expiry = properties && (properties as Properties).sessionExpiryInterval;
   if (expiry && !(cfg.properties && cfg.properties.sessionExpiryInterval)) throw badArgument("sessionExpiryInterval where the CONNECT had none");
-  return encodeDisconnect5({
+  const maximum = connack.maximumPacketSize || 0;
+  const packet: Disconnect5 = {
     type: PacketType.DISCONNECT,
     reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
     properties: properties as Properties,
-  });
+  };
+  let bytes = encodeDisconnect5(packet);
+  if (maximum && bytes.length > maximum) {
+    packet.properties = { sessionExpiryInterval: properties ? (properties as Properties).sessionExpiryInterval : undefined };
+    bytes = encodeDisconnect5(packet);
+  }
+  checkPacketSize(bytes.length, maximum);
+  return bytes;
 }
 
 /**

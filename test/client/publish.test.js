@@ -179,6 +179,33 @@ test("packet ids run 1..65535, wrap around, and skip an id still in use", async 
   await client.disconnect();
 });
 
+// With every id held by a request the broker never answers, the next request had nothing to
+// take, and nextId() searched for ever: the process hung.
+test("with all 65535 ids held, one more subscribe and a QoS 1 publish are refused QUEUE_FULL at once", { timeout: 60000 }, async () => {
+  const { client, broker } = makeClient({ responseTime: 1000 });
+  await connectUp(client, broker);
+  const held = [];
+  for (let i = 0; i < 65535; i++) held.push(track(client.subscribe("s", 0)));
+  await flush(1);
+  assert.equal(broker.take().length, 65535, "every SUBSCRIBE sent, none answered");
+  const subscribe = track(client.subscribe("one/more", 0));
+  const publish = track(client.publish("t", "x", false, 1));
+  await flush();
+  assert.deepEqual([subscribe.state, subscribe.error && subscribe.error.code], ["rejected", "QUEUE_FULL"]);
+  assert.deepEqual([publish.state, publish.error && publish.error.code], ["rejected", "QUEUE_FULL"]);
+  assert.deepEqual(broker.take(), [], "nothing more sent");
+  assert.ok(held.every((h) => h.state === "pending"));
+  // An id freed is taken again.
+  broker.sendRaw([0x90, 3, 0, 7, 0]);
+  await flush();
+  assert.equal(held[6].state, "resolved");
+  const again = track(client.subscribe("again", 0));
+  await flush();
+  assert.deepEqual(broker.take().map((p) => [p.type, p.packetId]), [[T.SUBSCRIBE, 7]]);
+  assert.equal(again.state, "pending");
+  await client.disconnect();
+});
+
 test("two requests in flight never share an id", async () => {
   const { client, broker } = makeClient({ maxInflight: 10 });
   await connectUp(client, broker);

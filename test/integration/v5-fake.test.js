@@ -252,3 +252,22 @@ test("v5 (fake broker): a CONNACK with a property given twice rejects connect() 
     }
   )
 );
+
+// [MQTT-3.1.2-24]: nothing over the broker's Maximum Packet Size, SUBSCRIBE, UNSUBSCRIBE and
+// DISCONNECT included (they went out whatever their size).
+test("v5 (fake broker): over the broker's maximumPacketSize, subscribe() and unsubscribe() reject TOO_LARGE unsent; disconnect() leaves out its reason string and user properties", opts, () =>
+  withFakeBroker({ connack: { maximumPacketSize: 20 } }, async (ctx) => {
+    const client = client5(ctx, { properties: { sessionExpiryInterval: 60 } });
+    const conn = await connectToFake(ctx, client);
+    const long = "a/filter/longer/than/twenty/bytes";
+    assert.equal((await rejectsWith(client.subscribe(long, 1))).code, "TOO_LARGE");
+    assert.equal((await rejectsWith(client.unsubscribe(long))).code, "TOO_LARGE");
+    assert.equal(await client.subscribe("short", 1), 1, "one within the size goes");
+    await client.disconnect(4, { sessionExpiryInterval: 5, reasonString: "a reason string far over twenty bytes", userProperties: [["k", "v"]] });
+    const disconnect = await conn.next("disconnect");
+    assert.equal(disconnect.reasonCode, 4);
+    assert.deepEqual(disconnect.properties, { sessionExpiryInterval: 5 }, "the session expiry is kept, the rest left out");
+    assert.ok(disconnect.length + 2 <= 20, `a DISCONNECT of ${disconnect.length + 2} bytes`);
+    assert.deepEqual(conn.packets.filter((p) => p.cmd === "subscribe" || p.cmd === "unsubscribe").map((p) => p.cmd), ["subscribe"]);
+  })
+);
