@@ -50,7 +50,7 @@ interface Pending extends Settler {
   expect: PacketType; // the acknowledgement that settles this step
   bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
-  sentAt?: number; // set by transmit(), which comes before any tick() reads it
+  sentAt?: number; // set by transmit(); MQTT 5: undefined while held back by a lower Receive Maximum (connacked())
   tries: number; // retransmissions so far
   maxTries: number;
   alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
@@ -267,14 +267,19 @@ export class MQTTClient {
     const self = this;
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
-    // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
-    const window = MQTT5 ? Math.min(cfg.maxInflight, (self.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
+    const window = self.window();
     if (self.inflight >= window && self.waiting.length >= cfg.queueLen) return refuseFull();
     const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs);
     if (MQTT5 && alias) entry.alias = alias;
     if (self.inflight < window) self.start(entry);
     else self.waiting.put(entry);
     return entry.promise;
+  }
+
+  /** Publishes in flight at most; MQTT 5: never more than the broker's Receive Maximum [MQTT-3.3.4-7]. */
+  private window(): number {
+    const cfg = this.cfg;
+    return MQTT5 ? Math.min(cfg.maxInflight, (this.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
   }
 
   /** A publish gets an in-flight slot, and its packet id. */
@@ -420,6 +425,10 @@ export class MQTTClient {
       return;
     }
     this.inflight--;
+    if (MQTT5) {
+      const pending = this.pending;
+      for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined) return this.transmit(pending[i]);
+    }
     const next = this.waiting.shift();
     if (next) this.start(next);
   }
@@ -513,8 +522,14 @@ export class MQTTClient {
     if (!packet.sessionPresent) this.forgetHeld();
     // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
     // a write that fails here ends this attempt, and connect() rejects.
+    // MQTT 5: within the broker's Receive Maximum, which may be lower than before [MQTT-3.3.4-7];
+    // the rest keep their ids and go, in order, as slots free up (freeSlot()).
     const pending = this.pending;
-    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) this.transmit(pending[i]);
+    const window = this.window();
+    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) {
+      if (MQTT5 && i >= window) pending[i].sentAt = undefined;
+      else this.transmit(pending[i]);
+    }
     if (this.state !== State.CONNECTING) return;
     const connecting = this.connecting;
     this.connecting = null;
@@ -613,7 +628,7 @@ export class MQTTClient {
     const pending = this.pending;
     for (let i = 0; i < pending.length && this.state === State.UP; i++) {
       const entry = pending[i];
-      if (now - (entry.sentAt as number) < responseMs) continue;
+      if ((MQTT5 && entry.sentAt === undefined) || now - (entry.sentAt as number) < responseMs) continue;
       if (entry.tries < entry.maxTries) {
         entry.tries++;
         this.transmit(entry);

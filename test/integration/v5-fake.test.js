@@ -271,3 +271,47 @@ test("v5 (fake broker): over the broker's maximumPacketSize, subscribe() and uns
     assert.deepEqual(conn.packets.filter((p) => p.cmd === "subscribe" || p.cmd === "unsubscribe").map((p) => p.cmd), ["subscribe"]);
   })
 );
+
+// [MQTT-3.3.4-7]: after a reconnect the broker's new Receive Maximum holds for the publishes
+// sent again too; all of them went at once.
+test("v5 (fake broker): 4 unacknowledged QoS 1 publishes, reconnect with receiveMaximum 1: sent again one at a time, in order, with their ids", opts, () => {
+  let connects = 0;
+  return withFakeBroker(
+    {
+      answer: {
+        connect: (conn) => {
+          connects++;
+          conn.send({ cmd: "connack", sessionPresent: connects > 1, reasonCode: 0, properties: connects > 1 ? { receiveMaximum: 1 } : {} });
+        },
+        publish() {}, // acknowledged by the test
+      },
+    },
+    async (ctx) => {
+      const client = client5(ctx, { responseTime: 5, clientId: "rm-" + Date.now() });
+      const opened = ctx.broker.nextConnection();
+      await client.connect(false);
+      const first = await opened;
+      const done = [];
+      const publishes = [0, 1, 2, 3].map((i) => client.publish(ctx.topic("q1"), `m${i}`, false, 1).then(() => done.push(i)));
+      await until(() => first.packets.filter((p) => p.cmd === "publish").length === 4);
+      const ids = first.packets.filter((p) => p.cmd === "publish").map((p) => p.messageId);
+      const down = client.down.wait();
+      first.destroy();
+      await down;
+      const second = ctx.broker.nextConnection();
+      await client.connect(false);
+      const conn = await second;
+      const sent = () => conn.packets.filter((p) => p.cmd === "publish");
+      for (let i = 0; i < 4; i++) {
+        await until(() => sent().length > i);
+        await delay(200); // time enough for a client that would send the next one too early
+        assert.equal(sent().length, i + 1, `with ${i} PUBACKs sent, the client sent ${sent().length} PUBLISHes`);
+        const p = sent()[i];
+        assert.deepEqual([p.payload.toString(), p.messageId, p.dup], [`m${i}`, ids[i], true]);
+        conn.send({ cmd: "puback", messageId: p.messageId });
+      }
+      await Promise.all(publishes);
+      assert.deepEqual(done, [0, 1, 2, 3]);
+    }
+  );
+});
