@@ -666,6 +666,7 @@ export class MQTTClient {
     this.link = null;
     this.parser = null;
     this.connectPacket = null;
+    if (MQTT5) this.aliases = newAliases(); // a connection's aliases end with it (up to 4 KB of topics)
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
     // which settle on the link's last DRAIN, or CLOSED if the socket is gone before it.
     const graceful = !!closed && wasUp && !!link;

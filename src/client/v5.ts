@@ -22,11 +22,17 @@ export interface SubscribeOptions {
 /** One connection's topic aliases: those the broker set, and those we set (3.3.2.3.4). */
 export interface Aliases {
   incoming: { [alias: number]: string };
+  held: number; // characters of the topics in `incoming`
   outgoing: { [alias: number]: boolean };
 }
 
+/** Characters of topics that the broker's aliases may hold: within topicAliasMaximum, a broker
+ *  could set thousands of long topics, and on Espruino fill the heap with them (a 120-byte
+ *  topic holds about 11 JsVars there). */
+const ALIAS_CHARS = 4096;
+
 export function newAliases(): Aliases {
-  return { incoming: {}, outgoing: {} };
+  return { incoming: {}, held: 0, outgoing: {} };
 }
 
 /** The CONNECT; `payloadBytes` makes the will's message bytes (client.ts). */
@@ -163,14 +169,20 @@ export function disconnectPacket5(cfg: Config, connack: Properties, reasonCode: 
 /**
  * The topic of an incoming PUBLISH: a Topic Alias with a topic sets the alias, one without
  * names the topic it was set to. An alias above the maximum we sent, or one never set, is a
- * Protocol Error [MQTT-3.3.2-10, 3.3.2-12].
+ * Protocol Error [MQTT-3.3.2-10, 3.3.2-12]. Topics past ALIAS_CHARS in all are TOO_LARGE: the
+ * broker kept the protocol, but what it asks us to hold is more than we take.
  */
 export function resolveAlias(aliases: Aliases, maximum: number, topic: string, properties: Properties | undefined): string {
   const alias = properties && properties.topicAlias;
   if (alias === undefined) return topic;
   if (alias > maximum) throw protocolError("topic alias above the maximum");
-  if (topic) aliases.incoming[alias] = topic;
-  else if (!(topic = aliases.incoming[alias])) throw protocolError("unknown topic alias");
+  const incoming = aliases.incoming;
+  if (topic) {
+    const before = incoming[alias];
+    aliases.held += topic.length - (before ? before.length : 0);
+    if (aliases.held > ALIAS_CHARS) throw mqttError("TOO_LARGE", "topic aliases hold over " + ALIAS_CHARS + " characters");
+    incoming[alias] = topic;
+  } else if (!(topic = incoming[alias])) throw protocolError("unknown topic alias");
   return topic;
 }
 

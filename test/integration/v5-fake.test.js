@@ -315,3 +315,23 @@ test("v5 (fake broker): 4 unacknowledged QoS 1 publishes, reconnect with receive
     }
   );
 });
+
+// A broker may set as many aliases as our topicAliasMaximum allows, each with a long topic: what
+// they hold is bounded (4096 characters), past it the connection ends TOO_LARGE.
+test("v5 (fake broker): incoming topic aliases holding over 4096 characters end the connection TOO_LARGE; an alias set again does not add up", opts, () =>
+  withFakeBroker({}, async (ctx) => {
+    const client = client5(ctx, { properties: { topicAliasMaximum: 1000 } });
+    const got = collect5(client);
+    const conn = await connectToFake(ctx, client);
+    const { downs, down } = recordDowns(client);
+    const topic = (i) => ctx.topic(String(i)).padEnd(120, "x");
+    for (let i = 0; i < 100; i++) conn.send({ cmd: "publish", topic: topic(i), payload: "again", qos: 0, properties: { topicAlias: 1 } });
+    await got.next((m) => m.topic === topic(99));
+    for (let i = 2; i <= 100; i++) conn.send({ cmd: "publish", topic: topic(i), payload: "new", qos: 0, properties: { topicAlias: i } });
+    await down;
+    assert.deepEqual(downs.map((e) => e.code), ["TOO_LARGE"]);
+    // 34 topics of 120 characters fit in 4096: alias 1 and 33 more.
+    assert.equal(got.messages.filter((m) => m.text === "new").length, 33);
+    await conn.closed;
+  })
+);
