@@ -267,19 +267,14 @@ export class MQTTClient {
     const self = this;
     const cfg = self.cfg;
     if (self.state !== State.UP && !self.persistent) throw notConnected();
-    const window = self.window();
+    // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
+    const window = MQTT5 ? Math.min(cfg.maxInflight, (self.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
     if (self.inflight >= window && self.waiting.length >= cfg.queueLen) return refuseFull();
     const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs);
     if (MQTT5 && alias) entry.alias = alias;
     if (self.inflight < window) self.start(entry);
     else self.waiting.put(entry);
     return entry.promise;
-  }
-
-  /** Publishes in flight at most; MQTT 5: never more than the broker's Receive Maximum [MQTT-3.3.4-7]. */
-  private window(): number {
-    const cfg = this.cfg;
-    return MQTT5 ? Math.min(cfg.maxInflight, (this.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
   }
 
   /** A publish gets an in-flight slot, and its packet id. */
@@ -373,7 +368,7 @@ export class MQTTClient {
 
   /** A packet id that no pending request holds; QUEUE_FULL when all 65535 are held. */
   private nextId(): number {
-    if (this.pending.length >= 65535) throw mqttError("QUEUE_FULL", "no packet id free: wait for earlier requests to be acknowledged");
+    if (this.pending.length >= 65535) throw mqttError("QUEUE_FULL", "all packet ids in use");
     for (;;) {
       this.lastId = (this.lastId % 65535) + 1;
       if (this.find(this.lastId) < 0) return this.lastId;
@@ -522,12 +517,12 @@ export class MQTTClient {
     if (!packet.sessionPresent) this.forgetHeld();
     // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
     // a write that fails here ends this attempt, and connect() rejects.
-    // MQTT 5: within the broker's Receive Maximum, which may be lower than before [MQTT-3.3.4-7];
-    // the rest keep their ids and go, in order, as slots free up (freeSlot()).
+    // MQTT 5: within the broker's Receive Maximum, which may be lower than before [MQTT-3.3.4-7]
+    // (they are publishes, no more than maxInflight); the rest keep their ids and go, in order,
+    // as slots free up (freeSlot()).
     const pending = this.pending;
-    const window = this.window();
     for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) {
-      if (MQTT5 && i >= window) pending[i].sentAt = undefined;
+      if (MQTT5 && i >= ((this.connack as Properties).receiveMaximum || 65535)) pending[i].sentAt = undefined;
       else this.transmit(pending[i]);
     }
     if (this.state !== State.CONNECTING) return;

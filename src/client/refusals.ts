@@ -34,7 +34,7 @@ export function refusal(cause: unknown): Promise<never> {
 
 /** QUEUE_FULL, without making an error while refusals join a QUEUE_FULL share. */
 export function refuseFull(): Promise<never> {
-  return refusal(share && share.error.code === "QUEUE_FULL" ? share.error : mqttError("QUEUE_FULL", "no room: wait for earlier publishes to be sent or acknowledged"));
+  return refusal(share && share.error.code === "QUEUE_FULL" ? share.error : mqttError("QUEUE_FULL", "no room: wait for earlier requests to be sent or acknowledged"));
 }
 
 function rejectNextLater(): void {
