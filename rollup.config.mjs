@@ -18,6 +18,8 @@ const PUBLIC = new Set(
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
+    // A session store's methods and records (src/store/store.ts): users write their own.
+    "store flushed open add next sent released remove hold release clearSession count key packet id stage held lastId " +
     "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString " +
     // MQTT 5: the settings, options and results users name, and the properties, whose names
     // the codec's table holds as strings (src/codec/v5/properties.ts).

@@ -4,7 +4,7 @@ import { mqttError, MqttError } from "../codec/errors";
 import { badArgument, encodeUtf8 } from "../codec/bytes";
 import { PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/parser";
-import { protocolError } from "../codec/reader";
+import { protocolError } from "../codec/errors";
 import { Properties, Publish5 } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
 import { Config } from "./config";

@@ -28,3 +28,19 @@ export function mqttError(code: ErrorCode, message?: string): MqttError {
   if (typeof E !== "undefined") delete error.stack;
   return error;
 }
+
+export function protocolError(message: string): Error {
+  return mqttError("PROTOCOL", message);
+}
+
+/** Throws PROTOCOL unless `ok` is truthy: the client's decoders and parser join their
+ *  conditions into calls of this, so the bundle holds one throw and one short message. */
+export function check(ok: unknown): void {
+  "ram";
+  if (!ok) throw protocolError("bad packet");
+}
+
+/** Throws unless the low nibble of the fixed header is `flags` [MQTT-2.2.2-1,2]. */
+export function checkFlags(header: number, flags: number): void {
+  check((header & 15) === flags);
+}
