@@ -1,4 +1,4 @@
-// One ES5 CommonJS file per entry, minified for Espruino (DESIGN.md, "facts that shape the code").
+// One ES5 CommonJS file per entry, minified for Espruino (docs/architecture.md, "Espruino: facts that shape the code").
 // TypeScript emits ES5; terser then keeps to ES5 syntax and hoists functions and `var`s to
 // the top of their function: Espruino hoists neither, and a `var` declared in one branch
 // and assigned in another would otherwise write to an outer variable of the same name.
@@ -101,7 +101,7 @@ const version = (mqtt5) => ({
 
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
-// No module of src/ does anything at load time but define things (DESIGN.md): one imported
+// No module of src/ does anything at load time but define things (docs/architecture.md): one imported
 // only for what the bundle does not use is left out whole.
 const treeshake = { moduleSideEffects: false, tryCatchDeoptimization: false };
 

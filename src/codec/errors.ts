@@ -1,4 +1,4 @@
-// Every failure the library reports is a plain Error with one of these codes (DESIGN.md).
+// Every failure the library reports is a plain Error with one of these codes (docs/architecture.md).
 // Plain objects, not subclasses: Espruino's Error.call(this) returns a new Error.
 export type ErrorCode =
   | "CONNACK_REFUSED"

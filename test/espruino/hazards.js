@@ -1,6 +1,6 @@
 "use strict";
 // Static checks of the built bundle for what breaks on the Espruino interpreter but not on
-// Node (DESIGN.md, "Espruino: facts that shape the code"). Every rule below was confirmed on
+// Node (docs/architecture.md, "Espruino: facts that shape the code"). Every rule below was confirmed on
 // Espruino 2v29 built for Linux. findHazards(source) returns [{rule, message, pos, line, column}].
 //
 // Rules:

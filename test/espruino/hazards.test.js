@@ -1,5 +1,5 @@
 "use strict";
-// The built bundle must be free of what breaks on Espruino (DESIGN.md, "Espruino: facts that
+// The built bundle must be free of what breaks on Espruino (docs/architecture.md, "Espruino: facts that
 // shape the code"); the checker itself is proven on snippets that must and must not be flagged.
 const test = require("node:test");
 const assert = require("node:assert/strict");
