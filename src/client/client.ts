@@ -238,7 +238,7 @@ export class MQTTClient {
       if (qos) {
         // Offline, a publish waits for the next connect under a persistent session, or in the store.
         if (self.state !== State.UP && !self.persistent && !self.store) throw notConnected();
-        return MQTT5 ? publishAcked(self, bytes as Uint8Array, qos, aliasSet(topic, properties)) : publishAcked(self, bytes as Uint8Array, qos);
+        return publishAcked(self, bytes as Uint8Array, qos, MQTT5 ? aliasSet(topic, properties) : undefined);
       }
       if (self.state !== State.UP) throw notConnected();
       // Settles when the socket has taken it: at once, or with what waited before it.
@@ -260,12 +260,12 @@ export class MQTTClient {
    *  Identifier, User Properties). */
   subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<number> {
     // The encoder checks filter and QoS.
-    return MQTT5 ? this.subscription(PacketType.SUBACK, topic, qos || 0, options) : this.subscription(PacketType.SUBACK, topic, qos || 0);
+    return this.subscription(PacketType.SUBACK, topic, qos || 0, options);
   }
 
   /** MQTT 5: with `properties` (User Properties). */
   unsubscribe(topic: string, properties?: Properties): Promise<void> {
-    return MQTT5 ? this.subscription(PacketType.UNSUBACK, topic, undefined, properties) : this.subscription(PacketType.UNSUBACK, topic);
+    return this.subscription(PacketType.UNSUBACK, topic, undefined, properties);
   }
 
   brokerUp(): Promise<boolean> {
