@@ -351,6 +351,8 @@ export function release(s: Session, id: number): void {
  *  the last one used, so that none in flight is used twice. */
 export function openStore(s: Session, store: Store): void {
   const opened = store.open();
+  // Damaged or foreign data was skipped: the store works without it, and says so.
+  if (opened.corrupt) console.log("mqtt_as", opened.corrupt.message);
   const held = opened.held;
   for (let i = 0; i < held.length; i++) holdOnce(s, held[i]);
   s.previousId = opened.lastId;
