@@ -3,6 +3,13 @@
 // call that returns has done its work, so a power cut after it loses nothing.
 import type { MqttError } from "../codec/errors";
 
+/** Where a stored publish stands in the session. */
+export const enum Stage {
+  NEW = 0, // not sent in this session: it gets a packet id when it is sent
+  SENT = 1, // the PUBLISH went with `id`; awaiting PUBACK or PUBREC
+  RELEASED = 2, // QoS 2: PUBREC came; PUBREL goes with `id`, awaiting PUBCOMP
+}
+
 /** One stored QoS 1/2 PUBLISH and where it stands in the current session. */
 export interface StoredMessage {
   /** Given by add(); increases with every add, so keys order messages as they were stored. */
@@ -12,7 +19,7 @@ export interface StoredMessage {
   /** The packet id it was sent with (stage 1 or 2); 0 at stage 0. */
   id: number;
   /** 0: not sent in this session; 1: PUBLISH sent with `id`; 2: PUBREC received, PUBREL goes. */
-  stage: 0 | 1 | 2;
+  stage: Stage;
 }
 
 export interface OpenResult {
