@@ -63,7 +63,8 @@ test("file store: messages whose publish() resolved survive SIGKILL at random mo
   t.after(() => subscriber.disconnect());
 
   const resolved = new Set();
-  let next = 0;
+  const starts = [];
+  let next;
   const onLine = (line) => {
     const [word, n] = line.split(" ");
     if (word === "ok") resolved.add(Number(n));
@@ -72,7 +73,11 @@ test("file store: messages whose publish() resolved survive SIGKILL at random mo
   for (let round = 0; round < ROUNDS; round++) {
     // The broker path is down in about a third of the rounds, and may change during one.
     proxy.refuse(rand() < 0.35);
+    // Numbers of a round of their own: a publish whose "ok" the kill cut off may still have
+    // been stored, and is then delivered; a new round must not send the same number again.
+    next = round * 1000;
     const end = next + PER_ROUND;
+    starts.push(next);
     const { child, exited } = runPublisher([dir, proxy.port, topic, next, end], onLine);
     await sleep(100 + rand() * 900);
     if (rand() < 0.5) proxy.refuse(rand() < 0.5);
@@ -80,8 +85,8 @@ test("file store: messages whose publish() resolved survive SIGKILL at random mo
     child.kill("SIGKILL");
     const { code, signal } = await exited;
     assert.ok(signal === "SIGKILL" || code === 0, `round ${round}: killed, or done (seed ${seed})`);
-    next = Math.max(next, ...resolved) + 1;
   }
+  next = ROUNDS * 1000;
   // The last run, the path up: whatever is stored goes, and it says when nothing is left.
   proxy.refuse(false);
   let flushed = false;
@@ -102,6 +107,7 @@ test("file store: messages whose publish() resolved survive SIGKILL at random mo
     const ofQos = arrivals.filter((n) => (n % 2 ? 1 : 2) === qos);
     const firsts = ofQos.filter((n, i) => ofQos.indexOf(n) === i);
     assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b), `QoS ${qos} in order of first arrival (seed ${seed})`);
-    if (qos === 2) assert.equal(ofQos.length, firsts.length, `QoS 2 exactly once (seed ${seed})`);
+    const twice = ofQos.filter((n, i) => ofQos.indexOf(n) !== i);
+    if (qos === 2) assert.deepEqual(twice, [], `QoS 2 exactly once (seed ${seed}; rounds began at ${starts})`);
   }
 });
