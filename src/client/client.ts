@@ -289,7 +289,9 @@ export class MQTTClient {
   /** Resolves once no publish waits to be sent or acknowledged, nor any in the store: a
    *  board about to sleep awaits it. */
   flushed(): Promise<void> {
-    return whenFlushed(this);
+    // Not inlined by terser: it would leave the promise's `var` after the return, which
+    // Espruino, which does not hoist, never creates (hazards.js, var-after-use).
+    return /*#__NOINLINE__*/ whenFlushed(this);
   }
 
   /** SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */

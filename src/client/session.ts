@@ -101,7 +101,8 @@ function fill(s: Session): void {
   let message: StoredMessage | undefined;
   while (s.isConnected && s.inflight < inflightWindow(s) && (message = store.next(s.cursor))) {
     s.cursor = message.key;
-    const packet = message.packet;
+    // A copy: the id and DUP are written into it, and a store may hand out a view on flash.
+    const packet = new Uint8Array(message.packet);
     const qos2 = packet[0] & 4;
     const entry = newStored(message.key, packet, s.cfg.maxRepubs);
     if (message.stage === Stage.NEW) {
