@@ -14,7 +14,7 @@ const { startProxy } = require("../helpers/proxy.js");
 const { MQTTClient } = require("../../dist/mqtt_as.js");
 
 const ROUNDS = 12;
-const PER_ROUND = 40;
+const PER_ROUND = 200;
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -100,6 +100,7 @@ test("file store: messages whose publish() resolved survive SIGKILL at random mo
   const deadline = Date.now() + 10000;
   while ([...resolved].some((n) => !arrivals.includes(n)) && Date.now() < deadline) await sleep(50);
 
+  t.diagnostic(`seed ${seed}: ${resolved.size} publishes resolved, ${arrivals.length} arrivals`);
   assert.ok(resolved.size >= ROUNDS, `publishes resolved: ${resolved.size}`);
   const missing = [...resolved].filter((n) => !arrivals.includes(n));
   assert.deepEqual(missing, [], `every resolved publish arrived (seed ${seed})`);
