@@ -1,4 +1,4 @@
-// One ES5 CommonJS file per entry, minified for Espruino (DESIGN.md, "facts that shape the code").
+// One ES5 CommonJS file per entry, minified for Espruino (docs/architecture.md, "Espruino: facts that shape the code").
 // TypeScript emits ES5; terser then keeps to ES5 syntax and hoists functions and `var`s to
 // the top of their function: Espruino hoists neither, and a `var` declared in one branch
 // and assigned in another would otherwise write to an outer variable of the same name.
@@ -18,6 +18,8 @@ const PUBLIC = new Set(
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
+    // A session store's methods and records (src/store/store.ts): users write their own.
+    "store flushed open add next sent released remove hold release clearSession count key packet id stage held lastId " +
     "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString " +
     // MQTT 5: the settings, options and results users name, and the properties, whose names
     // the codec's table holds as strings (src/codec/v5/properties.ts).
@@ -71,7 +73,7 @@ function privateNames(dir) {
 const only = (names) => new RegExp(`^(${names.join("|")})$`);
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
-const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false) => [
+const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, privates = "src") => [
   version(mqtt5),
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
   shortThis(),
@@ -80,7 +82,7 @@ const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false) => [
     // directives: false keeps "ram", which terser would drop as unknown: on Espruino it copies
     // a function into RAM, where it runs ten times faster than from flash (src/client/client.ts).
     compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false, keep_fargs: false },
-    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
+    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames(privates)) } },
     format: { ascii_only: true, comments: false },
   }),
 ];
@@ -99,7 +101,7 @@ const version = (mqtt5) => ({
 
 const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
 
-// No module of src/ does anything at load time but define things (DESIGN.md): one imported
+// No module of src/ does anything at load time but define things (docs/architecture.md): one imported
 // only for what the bundle does not use is left out whole.
 const treeshake = { moduleSideEffects: false, tryCatchDeoptimization: false };
 
@@ -109,6 +111,11 @@ export default [
   { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
   // The supervisor, for those who want it (the board app has it built in).
   { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
+  // The session stores (src/store/), each its own module; their names are the Store
+  // interface's, which the client and users' own stores call: only their private members
+  // are renamed (the client's private hold() and release() must keep the Store's names here).
+  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
+  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   // The ESP32 application and the library in one file (board/).
   { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json"), treeshake },
 ];

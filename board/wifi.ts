@@ -1,5 +1,5 @@
 // Keeps the board on WiFi. Espruino's Wifi gives up after its first attempts and never
-// reconnects by itself (DESIGN.md), so this retries with exponential backoff and follows the
+// reconnects by itself (docs/architecture.md), so this retries with exponential backoff and follows the
 // module's `disconnected`/`connected` events for as long as it runs.
 
 /** What the board needs from require("Wifi"). */

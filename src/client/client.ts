@@ -1,26 +1,33 @@
-import { mqttError, MqttError } from "../codec/errors";
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
 import { badArgument, encodeUtf8, heapRoom, onEspruino } from "../codec/bytes";
-import {
-  encodeAck,
-  encodeConnect,
-  encodeEmpty,
-  publishPacket,
-  publishString,
-  setPacketId,
-  encodeSubscription,
-} from "../codec/encode-client";
+import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
-import { check, protocolError } from "../codec/reader";
+import { check, mqttError, MqttError, protocolError } from "../codec/errors";
 import { checkPacketSize, PacketParser } from "../codec/parser";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { deferred, Deferred, reject, resolvedPromise, Settler, settler } from "./settle";
+import { deferred, Deferred, reject, resolvedPromise, Settler } from "./settle";
 import { refusal, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
+import { Store } from "../store/store";
+import {
+  acknowledge,
+  exchange,
+  forgetSession,
+  holdOnce,
+  nextId,
+  openStore,
+  Pending,
+  publishAcked,
+  rejectPending,
+  release,
+  resume,
+  retransmit,
+  whenFlushed,
+} from "./session";
 import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
 import {
@@ -44,24 +51,6 @@ const enum State {
   UP,
 }
 
-/** A request awaiting its acknowledgement: a PUBLISH (or its PUBREL), SUBSCRIBE or UNSUBSCRIBE. */
-interface Pending extends Settler {
-  id: number;
-  expect: PacketType; // the acknowledgement that settles this step
-  bytes: Uint8Array; // what is sent, and sent again
-  sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
-  sentAt?: number; // set by transmit(); MQTT 5: undefined while held back by a lower Receive Maximum (connacked())
-  tries: number; // retransmissions so far
-  maxTries: number;
-  alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
-}
-
-/** QoS 2 message ids held for their PUBREL at most (about a JsVar each on Espruino). Brokers
- *  bound what they have in flight (Mosquitto: 20 by default), but one set to no bound resends a
- *  persistent session's backlog at once; past this, the broker (or a man in the middle: TLS on
- *  Espruino does not check certificates) would fill the heap with ids never released. */
-const MAX_HELD = 1000;
-
 type ClientEvent = "up" | "down" | "msg";
 
 // on() and off() are the Emitter's, mixed into the prototype (see the end of this file).
@@ -79,37 +68,41 @@ export class MQTTClient {
   /** MQTT 5: the properties of the last accepted CONNACK ({} when it had none), obeyed. */
   connack?: Properties;
 
-  private readonly cfg: Config;
+  // Fields without `private` are the session state's too (session.ts): internal all the same.
+  readonly cfg: Config;
   // Fields that start out undefined get no initializer: on Espruino each property is memory.
   // The one cyclic timer that serves every timeout of a connection, as lwIP's does: time is
   // the sum of its periods, so no clock is read and a fake timer drives it.
   private timer: unknown; // set while not IDLE
-  private now = 0;
+  now = 0;
   private state = State.IDLE;
   private generation = 0; // tells this connection's callbacks from a closed one's
   private link?: Link | null;
   private parser?: PacketParser | null;
   private connecting?: Settler | null; // connect()'s promise, until the CONNACK
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
-  private pending: Pending[] = [];
-  private inflight = 0; // publishes in `pending`
-  private waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0), at most queueLen
+  pending: Pending[] = [];
+  inflight = 0;
+  waiting: Queue<Pending>;
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
-  private flushed?: Deferred<void> | null;
+  private draining?: Deferred<void> | null;
   // A QoS 0 publish was refused for want of room: the next are refused at once, before they
   // allocate anything (on a nearly full Espruino heap each allocation runs the garbage
   // collector, and a loop of publishes would crawl), until the link drains.
   private full?: boolean;
   // Espruino: the free heap (bytes) below which SUBSCRIBE and UNSUBSCRIBE are refused, and
-  // whether one was (exchange()).
+  // whether one was (subscription()); cleared when a request settles (session.ts).
   private requestFloor!: number;
-  private requestsFull?: boolean;
+  requestsFull?: boolean;
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
-  private received: { [id: number]: boolean } = {}; // QoS 2 ids held until PUBREL
-  private held = 0; // ids in `received`
-  private lastId = 0;
+  received: { [id: number]: boolean } = {};
+  holding = 0;
+  previousId = 0;
+  store?: Store;
+  cursor = -1;
+  flushWaiters?: (() => void)[];
   private connectPacket?: Uint8Array | null; // sent once the link is open
   private lastSent!: number; // these two are set by connect()
   private lastReceived!: number;
@@ -117,7 +110,7 @@ export class MQTTClient {
   private emit!: Emitter["emit"]; // mixed in, as on() and off() are; declared only, for its type
   // MQTT 5: whether this client speaks it (protocolVersion 5), and this connection's aliases.
   private v5?: boolean;
-  private aliases?: Aliases;
+  aliases?: Aliases;
 
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
@@ -127,6 +120,8 @@ export class MQTTClient {
       this.v5 = this.cfg.protocolVersion === 5;
       this.connack = {};
     }
+    const store = this.cfg.store;
+    if (store) openStore(this, (this.store = store));
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -160,7 +155,7 @@ export class MQTTClient {
 
     if (clean) {
       self.discardSession(); // [MQTT-3.1.2-6]
-      self.forgetHeld();
+      forgetSession(self);
     }
     self.persistent = !clean;
     self.generation++;
@@ -244,7 +239,11 @@ export class MQTTClient {
       } else if (MQTT5 && self.v5) checkPacketSize(bytes.length, (self.connack as Properties).maximumPacketSize || 0); // as publishPacket5 does
       checkPacketSize(bytes.length, self.cfg.maxPacketSize);
       // MQTT 5: an alias that this publish sets holds from when it is written.
-      if (qos) return MQTT5 ? self.publishAcked(bytes as Uint8Array, qos, aliasSet(topic, properties)) : self.publishAcked(bytes as Uint8Array, qos);
+      if (qos) {
+        // Offline, a publish waits for the next connect under a persistent session, or in the store.
+        if (self.state !== State.UP && !self.persistent && !self.store) throw notConnected();
+        return publishAcked(self, bytes as Uint8Array, qos, MQTT5 ? aliasSet(topic, properties) : undefined);
+      }
       if (self.state !== State.UP) throw notConnected();
       // Settles when the socket has taken it: at once, or with what waited before it.
       if (!(self.link as Link).room(bytes.length)) {
@@ -255,45 +254,22 @@ export class MQTTClient {
       // Espruino throws when writing to a socket that has just closed: then nothing was sent.
       if (self.state !== State.UP) throw closedError();
       if (MQTT5 && self.v5) setAlias(self.aliases as Aliases, aliasSet(topic, properties));
-      return self.flushed ? self.flushed.promise : resolvedPromise();
+      return self.draining ? self.draining.promise : resolvedPromise();
     } catch (error) {
       return refusal(error);
     }
-  }
-
-  /** QoS 1 and 2: settles on PUBACK or PUBCOMP; waits for an in-flight slot if need be, and
-   *  under a persistent session for the next connect. */
-  private publishAcked(bytes: Uint8Array, qos: QoS, alias?: number): Promise<void> {
-    const self = this;
-    const cfg = self.cfg;
-    if (self.state !== State.UP && !self.persistent) throw notConnected();
-    // MQTT 5: never more in flight than the broker's Receive Maximum [MQTT-3.3.4-7].
-    const window = MQTT5 ? Math.min(cfg.maxInflight, (self.connack as Properties).receiveMaximum || 65535) : cfg.maxInflight;
-    if (self.inflight >= window && self.waiting.length >= cfg.queueLen) return refuseFull();
-    const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, cfg.maxRepubs);
-    if (MQTT5 && alias) entry.alias = alias;
-    if (self.inflight < window) self.start(entry);
-    else self.waiting.put(entry);
-    return entry.promise;
-  }
-
-  /** A publish gets an in-flight slot, and its packet id. */
-  private start(entry: Pending): void {
-    setPacketId(entry.bytes, (entry.id = this.nextId()));
-    this.inflight++;
-    this.request(entry);
   }
 
   /** MQTT 5: with `options` (No Local, Retain As Published, Retain Handling, a Subscription
    *  Identifier, User Properties). */
   subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<number> {
     // The encoder checks filter and QoS.
-    return MQTT5 ? this.exchange(PacketType.SUBACK, topic, qos || 0, options) : this.exchange(PacketType.SUBACK, topic, qos || 0);
+    return this.subscription(PacketType.SUBACK, topic, qos || 0, options);
   }
 
   /** MQTT 5: with `properties` (User Properties). */
   unsubscribe(topic: string, properties?: Properties): Promise<void> {
-    return MQTT5 ? this.exchange(PacketType.UNSUBACK, topic, undefined, properties) : this.exchange(PacketType.UNSUBACK, topic);
+    return this.subscription(PacketType.UNSUBACK, topic, undefined, properties);
   }
 
   brokerUp(): Promise<boolean> {
@@ -314,6 +290,14 @@ export class MQTTClient {
 
   // ---- requests and their acknowledgements ----
 
+  /** Resolves once no publish waits to be sent or acknowledged, nor any in the store: a
+   *  board about to sleep awaits it. */
+  flushed(): Promise<void> {
+    // Not inlined by terser: it would leave the promise's `var` after the return, which
+    // Espruino, which does not hoist, never creates (hazards.js, var-after-use).
+    return /*#__NOINLINE__*/ whenFlushed(this);
+  }
+
   /**
    * SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT.
    * Bounded, QUEUE_FULL past it: everywhere by the 65535 packet ids (nextId), which Node's heap
@@ -322,7 +306,7 @@ export class MQTTClient {
    * by the heap, as QoS 0 bytes are (link.room): a quarter of what was free when the first of
    * them was made, the rest being for the program and the messages that follow a SUBACK.
    */
-  private exchange(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
+  private subscription(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
     const self = this;
     // Refused once: the next are refused at once, allocating nothing, until a request settles.
     if (self.requestsFull) return refuseFull();
@@ -336,107 +320,24 @@ export class MQTTClient {
           return refuseFull();
         }
       }
-      id = self.nextId();
+      id = nextId(self);
       bytes = MQTT5 && self.v5 ? subscriptionPacket5(self.connack as Properties, id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (self.state !== State.UP) throw notConnected();
     } catch (error) {
       return refusal(error);
     }
-    const entry = newPending(id, expect, bytes, 0);
-    this.request(entry);
-    return entry.promise;
-  }
-
-  private request(entry: Pending): void {
-    this.pending.push(entry);
-    if (this.state === State.UP) this.transmit(entry);
-  }
-
-  private transmit(entry: Pending): void {
-    let bytes = entry.bytes;
-    // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
-    // [MQTT-3.3.1-1] (the first write may still be queued unsent).
-    if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {
-      bytes = entry.bytes = new Uint8Array(bytes);
-      bytes[0] |= 8;
-    }
-    entry.sends++;
-    entry.sentAt = this.now;
-    this.send(bytes);
-    if (MQTT5 && entry.alias) setAlias(this.aliases as Aliases, entry.alias);
-  }
-
-  /** A packet id that no pending request holds; QUEUE_FULL when all 65535 are held. */
-  private nextId(): number {
-    if (this.pending.length >= 65535) throw mqttError("QUEUE_FULL", "all packet ids in use");
-    for (;;) {
-      this.lastId = (this.lastId % 65535) + 1;
-      if (this.find(this.lastId) < 0) return this.lastId;
-    }
-  }
-
-  private find(id: number): number {
-    const pending = this.pending;
-    for (let i = 0; i < pending.length; i++) if (pending[i].id === id) return i;
-    return -1;
-  }
-
-  /**
-   * Settles the request `id` that awaits `type`. An acknowledgement of no request (late, after
-   * TIMEOUT; or a broker's answer to a DUP copy too) is ignored: MQTT 3.1.1 brokers send them,
-   * and the ids come round again only after all 65535 others (nextId).
-   */
-  private acknowledge(type: PacketType, id: number, value?: unknown, failure?: MqttError): void {
-    const i = this.find(id);
-    const entry = this.pending[i];
-    // MQTT 5: a PUBREC that refuses ends the exchange, with no PUBREL (4.3.3).
-    const refused = MQTT5 && failure;
-    if (type === PacketType.PUBREC && !refused && (!entry || entry.expect === PacketType.PUBREC || entry.expect === PacketType.PUBCOMP)) {
-      // QoS 2, second step: release, and await PUBCOMP [MQTT-4.3.3-1]. A repeated PUBREC (our
-      // PUBREL was lost), or a late one after TIMEOUT, is answered with PUBREL too, so that the
-      // broker does not hold the message for ever.
-      const release = encodeAck(PacketType.PUBREL, id);
-      if (!entry) return this.send(release);
-      if (entry.expect === PacketType.PUBREC) entry.sends = entry.tries = 0;
-      entry.expect = PacketType.PUBCOMP;
-      entry.bytes = release;
-      return this.transmit(entry);
-    }
-    if (!entry || entry.expect !== type) {
-      if (this.cfg.debug) this.log("ignored ack", id);
-      return;
-    }
-    this.pending.splice(i, 1);
-    this.freeSlot(entry);
-    if (failure) reject(entry, failure);
-    else entry.done(value);
-  }
-
-  /** A publish settled: its in-flight slot goes to the next publish waiting. PUBACK, PUBREC and
-   *  PUBCOMP settle publishes; SUBACK and UNSUBACK come after them. */
-  private freeSlot(entry: Pending): void {
-    if (entry.expect > PacketType.PUBCOMP) {
-      this.requestsFull = false;
-      return;
-    }
-    this.inflight--;
-    if (MQTT5) {
-      const pending = this.pending;
-      for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined) return this.transmit(pending[i]);
-    }
-    const next = this.waiting.shift();
-    if (next) this.start(next);
+    return exchange(self, expect, bytes, id);
   }
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
   private drained(error?: MqttError): void {
     "ram";
-    const flushed = this.flushed;
-    this.flushed = null;
+    const draining = this.draining;
+    this.draining = null;
     this.full = false;
-    if (flushed) {
-      if (error) reject(flushed, error);
-      else flushed.done();
+    if (draining) {
+      if (error) reject(draining, error);
+      else draining.done();
     }
   }
 
@@ -464,14 +365,14 @@ export class MQTTClient {
     else this.drop(closedError(value));
   }
 
-  private send(bytes: Uint8Array | string): void {
+  send(bytes: Uint8Array | string): void {
     "ram";
     this.lastSent = this.now;
     if (this.cfg.debug) this.log("send", bytes);
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
     // ended the connection: the promise would outlive it.
     const link = this.link;
-    if (link && !link.write(bytes) && this.link === link && !this.flushed) this.flushed = /*#__NOINLINE__*/ deferred<void>();
+    if (link && !link.write(bytes) && this.link === link && !this.draining) this.draining = /*#__NOINLINE__*/ deferred<void>();
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
@@ -484,7 +385,7 @@ export class MQTTClient {
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
     if (packet.type === PacketType.PUBLISH) this.deliver(packet);
     else if (packet.type === PacketType.CONNACK) this.connacked(packet);
-    else if (packet.type === PacketType.PUBREL) this.release(packet.packetId);
+    else if (packet.type === PacketType.PUBREL) release(this, packet.packetId);
     else if (packet.type === PacketType.SUBACK) this.subacked(packet);
     else if (MQTT5 && packet.type >= PacketType.DISCONNECT) {
       // The broker's DISCONNECT ends the connection with its reason code; its AUTH too, as
@@ -494,8 +395,8 @@ export class MQTTClient {
       this.drop(refusal5("CLOSED", "disconnected by the broker", ended));
     } else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
       // PUBACK, PUBREC, PUBCOMP, UNSUBACK: with a reason code of 0x80 or above, REFUSED.
-      this.acknowledge(packet.type, (packet as AckPacket).packetId, undefined, refusal5("REFUSED", "refused by the broker", packet as unknown as SubAck5));
-    } else if (packet.type !== PacketType.PINGRESP) this.acknowledge(packet.type, (packet as AckPacket).packetId);
+      acknowledge(this, packet.type, (packet as AckPacket).packetId, undefined, refusal5("REFUSED", "refused by the broker", packet as unknown as SubAck5));
+    } else if (packet.type !== PacketType.PINGRESP) acknowledge(this, packet.type, (packet as AckPacket).packetId);
   }
 
   private connacked(packet: ConnackPacket): void {
@@ -513,23 +414,14 @@ export class MQTTClient {
       error.returnCode = packet.returnCode;
       return this.drop(error);
     }
-    // No session: no PUBREL will come for the ids held, and the broker numbers anew.
-    if (!packet.sessionPresent) this.forgetHeld();
-    // Unacknowledged publishes and releases go again, in their original order [MQTT-4.4.0-1];
-    // a write that fails here ends this attempt, and connect() rejects.
-    // MQTT 5: within the broker's Receive Maximum, which may be lower than before [MQTT-3.3.4-7]
-    // (they are publishes, no more than maxInflight); the rest keep their ids and go, in order,
-    // as slots free up (freeSlot()).
-    const pending = this.pending;
-    for (let i = 0; i < pending.length && this.state === State.CONNECTING; i++) {
-      if (MQTT5 && i >= ((this.connack as Properties).receiveMaximum || 65535)) pending[i].sentAt = undefined;
-      else this.transmit(pending[i]);
-    }
+    // What the session holds goes again; a write that fails here ends this attempt, and
+    // connect() rejects.
+    this.isConnected = true;
+    resume(this, packet.sessionPresent);
     if (this.state !== State.CONNECTING) return;
     const connecting = this.connecting;
     this.connecting = null;
     this.state = State.UP;
-    this.isConnected = true;
     this.down.clear();
     this.up.set();
     this.emit("up");
@@ -549,8 +441,7 @@ export class MQTTClient {
       packet.topicName = resolveAlias(this.aliases as Aliases, maximum, packet.topicName, properties);
     }
     // QoS 2: a redelivery of an id not yet released is acknowledged, not delivered again.
-    if (qos < 2 || !this.received[id]) {
-      if (qos === 2) this.hold(id);
+    if (qos < 2 || !holdOnce(this, id)) {
       if (MQTT5 && this.v5) {
         if (!this.emit("msg", packet.topicName, packet.payload, packet.retain, qos, packet.dup, properties))
           this.queue.put(message5(packet, properties as Properties));
@@ -561,25 +452,12 @@ export class MQTTClient {
     if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
-  /** Holds a QoS 2 id until its PUBREL, within MAX_HELD. */
-  private hold(id: number): void {
-    if (this.held >= MAX_HELD) throw protocolError("too many QoS 2 messages unreleased");
-    this.held++;
-    this.received[id] = true;
-  }
-
-  /** PUBREL: exactly once, the id is released; the message was delivered on PUBLISH [MQTT-4.3.3-2]. */
-  private release(id: number): void {
-    if (this.received[id]) this.held--;
-    delete this.received[id];
-    this.send(encodeAck(PacketType.PUBCOMP, id));
-  }
-
   private subacked(packet: SubackPacket): void {
     // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
     const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
     check(codes.length === 1);
-    this.acknowledge(
+    acknowledge(
+      this,
       PacketType.SUBACK,
       packet.packetId,
       codes[0],
@@ -620,20 +498,8 @@ export class MQTTClient {
         this.send(encodeEmpty(PacketType.PINGREQ));
       }
     }
-    const pending = this.pending;
-    for (let i = 0; i < pending.length && this.state === State.UP; i++) {
-      const entry = pending[i];
-      if ((MQTT5 && entry.sentAt === undefined) || now - (entry.sentAt as number) < responseMs) continue;
-      if (entry.tries < entry.maxTries) {
-        entry.tries++;
-        this.transmit(entry);
-        continue;
-      }
-      // Given up: TIMEOUT. An answer that comes late is ignored (acknowledge()).
-      pending.splice(i--, 1);
-      this.freeSlot(entry);
-      reject(entry, mqttError("TIMEOUT", "no acknowledgement"));
-    }
+    const given = retransmit(this);
+    if (given) this.drop(given);
   }
 
   private answerPings(up: boolean): void {
@@ -676,7 +542,7 @@ export class MQTTClient {
       if (closed) closed();
     }
     const reason = error && error.code === "CLOSED" ? error : closedError(error);
-    this.rejectPending(reason, !!error && this.persistent);
+    rejectPending(this, reason, !!error && this.persistent);
     if (!graceful) this.drained(reason);
     this.answerPings(false);
     const connecting = this.connecting;
@@ -691,34 +557,7 @@ export class MQTTClient {
 
   /** Rejects (CLOSED) the publishes that a persistent session kept while offline. */
   private discardSession(): void {
-    this.rejectPending(mqttError("CLOSED", "session discarded"));
-  }
-
-  /** Forgets the QoS 2 ids held for PUBREL. */
-  private forgetHeld(): void {
-    this.received = {};
-    this.held = 0;
-  }
-
-  /**
-   * Rejects with `error` what is pending and the publishes waiting for a slot; with `keep`,
-   * publishes stay instead, to be sent again on the next connect.
-   */
-  private rejectPending(error: MqttError, keep?: boolean): void {
-    const pending = this.pending;
-    this.pending = [];
-    for (let i = 0; i < pending.length; i++) {
-      const entry = pending[i];
-      const publish = entry.expect <= PacketType.PUBCOMP;
-      if (keep && publish) this.pending.push(entry);
-      else {
-        if (publish) this.inflight--;
-        reject(entry, error);
-      }
-    }
-    let next: Pending | undefined;
-    while (!keep && (next = this.waiting.shift())) reject(next, error);
-    this.requestsFull = false;
+    rejectPending(this, mqttError("CLOSED", "session discarded"));
   }
 
   /** [DEBUG]: callers check cfg.debug first, so that no call is made without it. */
@@ -728,10 +567,6 @@ export class MQTTClient {
 }
 
 mixEmitter(MQTTClient.prototype as unknown as Emitter);
-
-function newPending(id: number, expect: PacketType, bytes: Uint8Array, maxTries: number): Pending {
-  return settler({ id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries } as Pending);
-}
 
 function payloadBytes(msg: string | Uint8Array): Uint8Array {
   if (typeof msg === "string") return encodeUtf8(msg);

@@ -1,6 +1,7 @@
 import { QoS } from "../codec/types";
 import { Properties } from "../codec/v5/types";
 import { SocketLike } from "../transport/link";
+import { Store } from "../store/store";
 
 export interface WillConfig {
   topic: string;
@@ -28,6 +29,7 @@ export interface Config {
   maxInflight: number; // QoS>0 publishes awaiting acknowledgement before publish() waits
   debug: boolean; // [DEBUG]
   transport?: (opts: object) => SocketLike;
+  store?: Store; // keeps the session (QoS 1 and 2 publishes, ids) through resets: see store.ts
   // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle speaks 3.1.1 whatever this says)
   protocolVersion?: 4 | 5; // absent: 4
   properties?: Properties; // the CONNECT's; maximumPacketSize absent: maxPacketSize

@@ -118,7 +118,7 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     }
   }
 
-  // A "down" without an error follows disconnect() (DESIGN): the user ended the connection.
+  // A "down" without an error follows disconnect(): the user ended the connection.
   const offDown = client.on("down", function (error?: unknown) {
     if (error) retry();
     else stop();

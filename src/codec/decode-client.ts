@@ -13,7 +13,7 @@ import {
 } from "./types";
 import { decodeUtf8, onEspruino } from "./bytes";
 import { isValidTopicName } from "./topics";
-import { check } from "./reader";
+import { check } from "./errors";
 
 /** The packet identifier at `at`: present and not 0 [MQTT-2.3.1-1]. */
 export function packetIdAt(body: Uint8Array, at: number): number {

@@ -5,7 +5,7 @@
 // into RAM at each connect; measured, that costs about the JsVars a class's longer code does.
 import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { mqttError } from "./errors";
-import { check } from "./reader";
+import { check } from "./errors";
 import { allocBytes } from "./bytes";
 
 export interface PacketParser {

@@ -1,23 +1,7 @@
-// The checks of every decoder, and a position over one packet's body for the server side's
-// decoders; every read past the end is PROTOCOL (a truncated field).
-import { mqttError } from "./errors";
+// A position over one packet's body for the server side's decoders; every read past the end
+// is PROTOCOL (a truncated field).
+import { protocolError } from "./errors";
 import { decodeUtf8 } from "./bytes";
-
-export function protocolError(message: string): Error {
-  return mqttError("PROTOCOL", message);
-}
-
-/** Throws PROTOCOL unless `ok` is truthy: the client's decoders and parser join their
- *  conditions into calls of this, so the bundle holds one throw and one short message. */
-export function check(ok: unknown): void {
-  "ram";
-  if (!ok) throw protocolError("bad packet");
-}
-
-/** Throws unless the low nibble of the fixed header is `flags` [MQTT-2.2.2-1,2]. */
-export function checkFlags(header: number, flags: number): void {
-  check((header & 15) === flags);
-}
 
 export class Reader {
   pos = 0;

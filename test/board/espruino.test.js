@@ -1,6 +1,6 @@
 "use strict";
 // dist/board.js on a real Espruino interpreter built for Linux (skipped unless ESPRUINO is
-// set, DESIGN.md): settings in its Storage, a stand-in Wifi module (Linux has none; the LED is
+// set): settings in its Storage, a stand-in Wifi module (Linux has none; the LED is
 // the real digitalWrite on D2, its state read back from the global `app`), the real
 // sockets to Aedes. A command from another client switches the LED; the heartbeat reports it.
 const test = require("node:test");

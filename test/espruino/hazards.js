@@ -1,6 +1,6 @@
 "use strict";
 // Static checks of the built bundle for what breaks on the Espruino interpreter but not on
-// Node (DESIGN.md, "Espruino: facts that shape the code"). Every rule below was confirmed on
+// Node (docs/architecture.md, "Espruino: facts that shape the code"). Every rule below was confirmed on
 // Espruino 2v29 built for Linux. findHazards(source) returns [{rule, message, pos, line, column}].
 //
 // Rules:
@@ -19,6 +19,9 @@
 //   branch-var        a `var` declared inside a block (if, loop, try, ...) and used outside that
 //                     block in the same function: Espruino creates the variable only when the
 //                     declaration runs, so a use on another path reads or writes an outer one
+//   var-after-use     a name used in a function before (in the text) that function's `var` of
+//                     it, e.g. terser's `return n = this, f(n); var n` after inlining: Espruino
+//                     has no variable until the `var` runs, so the use writes an outer `n`
 //
 // use-before-define simulates the straight-line execution at load time: the program, every
 // function invoked while it runs (IIFEs, `.call`/`.apply` of them, calls of functions known by
@@ -208,6 +211,7 @@ function findHazards(source) {
   staticChecks(ast, scopes, add);
   evaluationOrder(ast, scopes, add);
   branchVars(ast, add);
+  lateVars(ast, add);
   hazards.sort((a, b) => a.pos - b.pos || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0));
   return hazards;
 }
@@ -253,6 +257,38 @@ function branchVars(ast, add) {
   (function visitFunctions(node) {
     if (node.type === "Program") inspect(node.body);
     else if (isFunction(node) && node.body.type === "BlockStatement") inspect(node.body.body);
+    for (const c of children(node)) visitFunctions(c);
+  })(ast);
+}
+
+// A `var` of a function whose name that function uses earlier in its text (nested functions
+// have their own; a catch clause's parameter of the same name is another variable).
+function lateVars(ast, add) {
+  function inspect(body) {
+    const vars = []; // declaration ids
+    const uses = []; // Identifier nodes, this function only
+    function walk(node, shadowed) {
+      if (isFunction(node)) return;
+      if (node.type === "VariableDeclaration" && node.kind === "var") {
+        for (const d of node.declarations) if (d.id.type === "Identifier") vars.push(d.id);
+      }
+      if (node.type === "Identifier" && !shadowed.includes(node.name)) uses.push(node);
+      const inner = node.type === "CatchClause" && node.param ? shadowed.concat(node.param.name) : shadowed;
+      for (const c of children(node)) {
+        if (node.type === "MemberExpression" && c === node.property && !node.computed) continue;
+        if (node.type === "Property" && c === node.key && !node.computed) continue;
+        if (node.type === "CatchClause" && c === node.param) continue;
+        walk(c, inner);
+      }
+    }
+    for (const stmt of body) walk(stmt, []);
+    for (const id of vars) {
+      const early = uses.find((u) => u.name === id.name && u.start < id.start);
+      if (early) add("var-after-use", `"${id.name}" is used before its var in the same function`, early.start);
+    }
+  }
+  (function visitFunctions(node) {
+    if (isFunction(node) && node.body.type === "BlockStatement") inspect(node.body.body);
     for (const c of children(node)) visitFunctions(c);
   })(ast);
 }

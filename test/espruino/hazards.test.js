@@ -1,5 +1,5 @@
 "use strict";
-// The built bundle must be free of what breaks on Espruino (DESIGN.md, "Espruino: facts that
+// The built bundle must be free of what breaks on Espruino (docs/architecture.md, "Espruino: facts that
 // shape the code"); the checker itself is proven on snippets that must and must not be flagged.
 const test = require("node:test");
 const assert = require("node:assert/strict");
@@ -9,7 +9,7 @@ const { spawnSync } = require("node:child_process");
 const { findHazards } = require("./hazards.js");
 
 const ROOT = path.join(__dirname, "..", "..");
-const BUNDLES = ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js"];
+const BUNDLES = ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js", "flash-store.js", "board.js"];
 
 function loadBundle(name) {
   const file = path.join(ROOT, "dist", name);
@@ -82,6 +82,10 @@ const BAD = [
   ["branch-var", "function f(c){ if (c) { for (var i = 0; i < 2; i++); } return i; }"],
   ["branch-var", "function f(){ try { g(); var t = 1; } catch (e) {} return t; }"],
   ["branch-var", "function f(k){ switch (k) { case 1: var a = 1; break; case 2: a = 2; } }"],
+  // Seen in a bundle where terser inlined a function with a local into a method: the method
+  // became `return n = this, ...; var n`, and on Espruino wrote the module's function `n`.
+  ["var-after-use", "function f(){ return n = this, g(n); var n }"],
+  ["var-after-use", "function f(){ n(); var n = 1; }"],
   ["use-before-define", "f(); function f() {}"],
   ["use-before-define", "(function () { var r = h(); function h() { return 1; } })();"],
   ["use-before-define", "!function () { g(); function g() {} }();"],
@@ -176,6 +180,9 @@ test("positions point at the offending code", () => {
 
 // Snippets in the shapes TypeScript, rollup and terser emit, plus feature tests: no hazards.
 const GOOD = [
+  "function f(){ var n = this; return g(n); }",
+  "function f(){ var n; try { g(); } catch (n) { n = 1; } }",
+  "function f(o){ return o.n; var n; }",
   "function f(){ for (var i = 0; i < 2; i++); return i; }", // a loop's own var runs with the loop
   "function f(c){ var q; if (c) { q = 1; } else { q = 2; } return q; }",
   "function f(c){ if (c) { var q = 1; q++; } }",

@@ -157,7 +157,7 @@ test("interpreter: JsVars reachable from a connected client (E.getSizeOf), modul
     let size;
     assert.doesNotThrow(() => (size = parseConnectedSize(run.output)), "the measure" + tail);
     assert.ok(Number.isInteger(size) && size > 0, `E.getSizeOf(client) is ${size}` + tail);
-    // Printed, not asserted against the target: bench/footprint.js compares it (DESIGN.md, Testing).
+    // Printed, not asserted against the target: bench/footprint.js compares it.
     t.diagnostic(`E.getSizeOf(client) of a connected, subscribed client: ${size} JsVars (target 1300)`);
   });
 });

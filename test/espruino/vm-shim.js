@@ -1,6 +1,6 @@
 "use strict";
 // Runs the built bundle in a Node `vm` context stripped of what Espruino lacks, over a socket
-// shim with Espruino's semantics (DESIGN.md, "Espruino: facts that shape the code"):
+// shim with Espruino's semantics (docs/architecture.md, "Espruino: facts that shape the code"):
 // - 'data' delivers 8-bit ("binary") strings of at most 536 bytes, each on its own tick;
 // - write() takes only strings (write(Uint8Array) on Espruino sends "16,0,255": here it throws),
 //   always returns false, and 'drain' follows once Node has flushed, with the socket as its

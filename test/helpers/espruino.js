@@ -1,5 +1,5 @@
 // The Espruino interpreter built for Linux that some tests run on: its path comes from the
-// environment variable ESPRUINO (DESIGN.md); where it is unset those tests are skipped, all
+// environment variable ESPRUINO (docs/architecture.md); where it is unset those tests are skipped, all
 // with the one reason below. Also what the interpreter tests share: building the bundle they
 // load, running a program on the interpreter, and reading what it printed.
 "use strict";

@@ -20,7 +20,8 @@ import {
   Will5,
 } from "./types";
 import { DecoderTable, PacketType, QoS } from "../types";
-import { check, checkFlags, protocolError, Reader } from "../reader";
+import { check, checkFlags, protocolError } from "../errors";
+import { Reader } from "../reader";
 import { decodeUtf8 } from "../bytes";
 import { isValidTopicName } from "../topics";
 import { decode } from "../decode";

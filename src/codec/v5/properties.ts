@@ -5,7 +5,7 @@
 // a Protocol Error: either way the connection ends, [MQTT-4.13.1-1]).
 import { Properties } from "./types";
 import { badArgument, Field } from "../writer";
-import { protocolError } from "../reader";
+import { protocolError } from "../errors";
 import { isValidTopicName } from "../topics";
 import { decodeUtf8, encodeUtf8 } from "../bytes";
 
