@@ -4,7 +4,7 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, pub, flush, T } = require("./helpers.js");
-const { encode } = require("../../build/codec/encode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 
 useFakeClock();
 

@@ -8,9 +8,9 @@
 // `sendRaw(bytes)`. Optional auto-replies (CONNACK, SUBACK, PINGRESP) serve the tests that
 // are about something else.
 const { EventEmitter } = require("node:events");
-const { encode } = require("../../build/codec/encode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { serverDecoders } = require("../../build/codec/decoders-all.js");
+const { serverDecoders } = require("../../build/codec/broker/decoders-all.js");
 
 const T = {
   CONNECT: 1,

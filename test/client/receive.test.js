@@ -4,7 +4,7 @@ const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { useFakeClock, makeClient, connectUp, advance, track, text, pub, flush, T } = require("./helpers.js");
 const { Event } = require("../../build/client/event.js");
-const { encode } = require("../../build/codec/encode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 
 useFakeClock();
 
@@ -265,7 +265,7 @@ test("a message arriving in the same chunk as the CONNACK is delivered", async (
   const p = client.connect(false);
   await flush();
   broker.take();
-  const { encode } = require("../../build/codec/encode.js");
+  const { encode } = require("../../build/codec/broker/encode.js");
   broker.sendRaw(
     Buffer.concat([
       encode({ type: T.CONNACK, sessionPresent: true, returnCode: 0 }),

@@ -3,11 +3,11 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures, b, s } = require("./fixtures.js");
-const { decode } = require("../../build/codec/decode.js");
-const { encode } = require("../../build/codec/encode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 const { encodePublish, encodeSubscription } = require("../../build/codec/encode-client.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { allDecoders } = require("../../build/codec/decoders-all.js");
+const { allDecoders } = require("../../build/codec/broker/decoders-all.js");
 
 const CONNECT_HEAD = [0, 4, ...s("MQTT"), 4]; // protocol name and level
 /** A CONNECT with the given flags byte and the fields after keep alive. */

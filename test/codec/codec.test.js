@@ -3,11 +3,11 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
-const { encode } = require("../../build/codec/encode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 const { encodeSubscription } = require("../../build/codec/encode-client.js");
-const { decode } = require("../../build/codec/decode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
 const { clientDecoders } = require("../../build/codec/decode-client.js");
-const { serverDecoders } = require("../../build/codec/decoders-all.js");
+const { serverDecoders } = require("../../build/codec/broker/decoders-all.js");
 
 const CLIENT_RECEIVES = [2, 3, 4, 5, 6, 7, 9, 11, 13];
 const SERVER_RECEIVES = [1, 3, 4, 5, 6, 7, 8, 10, 12, 14];

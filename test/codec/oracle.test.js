@@ -6,8 +6,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const mqttPacket = require("mqtt-packet");
 const { prng, randomPacket } = require("./random.js");
-const { encode } = require("../../build/codec/encode.js");
-const { decode } = require("../../build/codec/decode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
 const { CMD, u8, willAndLoginToTheirs, willAndLoginToOurs, publishToTheirs, publishToOurs } = require("./mqtt-packet-fields.js");
 
 

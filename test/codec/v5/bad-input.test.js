@@ -5,8 +5,8 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { b, s, str, bin, pkt, props, u8 } = require("./fixtures.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5, allDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { decode5, allDecoders5 } = require("../../../build/codec/broker/decode5.js");
 const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
 
 // Packets around a property block, so that each case varies the properties alone.

@@ -30,8 +30,8 @@ test("the v5 codec's modules have none of the Espruino hazards", () => {
 test("the v5 codec works without Espruino's missing built-ins", () => {
   const { context, load } = strippedContext();
   assert.equal(vm.runInContext("typeof Map + typeof Symbol + typeof Array.from", context), "undefinedundefinedundefined");
-  const { encode5 } = load(path.join(BUILD, "v5/encode.js"));
-  const { decode5, allDecoders5 } = load(path.join(BUILD, "v5/decode.js"));
+  const { encode5 } = load(path.join(BUILD, "broker/encode5.js"));
+  const { decode5, allDecoders5 } = load(path.join(BUILD, "broker/decode5.js"));
   const { PacketParser5 } = load(path.join(BUILD, "v5/parser.js"));
   const U8 = vm.runInContext("Uint8Array", context);
   // Fixture values made inside the context (its own Uint8Array and Array, for instanceof).

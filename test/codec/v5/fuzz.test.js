@@ -6,8 +6,9 @@ const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
 const { prng, randomPacket5, randomBytes } = require("./random.js");
 const { mutate, fuzzOutcomes } = require("../fuzz-helpers.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5, allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { decode5, allDecoders5 } = require("../../../build/codec/broker/decode5.js");
 const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
 
 const small = fixtures.filter((f) => f.bytes.length < 200).map((f) => f.bytes);

@@ -18,8 +18,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const mqttPacket = require("mqtt-packet");
 const { prng, randomPacket5 } = require("./random.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5 } = require("../../../build/codec/v5/decode.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { decode5 } = require("../../../build/codec/broker/decode5.js");
 const { CMD, u8, willAndLoginToTheirs, willAndLoginToOurs, publishToTheirs, publishToOurs } = require("../mqtt-packet-fields.js");
 
 // The order our encoder writes properties in (by identifier), so that theirs writes it too.

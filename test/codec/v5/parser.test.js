@@ -5,7 +5,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures, b } = require("./fixtures.js");
 const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
-const { allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { allDecoders5 } = require("../../../build/codec/broker/decode5.js");
 const { testFixturesThroughParser } = require("../parser-cases.js");
 
 function collect(maxPacketSize = 0, decoders = allDecoders5) {

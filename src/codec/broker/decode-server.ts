@@ -1,7 +1,7 @@
 // Decoders for what only a broker receives (tests and test brokers; not in the client bundle).
-import { ConnectPacket, PacketType, QoS, SubscribePacket, Subscription, UnsubscribePacket, Will } from "./types";
-import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { checkFlags, protocolError } from "./errors";
+import { ConnectPacket, PacketType, QoS, SubscribePacket, Subscription, UnsubscribePacket, Will } from "../types";
+import { isValidTopicFilter, isValidTopicName } from "../topics";
+import { checkFlags, protocolError } from "../errors";
 import { Reader } from "./reader";
 
 export function decodeConnect(header: number, body: Uint8Array): ConnectPacket {
