@@ -1,9 +1,10 @@
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { badArgument, encodeUtf8, onEspruino } from "../codec/bytes";
+import { encodeUtf8, onEspruino } from "../codec/bytes";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
-import { check, mqttError, MqttError, protocolError } from "../codec/errors";
-import { checkPacketSize, PacketParser } from "../codec/parser";
+import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
+import { PacketParser } from "../codec/parser";
+import { checkPacketSize } from "../codec/packet-size";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";

@@ -5,8 +5,7 @@
 // JsVars each, and a loop of refused publishes with a then() each would need them all at the
 // same moment (on the ESP32-C3, a quarter of the heap for 86 of them). Shares double in
 // size, from 16: a dozen of them hold a loop of 50,000.
-import { badArgument } from "../codec/bytes";
-import { mqttError, MqttError } from "../codec/errors";
+import { badArgument, mqttError, MqttError } from "../codec/errors";
 import { Deferred, reject, resolvedPromise, settler } from "./settle";
 
 const FIRST_SHARE = 16;

@@ -4,8 +4,8 @@
 // three or more (and the class boilerplate goes). On Espruino the closures copy their code
 // into RAM at each connect; measured, that costs about the JsVars a class's longer code does.
 import { BodyDecoder, DecoderTable, Packet } from "./types";
-import { mqttError } from "./errors";
 import { check } from "./errors";
+import { checkPacketSize } from "./packet-size";
 import { allocBytes } from "./bytes";
 
 export interface PacketParser {
@@ -17,13 +17,6 @@ export interface PacketParser {
   /** Discards any partial packet and a previous error; called from onPacket, the rest of
    *  that chunk too. */
   reset(): void;
-}
-
-/** TOO_LARGE unless a packet of `size` bytes is within `maxPacketSize` (0: no bound but the
- *  protocol's). */
-export function checkPacketSize(size: number, maxPacketSize: number): void {
-  "ram";
-  if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
 }
 
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the

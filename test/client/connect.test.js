@@ -22,7 +22,7 @@ test("connect(clean): CONNECT carries id, keepalive, clean flag, will, user, pas
   const [connect, ...rest] = broker.take();
   assert.equal(rest.length, 0);
   assert.equal(connect.type, T.CONNECT);
-  assert.equal(connect.protocolName, "MQTT");
+  assert.deepEqual([...broker.writes[0].subarray(2, 8)], [0, 4, 77, 81, 84, 84]); // "MQTT" [MQTT-3.1.2-1]
   assert.equal(connect.protocolLevel, 4);
   assert.equal(connect.clientId, "dev-1");
   assert.equal(connect.keepAlive, 30);

@@ -171,7 +171,7 @@ test("a truncated body inside the fixture (remaining length shortened) is PROTOC
 
 // ---- encoder arguments ----
 const pub = (over) => Object.assign({ type: 3, dup: false, qos: 0, retain: false, topicName: "t", payload: new Uint8Array(0) }, over);
-const conn = (over) => Object.assign({ type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c" }, over);
+const conn = (over) => Object.assign({ type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c" }, over);
 
 const badArgs = [
   ["PUBLISH empty topic", pub({ topicName: "" })],

@@ -69,8 +69,8 @@ test("the client's encodeSubscription writes what encode() writes for one filter
   }
 });
 
-test("CONNECT encoder defaults protocol name, level and keep alive", () => {
+test("CONNECT encoder defaults level and keep alive; the name is MQTT [MQTT-3.1.2-1]", () => {
   const { encodeConnect } = require("../../build/codec/encode-client.js");
   const out = encodeConnect({ type: 1, cleanSession: true, clientId: "c1" });
-  assert.deepEqual(decode(out), { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 0, clientId: "c1" });
+  assert.deepEqual(decode(out), { type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 0, clientId: "c1" }); // decode() refuses any other name
 });

@@ -25,7 +25,7 @@ export function decodeConnect5(header: number, body: Uint8Array): Connect5 {
   const willRetain = (flags & 0x20) !== 0;
   if (!willFlag && (willQos || willRetain)) throw protocolError("will flags"); // [MQTT-3.1.2-11,13]
   if (willQos === 3) throw protocolError("will QoS 3"); // [MQTT-3.1.2-12]
-  const packet = { type: PacketType.CONNECT, protocolName: "MQTT", protocolLevel: 5, cleanStart: (flags & 2) !== 0, keepAlive: r.u16() } as Connect5;
+  const packet = { type: PacketType.CONNECT, protocolLevel: 5, cleanStart: (flags & 2) !== 0, keepAlive: r.u16() } as Connect5;
   r.pos = readProperties(packet, body, r.pos, 1 << PacketType.CONNECT);
   packet.clientId = r.string();
   if (willFlag) {

@@ -10,7 +10,8 @@ import {
   encodeUnsubscribe,
 } from "../encode-client";
 import { encodeConnack, encodeSuback } from "./encode-server";
-import { badArgument, checkPacketId } from "../writer";
+import { checkPacketId } from "../writer";
+import { badArgument } from "../errors";
 
 export function encode(packet: Packet): Uint8Array {
   switch (packet.type) {

@@ -3,7 +3,8 @@
 // sends, or a client sends that this client does not (a PUBACK with a reason code).
 import { PubAck5, Packet5, SubAck5 } from "../v5/types";
 import { PacketType } from "../types";
-import { badArgument, checkPacketId, encodePacket, Field, idBytes } from "../writer";
+import { checkPacketId, encodePacket, Field, idBytes } from "../writer";
+import { badArgument } from "../errors";
 import {
   checkReasonCode,
   encodeConnect5,

@@ -4,7 +4,8 @@
 // a test sends it: encode5() in ../broker/encode5.ts.
 import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Unsubscribe5 } from "./types";
 import { PacketType } from "../types";
-import { badArgument, checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
+import { checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
+import { badArgument } from "../errors";
 import { isValidTopicName } from "../topics";
 import { PROTOCOL_NAME } from "../encode-client"; // "MQTT", as in 3.1.1: one array in the bundle
 import { isShared, isValidTopicFilter5 } from "./topics";

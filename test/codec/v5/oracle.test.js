@@ -80,7 +80,7 @@ function toTheirs(p) {
   if (p.properties) o.properties = propsToTheirs(p.properties);
   switch (p.type) {
     case 1:
-      Object.assign(o, { protocolId: p.protocolName, protocolVersion: 5, clean: p.cleanStart, keepalive: p.keepAlive, clientId: p.clientId });
+      Object.assign(o, { protocolId: "MQTT", protocolVersion: 5, clean: p.cleanStart, keepalive: p.keepAlive, clientId: p.clientId });
       willAndLoginToTheirs(p, o);
       if (p.will && p.will.properties) o.will.properties = propsToTheirs(p.will.properties);
       break;
@@ -105,7 +105,8 @@ function toOurs(o) {
   const withProps = (p) => (props ? Object.assign(p, { properties: props }) : p);
   switch (type) {
     case 1: {
-      const p = withProps({ type, protocolName: o.protocolId, protocolLevel: o.protocolVersion, cleanStart: o.clean, keepAlive: o.keepalive, clientId: o.clientId });
+      assert.equal(o.protocolId, "MQTT");
+      const p = withProps({ type, protocolLevel: o.protocolVersion, cleanStart: o.clean, keepAlive: o.keepalive, clientId: o.clientId });
       willAndLoginToOurs(o, p);
       if (o.will && o.will.properties) p.will.properties = propsToOurs(o.will.properties, 0);
       return p;
