@@ -11,7 +11,7 @@ import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
 import { deferred, Deferred, reject, resolvedPromise, Settler } from "./settle";
-import { refusal, refuseFull } from "./refusals";
+import { refused, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Store } from "../store/store";
 import {
@@ -147,7 +147,7 @@ export class MQTTClient {
               password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
             });
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
 
     if (clean) {
@@ -191,7 +191,7 @@ export class MQTTClient {
       try {
         bytes = disconnectPacket5(this.cfg, reasonCode, properties);
       } catch (error) {
-        return refusal(error);
+        return refused(error);
       }
     }
     this.persistent = false;
@@ -253,7 +253,7 @@ export class MQTTClient {
       if (MQTT5 && self.v5) setAlias(self.aliases as Aliases, aliasSet(topic, properties));
       return self.draining ? self.draining.promise : resolvedPromise();
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
   }
 
@@ -301,7 +301,7 @@ export class MQTTClient {
       bytes = MQTT5 && this.v5 ? subscriptionPacket5(id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (this.state !== State.UP) throw notConnected();
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
     return exchange(this, expect, bytes, id);
   }
