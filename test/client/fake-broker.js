@@ -11,7 +11,7 @@
 // Under MQTT 5 (test/client/mqtt5.js) it speaks MQTT 5 with the same script: the packets a
 // test sends are written as 3.1.1 packets and sent as their MQTT 5 equals (a return code as
 // the reason code that means it), and what the client writes reads as 3.1.1 packets where a
-// 3.1.1 packet can say it (reason code 0 and default options left out): `v5` holds the rest.
+// 3.1.1 packet can say it (reason code 0 and default subscription options left out).
 const { EventEmitter } = require("node:events");
 const { encode } = require("../../build/codec/broker/encode.js");
 const { encode5 } = require("../../build/codec/broker/encode5.js");
@@ -55,10 +55,9 @@ function toV5(p) {
   return p;
 }
 
-/** What the client wrote under MQTT 5, in 3.1.1's words where they say it all; `v5`: as decoded. */
+/** What the client wrote under MQTT 5, in 3.1.1's words where they say it all. */
 function fromV5(p) {
   const out = Object.assign({}, p);
-  Object.defineProperty(out, "v5", { value: p }); // not enumerable: deepEqual sees the 3.1.1 fields
   if (p.type === T.CONNECT) {
     out.cleanSession = p.cleanStart;
     delete out.cleanStart;
