@@ -75,7 +75,8 @@ const only = (names) => new RegExp(`^(${names.join("|")})$`);
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
 const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, privates = "src") => [
   version(mqtt5),
-  typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
+  // sourceRoot: without it the maps name the sources one folder too high (outDir is dist/).
+  typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true, sourceMap: true, sourceRoot: path.resolve(".") }),
   shortThis(),
   terser({
     ecma: 5,
@@ -99,7 +100,11 @@ const version = (mqtt5) => ({
   },
 });
 
-const output = (file) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5" });
+// A source map beside each bundle, so that a stack trace on Node names src/ (run node with
+// --enable-source-maps). Node finds a map only through the bundle's last line,
+// `//# sourceMappingURL=...`: the libraries carry it (Node runs them), the board's application
+// does not ("hidden"; scripts/upload.js sends no map, and strips the line from the libraries).
+const output = (file, sourcemap = true) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5", sourcemap });
 
 // No module of src/ does anything at load time but define things (docs/architecture.md): one imported
 // only for what the bundle does not use is left out whole.
@@ -117,5 +122,5 @@ export default [
   { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   // The ESP32 application and the library in one file (board/).
-  { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json"), treeshake },
+  { input: "board/main.ts", output: output("dist/board.js", "hidden"), plugins: plugins("./board/tsconfig.json"), treeshake },
 ];

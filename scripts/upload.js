@@ -8,6 +8,8 @@
 //   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
 //   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js and dist/keep-connected.js to
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
+//                                                    (copies in dist/board-modules/, without the
+//                                                    line naming their source map)
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
 // Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command,
@@ -22,6 +24,10 @@ const CLI = path.join(ROOT, "node_modules", ".bin", "espruino");
 const BAUD = 115200;
 const SETTINGS_FILE = "mqtt_as.json"; // board/settings.ts SETTINGS_FILE
 const MODULE_NAME = "mqtt_as";
+// The libraries as the board gets them (--library): without their last line,
+// `//# sourceMappingURL=...`, which serves Node alone and would cost the board's flash.
+const BOARD_DIR = "dist/board-modules";
+const LIBRARIES = ["mqtt_as.js", "keep-connected.js"];
 
 function usage(message) {
   const error = new Error(message);
@@ -74,8 +80,8 @@ function uploadArgs(opts) {
     // The Web IDE route in one command: the library in Storage as modules, so that
     // require("mqtt_as") works from code sent later. -e without a file: the board is not reset.
     return args.concat(
-      ["--storage", `${MODULE_NAME}:dist/mqtt_as.js`],
-      ["--storage", "keep-connected:dist/keep-connected.js"],
+      ["--storage", `${MODULE_NAME}:${BOARD_DIR}/mqtt_as.js`],
+      ["--storage", `keep-connected:${BOARD_DIR}/keep-connected.js`],
       ["-e", `print("mqtt_as in Storage: "+require("Storage").read("${MODULE_NAME}").length+" bytes")`]
     );
   }
@@ -122,6 +128,18 @@ function checkSettings(file, name) {
   return mod.exports.readSettings({ read: () => text, readJSON: () => json }, label);
 }
 
+/** Writes the libraries of dist/ into BOARD_DIR without the line naming their source map;
+ *  returns the files written. */
+function boardCopies() {
+  fs.mkdirSync(path.join(ROOT, BOARD_DIR), { recursive: true });
+  return LIBRARIES.map((name) => {
+    const file = path.join(ROOT, BOARD_DIR, name);
+    const source = fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
+    fs.writeFileSync(file, source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
+    return file;
+  });
+}
+
 /** `arg` as one word of a POSIX shell: quoted unless it is made of characters that need none. */
 function shellQuote(arg) {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : "'" + arg.replace(/'/g, "'\\''") + "'";
@@ -153,6 +171,7 @@ function main(argv) {
     const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) return r.status || 1;
   }
+  if (opts.library) boardCopies();
   return run(uploadArgs(opts), opts);
 }
 
@@ -165,4 +184,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, shellQuote, commandLine, SETTINGS_FILE, MODULE_NAME };
+module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, shellQuote, commandLine, SETTINGS_FILE, MODULE_NAME };

@@ -9,14 +9,14 @@ const { spawnSync } = require("node:child_process");
 const ROOT = path.join(__dirname, "..");
 const pkg = require("../package.json");
 
-test("the package holds the bundles and the declarations of both entry points", () => {
+test("the package holds the bundles, their source maps and the declarations of both entry points", () => {
   const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const files = JSON.parse(r.stdout)[0].files.map((f) => f.path);
-  for (const file of ["dist/mqtt_as.js", "dist/mqtt_as5.js", "dist/keep-connected.js", "dist/types/index.d.ts", "dist/types/keep-connected.d.ts", "dist/types/client/client.d.ts"]) {
+  for (const file of ["dist/mqtt_as.js", "dist/mqtt_as.js.map", "dist/mqtt_as5.js", "dist/mqtt_as5.js.map", "dist/keep-connected.js", "dist/keep-connected.js.map", "dist/types/index.d.ts", "dist/types/keep-connected.d.ts", "dist/types/client/client.d.ts"]) {
     assert.ok(files.includes(file), `${file} is not in the package: ${files.join(", ")}`);
   }
-  assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f === "dist/board.js"), files.join(", "));
+  assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("dist/board")), files.join(", "));
 });
 
 test("installing from a git URL builds: prepare runs the build, which makes the bundles and the declarations", () => {

@@ -15,7 +15,7 @@ const TSC = path.join(ROOT, "node_modules", "typescript", "bin", "tsc");
 const pkg = require("../package.json");
 
 const GOOD = `
-import { MQTTClient, config, Config, Message, QoS } from "mqtt_as";
+import { MQTTClient, config, Config, Message, MqttEvent, QoS } from "mqtt_as";
 import { keepConnected, KeepConnectedOptions } from "mqtt_as/keep-connected";
 
 const settings: Partial<Config> = { server: "broker.local", clientId: "ts-user", keepalive: 30 };
@@ -31,6 +31,8 @@ async function main(): Promise<void> {
   await client.publish("a/b", new Uint8Array([1, 2]), true, qos);
   await client.publish("a/b", "text");
   const up: boolean = await client.brokerUp();
+  const down: MqttEvent = client.down;
+  await down.wait();
   const message: Message = await client.queue.get();
   const text: string = message.topic;
   const options: KeepConnectedOptions = { subscriptions: { "a/b": 1 }, clean: false, minDelay: 1000, maxDelay: 60000 };

@@ -1,16 +1,17 @@
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { badArgument, encodeUtf8, heapRoom, onEspruino } from "../codec/bytes";
+import { encodeUtf8, heapRoom, onEspruino } from "../codec/bytes";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
-import { check, mqttError, MqttError, protocolError } from "../codec/errors";
-import { checkPacketSize, PacketParser } from "../codec/parser";
+import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
+import { PacketParser } from "../codec/parser";
+import { checkPacketSize } from "../codec/packet-size";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
 import { deferred, Deferred, reject, resolvedPromise, Settler } from "./settle";
-import { refusal, refuseFull } from "./refusals";
+import { refused, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Store } from "../store/store";
 import {
@@ -150,7 +151,7 @@ export class MQTTClient {
               password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
             });
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
 
     if (clean) {
@@ -194,7 +195,7 @@ export class MQTTClient {
       try {
         bytes = disconnectPacket5(this.cfg, this.connack as Properties, reasonCode, properties);
       } catch (error) {
-        return refusal(error);
+        return refused(error);
       }
     }
     this.persistent = false;
@@ -256,7 +257,7 @@ export class MQTTClient {
       if (MQTT5 && self.v5) setAlias(self.aliases as Aliases, aliasSet(topic, properties));
       return self.draining ? self.draining.promise : resolvedPromise();
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
   }
 
@@ -324,7 +325,7 @@ export class MQTTClient {
       bytes = MQTT5 && self.v5 ? subscriptionPacket5(self.connack as Properties, id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (self.state !== State.UP) throw notConnected();
     } catch (error) {
-      return refusal(error);
+      return refused(error);
     }
     return exchange(self, expect, bytes, id);
   }

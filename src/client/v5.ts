@@ -1,9 +1,9 @@
 // What the client does differently under MQTT 5, kept out of client.ts, which calls these only
 // behind `MQTT5 &&` (version.ts): the 3.1.1 bundle holds none of it.
-import { mqttError, MqttError, protocolError } from "../codec/errors";
-import { badArgument, encodeUtf8 } from "../codec/bytes";
+import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
+import { encodeUtf8 } from "../codec/bytes";
 import { PacketType, QoS } from "../codec/types";
-import { checkPacketSize } from "../codec/parser";
+import { checkPacketSize } from "../codec/packet-size";
 import { Disconnect5, Properties, Publish5 } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
 import { Config } from "./config";

@@ -4,7 +4,7 @@
 // On Espruino a walk in interpreted JS costs about 30 us a character, so ASCII, the common
 // case, takes a native path there: a view on the string's own memory, checked with E.sum.
 // The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
-import { mqttError } from "./errors";
+import { badArgument, mqttError } from "./errors";
 
 export const onEspruino = typeof E !== "undefined";
 
@@ -49,10 +49,6 @@ export function allocBytes(size: number): Uint8Array {
   return new Uint8Array(size);
 }
 
-export function badArgument(message: string): Error {
-  return mqttError("BAD_ARGUMENT", message);
-}
-
 /** Writes the UTF-8 encoding of `str` into `buf` at `o` and returns the offset after it.
  *  With `buf` 0 it only measures: writeUtf8(str, 0, 0) is the byte length. One walk does both,
  *  so the size and the bytes cannot disagree. An unpaired surrogate cannot be encoded
@@ -87,11 +83,6 @@ export function writeUtf8(str: string, buf: Uint8Array | 0, o: number, mqtt?: bo
     o += n + 1;
   }
   return o;
-}
-
-/** Bytes of the UTF-8 encoding of `str`. */
-export function utf8Length(str: string): number {
-  return writeUtf8(str, 0, 0);
 }
 
 /** Bytes of a length-prefixed MQTT string (the 2-byte prefix not included); anything but a

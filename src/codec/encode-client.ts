@@ -13,7 +13,8 @@ import {
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
 import { encodeUtf8, isAsciiString, mqttStringLength, onEspruino, writeUtf8 } from "./bytes";
-import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
+import { allocPacket, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
+import { badArgument } from "./errors";
 
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
 export const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];

@@ -34,6 +34,10 @@ export function protocolError(message: string): Error {
   return mqttError("PROTOCOL", message);
 }
 
+export function badArgument(message: string): Error {
+  return mqttError("BAD_ARGUMENT", message);
+}
+
 /** Throws PROTOCOL unless `ok` is truthy: the client's decoders and parser join their
  *  conditions into calls of this, so the bundle holds one throw and one short message. */
 export function check(ok: unknown): void {

@@ -1,11 +1,11 @@
-// A stream parser in the style of ws's receiver.js: a numbered state (fixed-header byte,
+// A stream parser in the style of ws's receiver.js: a state (fixed-header byte,
 // remaining-length bytes, body) survives between chunks, so a chunk may end anywhere.
 // Closures rather than a class: in the bundle a local is one letter, a property of `this`
 // three or more (and the class boilerplate goes). On Espruino the closures copy their code
 // into RAM at each connect; measured, that costs about the JsVars a class's longer code does.
 import { BodyDecoder, DecoderTable, Packet } from "./types";
-import { mqttError } from "./errors";
 import { check } from "./errors";
+import { checkPacketSize } from "./packet-size";
 import { allocBytes } from "./bytes";
 
 export interface PacketParser {
@@ -19,11 +19,20 @@ export interface PacketParser {
   reset(): void;
 }
 
-/** TOO_LARGE unless a packet of `size` bytes is within `maxPacketSize` (0: no bound but the
- *  protocol's). */
-export function checkPacketSize(size: number, maxPacketSize: number): void {
-  "ram";
-  if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+/** Where the parser is in a packet: what the next byte is. A const enum: TypeScript writes the
+ *  numbers in its place, so the bundle holds no object for it. */
+const enum State {
+  /** push() is running, or it threw: input is refused until reset(). */
+  BUSY = -1,
+  /** The fixed header's first byte. */
+  HEADER = 0,
+  /** The first remaining-length byte; LENGTH + n the one n bytes later. LENGTH is 1, so the
+   *  state is also the count of length bytes read so far. */
+  LENGTH = 1,
+  /** The last one a packet may have: at most 4 [MQTT-2.2.3]. */
+  LAST_LENGTH = 4,
+  /** A body that spans chunks, copied into `body`. */
+  BODY = 5,
 }
 
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
@@ -34,47 +43,48 @@ export const PacketParser = function (
   maxPacketSize: number,
   onPacket: (p: Packet) => void,
 ) {
-  // 0: the fixed header's first byte; 1..4: its nth remaining-length byte; 5: a body that
-  // spans chunks. -1 while push() runs: a throw leaves it so (input refused), and a reset()
-  // from onPacket, which sets 0, ends the loop.
-  let state = 0;
+  // BUSY while push() runs: a throw leaves it so (input refused), and a reset() from
+  // onPacket, which sets HEADER, ends the loop.
+  let state: number = State.HEADER;
   let header: number;
   let decode: BodyDecoder; // the decoder of this packet's type
-  let remaining: number; // in state 5, the bytes still missing from `body`
-  let body: Uint8Array | null; // from state 5 on; only a view on the chunk if it holds all
+  let remaining: number; // in state BODY, the bytes still missing from `body`
+  let body: Uint8Array | null; // from state BODY on; only a view on the chunk if it holds all
 
   this.push = function (chunk) {
     "ram";
     const size = chunk.length;
     let s = state;
     let pos = 0;
-    check(s >= 0); // failed earlier: reset() first
-    state = -1;
-    while (pos < size && state < 0) {
-      if (s < 5) {
+    check(s >= State.HEADER); // not BUSY: one that failed earlier waits for reset()
+    state = State.BUSY;
+    while (pos < size && state < State.HEADER) {
+      if (s < State.BODY) {
         let b = chunk[pos++];
         if (!s) {
+          // State.HEADER, which is 0 (a comparison would cost the bundle bytes)
           // Types 0 and 15 and any type not acceptable here fail on the first byte.
           check((decode = decoders[b >> 4] as BodyDecoder));
           header = b;
           remaining = 0;
-          s = 1;
+          s = State.LENGTH;
           // The first remaining-length byte in the same pass, if the chunk holds it: on
           // Espruino every pass reads the loop's whole text again.
           if (pos === size) continue;
           b = chunk[pos++];
         }
-        remaining |= (b & 127) << (7 * s - 7);
+        remaining |= (b & 127) << (7 * s - 7 * State.LENGTH); // lowest 7 bits first
         if (b & 128) {
-          check(s++ < 4); // at most 4 remaining-length bytes [MQTT-2.2.3]
+          check(s++ < State.LAST_LENGTH); // [MQTT-2.2.3]
           continue;
         }
-        // Checked before any body buffer exists, so a huge length allocates nothing; past what
-        // the platform can hold, TOO_LARGE too (allocBytes).
+        // The header byte, s length bytes (LENGTH is 1) and the body, checked before any body
+        // buffer exists, so a huge length allocates nothing; past what the platform can hold,
+        // TOO_LARGE too (allocBytes).
         checkPacketSize(1 + s + remaining, maxPacketSize);
         if (size - pos < remaining) {
           body = allocBytes(remaining);
-          s = 5;
+          s = State.BODY;
           continue;
         }
         // The whole body is in this chunk: decode from a view, no copy.
@@ -85,14 +95,14 @@ export const PacketParser = function (
         (body as Uint8Array).set(chunk.subarray(pos, (pos += n)), (body as Uint8Array).length - remaining);
         if ((remaining -= n)) continue;
       }
-      s = 0;
+      s = State.HEADER;
       onPacket(decode(header, body as Uint8Array));
       body = null; // not kept once delivered: it may be large
     }
-    if (state < 0) state = s;
+    if (state < State.HEADER) state = s; // still BUSY: no reset() from onPacket
   };
 
   this.reset = function () {
-    state = 0;
+    state = State.HEADER;
   };
 } as unknown as new (decoders: DecoderTable, maxPacketSize: number, onPacket: (p: Packet) => void) => PacketParser;

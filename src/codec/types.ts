@@ -29,7 +29,6 @@ export interface Will {
 
 export interface ConnectPacket {
   type: PacketType.CONNECT;
-  protocolName?: string; // "MQTT" [MQTT-3.1.2-1], the only name the encoder writes
   protocolLevel?: number; // 4 for 3.1.1, the encoder's default
   cleanSession: boolean;
   keepAlive: number; // seconds

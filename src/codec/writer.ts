@@ -1,9 +1,7 @@
 // Writing helpers shared by the encoders: a packet is a list of fields, sized first,
 // allocated once with its fixed header, then filled in place.
-import { mqttError } from "./errors";
-import { allocBytes, badArgument, encodeUtf8 } from "./bytes";
-
-export { badArgument };
+import { badArgument, mqttError } from "./errors";
+import { allocBytes, encodeUtf8 } from "./bytes";
 
 /**
  * A field of a packet body: a string (length-prefixed UTF-8, [MQTT-1.5.3]), bytes

@@ -6,7 +6,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { spawnSync } = require("node:child_process");
-const { parseArgs, uploadArgs, settingsArgs, checkSettings } = require("../../scripts/upload.js");
+const { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies } = require("../../scripts/upload.js");
 const { ROOT, SETTINGS } = require("./helpers.js");
 
 test("serial: port, 115200 baud, no BLE, the bundle", () => {
@@ -31,10 +31,24 @@ test("--library puts dist/mqtt_as.js and dist/keep-connected.js in Storage as mo
   const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]));
   assert.deepEqual(args.slice(0, 9), [
     "-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble",
-    "--storage", "mqtt_as:dist/mqtt_as.js", "--storage", "keep-connected:dist/keep-connected.js",
+    "--storage", "mqtt_as:dist/board-modules/mqtt_as.js", "--storage", "keep-connected:dist/board-modules/keep-connected.js",
   ]);
   assert.equal(args[9], "-e");
   assert.equal(args.length, 11);
+});
+
+test("--library sends the libraries without the line naming their source map, which Node alone uses", () => {
+  const files = boardCopies(); // from dist/ as `npm run build` left it
+  assert.deepEqual(files.map((f) => path.relative(ROOT, f)), ["dist/board-modules/mqtt_as.js", "dist/board-modules/keep-connected.js"]);
+  for (const file of files) {
+    const built = fs.readFileSync(path.join(ROOT, "dist", path.basename(file)), "utf8");
+    const sent = fs.readFileSync(file, "utf8");
+    const line = "//# sourceMappingURL=" + path.basename(file) + ".map\n";
+    assert.ok(built.endsWith(line), `dist/${path.basename(file)} names its map`);
+    assert.equal(sent, built.slice(0, -line.length), "the same code, and nothing else");
+  }
+  const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]));
+  assert.ok(!args.some((a) => /\.map\b/.test(a)), "no map goes to the board: " + args.join(" "));
 });
 
 test("settings: the file goes to Storage as mqtt_as.json, without a reset", () => {

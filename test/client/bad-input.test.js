@@ -3,7 +3,7 @@
 // misbehaving broker (PROTOCOL, socket closed, pending work rejected, no crash).
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, track, rejectsWith, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, track, rejectsWith, flush, T, MQTT5 } = require("./helpers.js");
 
 useFakeClock();
 
@@ -68,10 +68,11 @@ for (const [name, call, code, cfg] of cases) {
 test("a publish exactly maxPacketSize long is sent", async () => {
   const { client, broker } = makeClient({ maxPacketSize: 100 });
   await connectUp(client, broker);
-  // 1 header + 1 length byte + (2 + 1) topic + payload = 100 -> payload 95 bytes.
-  await client.publish("t", new Uint8Array(95), false, 0);
+  // 1 header + 1 length byte + (2 + 1) topic (+ 1 property length, MQTT 5) + payload = 100.
+  const payload = MQTT5 ? 94 : 95;
+  await client.publish("t", new Uint8Array(payload), false, 0);
   assert.equal(broker.writes[broker.writes.length - 1].length, 100);
-  await rejectsWith(client.publish("t", new Uint8Array(96), false, 0), "TOO_LARGE");
+  await rejectsWith(client.publish("t", new Uint8Array(payload + 1), false, 0), "TOO_LARGE");
   await client.disconnect();
 });
 
@@ -79,7 +80,7 @@ test("maxPacketSize 0 bounds nothing, what is sent as what is received", async (
   const { client, broker } = makeClient({ maxPacketSize: 0 });
   await connectUp(client, broker);
   await client.publish("t", new Uint8Array(20000), false, 0);
-  assert.equal(broker.writes[broker.writes.length - 1].length, 1 + 3 + 3 + 20000);
+  assert.equal(broker.writes[broker.writes.length - 1].length, 1 + 3 + 3 + (MQTT5 ? 1 : 0) + 20000); // MQTT 5: a property length
   const got = [];
   client.on("msg", (topic, msg) => got.push(msg.length));
   broker.send({ type: 3, dup: false, qos: 0, retain: false, topicName: "t", payload: new Uint8Array(20000) });
@@ -191,7 +192,8 @@ test("broker sends garbage while the client waits for CONNACK: connect rejects, 
   const { client, broker } = makeClient();
   const p = client.connect();
   await flush();
-  broker.sendRaw([0xff, 0xff, 0xff]);
+  // Type 15: reserved in 3.1.1; AUTH in MQTT 5, whose flags must be 0000 [MQTT-2.1.3-1].
+  broker.sendRaw([0xff, 0x00, 0xff]);
   const error = await rejectsWith(p, "PROTOCOL");
   assert.ok(error);
   assert.equal(broker.socket.destroyed, true);

@@ -2,7 +2,7 @@
 // connect(): the CONNECT packet, CONNACK handling, refusals, timeouts and argument checks.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T, MQTTClient, FakeBroker } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T, MQTTClient, FakeBroker, CONNACK_REASON, MQTT5 } = require("./helpers.js");
 
 useFakeClock();
 
@@ -22,8 +22,8 @@ test("connect(clean): CONNECT carries id, keepalive, clean flag, will, user, pas
   const [connect, ...rest] = broker.take();
   assert.equal(rest.length, 0);
   assert.equal(connect.type, T.CONNECT);
-  assert.equal(connect.protocolName, "MQTT");
-  assert.equal(connect.protocolLevel, 4);
+  assert.deepEqual([...broker.writes[0].subarray(2, 8)], [0, 4, 77, 81, 84, 84]); // "MQTT" [MQTT-3.1.2-1]
+  assert.equal(connect.protocolLevel, MQTT5 ? 5 : 4);
   assert.equal(connect.clientId, "dev-1");
   assert.equal(connect.keepAlive, 30);
   assert.equal(connect.cleanSession, true);
@@ -91,7 +91,7 @@ for (let code = 1; code <= 5; code++) {
     await flush();
     broker.send({ type: T.CONNACK, sessionPresent: false, returnCode: code });
     const error = await rejectsWith(promise, "CONNACK_REFUSED");
-    assert.equal(error.returnCode, code);
+    assert.equal(error.returnCode, MQTT5 ? CONNACK_REASON[code] : code); // MQTT 5: the reason code that means it
     assert.equal(broker.socket.closed, true);
     assert.equal(client.up.isSet(), false);
     assert.equal(client.isConnected, false);

@@ -7,10 +7,18 @@
 // the test script the broker's side with `send(packet)` (encoded with the codec) or
 // `sendRaw(bytes)`. Optional auto-replies (CONNACK, SUBACK, PINGRESP) serve the tests that
 // are about something else.
+//
+// Under MQTT 5 (test/client/mqtt5.js) it speaks MQTT 5 with the same script: the packets a
+// test sends are written as 3.1.1 packets and sent as their MQTT 5 equals (a return code as
+// the reason code that means it), and what the client writes reads as 3.1.1 packets where a
+// 3.1.1 packet can say it (reason code 0 and default subscription options left out).
 const { EventEmitter } = require("node:events");
-const { encode } = require("../../build/codec/encode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
+const { encode5 } = require("../../build/codec/broker/encode5.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { serverDecoders } = require("../../build/codec/decoders-all.js");
+const { serverDecoders } = require("../../build/codec/broker/decoders-all.js");
+const { serverDecoders5 } = require("../../build/codec/broker/decode5.js");
+const { MQTT5 } = require("../../build/client/version.js");
 
 const T = {
   CONNECT: 1,
@@ -31,6 +39,38 @@ const T = {
 const NAMES = {};
 for (const k in T) NAMES[T[k]] = k;
 
+// CONNACK return codes 1..5 of 3.1.1 as MQTT 5 reason codes (the table in 3.2.2.2).
+const CONNACK_REASON = [0, 0x84, 0x85, 0x88, 0x86, 0x87];
+
+/** The bytes of `packet` (3.1.1's words) in the version this process speaks. */
+function packetBytes(packet) {
+  return MQTT5 ? encode5(toV5(packet)) : encode(packet);
+}
+
+/** A 3.1.1 packet as MQTT 5 sends it: reason codes where 3.1.1 has return codes or none. */
+function toV5(p) {
+  if (p.type === T.CONNACK && p.reasonCode === undefined) return Object.assign({}, p, { reasonCode: CONNACK_REASON[p.returnCode] });
+  if (p.type === T.SUBACK && !p.reasonCodes) return Object.assign({}, p, { reasonCodes: p.returnCodes });
+  if (p.type === T.UNSUBACK && !p.reasonCodes) return Object.assign({}, p, { reasonCodes: [0] }); // the client unsubscribes one filter a time
+  return p;
+}
+
+/** What the client wrote under MQTT 5, in 3.1.1's words where they say it all. */
+function fromV5(p) {
+  const out = Object.assign({}, p);
+  if (p.type === T.CONNECT) {
+    out.cleanSession = p.cleanStart;
+    delete out.cleanStart;
+  }
+  if (p.reasonCode === 0 && !p.properties) delete out.reasonCode;
+  if (p.subscriptions) {
+    out.subscriptions = p.subscriptions.map((s) =>
+      s.noLocal || s.retainAsPublished || s.retainHandling ? s : { topicFilter: s.topicFilter, qos: s.qos }
+    );
+  }
+  return out;
+}
+
 /** Lets every pending promise reaction, nextTick and setImmediate run. */
 async function flush(rounds = 3) {
   for (let i = 0; i < rounds; i++) await new Promise((resolve) => setImmediate(resolve));
@@ -49,7 +89,8 @@ class FakeSocket extends EventEmitter {
     this.corkedWrites = []; // for each write: whether it was made while corked
     this.packets = []; // decoded packets written by the client on this socket
     this.parseError = null;
-    this.parser = new PacketParser(serverDecoders, 0, (packet) => {
+    this.parser = new PacketParser(MQTT5 ? serverDecoders5 : serverDecoders, 0, (decoded) => {
+      const packet = MQTT5 ? fromV5(decoded) : decoded;
       this.packets.push(packet);
       broker.packets.push(packet);
       broker.log.push("client:" + NAMES[packet.type]);
@@ -106,7 +147,7 @@ class FakeSocket extends EventEmitter {
   }
 
   send(packet) {
-    this.sendRaw(encode(packet));
+    this.sendRaw(packetBytes(packet));
   }
 }
 
@@ -214,4 +255,4 @@ class FakeBroker {
   }
 }
 
-module.exports = { FakeBroker, FakeSocket, T, NAMES, flush };
+module.exports = { FakeBroker, FakeSocket, T, NAMES, flush, packetBytes, CONNACK_REASON, MQTT5 };

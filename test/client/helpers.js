@@ -3,7 +3,7 @@
 const assert = require("node:assert/strict");
 const { mock, beforeEach, afterEach } = require("node:test");
 const { MQTTClient } = require("../../build/client/client.js");
-const { FakeBroker, T, flush } = require("./fake-broker.js");
+const { FakeBroker, T, flush, packetBytes, CONNACK_REASON, MQTT5 } = require("./fake-broker.js");
 
 /** Installs the fake clock around every test of the calling file. */
 function useFakeClock() {
@@ -17,6 +17,7 @@ function makeClient(cfg = {}, brokerOptions = {}) {
   const client = new MQTTClient(
     Object.assign(
       { server: "broker.test", clientId: "tester", keepalive: 0, responseTime: 1, transport: broker.transport },
+      MQTT5 ? { protocolVersion: 5 } : {},
       cfg
     )
   );
@@ -114,4 +115,7 @@ module.exports = {
   T,
   FakeBroker,
   MQTTClient,
+  packetBytes,
+  CONNACK_REASON,
+  MQTT5,
 };

@@ -2,7 +2,7 @@
 // Outgoing publishes (QoS 0/1/2, retransmission, maxInflight), packet ids, subscribe.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, rejectsWith, text, flush, T, packetBytes, MQTT5 } = require("./helpers.js");
 
 useFakeClock();
 
@@ -161,7 +161,7 @@ test("packet ids run 1..65535, wrap around, and skip an id still in use", async 
     const acks = [];
     for (const s of subs) {
       seen.push(s.packetId);
-      acks.push(Buffer.from([0x90, 3, s.packetId >> 8, s.packetId & 255, 0]));
+      acks.push(packetBytes({ type: T.SUBACK, packetId: s.packetId, returnCodes: [0] }));
     }
     broker.sendRaw(Buffer.concat(acks));
     const granted = await Promise.all(batch);
@@ -196,7 +196,7 @@ test("with all 65535 ids held, one more subscribe and a QoS 1 publish are refuse
   assert.deepEqual(broker.take(), [], "nothing more sent");
   assert.ok(held.every((h) => h.state === "pending"));
   // An id freed is taken again.
-  broker.sendRaw([0x90, 3, 0, 7, 0]);
+  broker.sendRaw(MQTT5 ? [0x90, 4, 0, 7, 0, 0] : [0x90, 3, 0, 7, 0]); // MQTT 5: a property length
   await flush();
   assert.equal(held[6].state, "resolved");
   const again = track(client.subscribe("again", 0));

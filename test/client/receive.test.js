@@ -2,9 +2,8 @@
 // Incoming messages (QoS 1 and 2 acknowledgements), the "msg" callbacks, the queue, events.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { useFakeClock, makeClient, connectUp, advance, track, text, pub, flush, T } = require("./helpers.js");
+const { useFakeClock, makeClient, connectUp, advance, track, text, pub, flush, T, packetBytes } = require("./helpers.js");
 const { Event } = require("../../build/client/event.js");
-const { encode } = require("../../build/codec/encode.js");
 
 useFakeClock();
 
@@ -46,7 +45,7 @@ test("the acknowledgements of one chunk's packets are written while the socket i
   await connectUp(client, broker);
   const socket = broker.sockets[0];
   const writesBefore = socket.writes.length;
-  const chunk = Buffer.concat([1, 2, 3].map((id) => Buffer.from(encode(pub("c", "m", 1, id)))));
+  const chunk = Buffer.concat([1, 2, 3].map((id) => Buffer.from(packetBytes(pub("c", "m", 1, id)))));
   socket.sendRaw(chunk);
   await flush();
   assert.deepEqual(socket.corkedWrites.slice(writesBefore), [true, true, true], "three PUBACKs, each written while corked");
@@ -265,11 +264,10 @@ test("a message arriving in the same chunk as the CONNACK is delivered", async (
   const p = client.connect(false);
   await flush();
   broker.take();
-  const { encode } = require("../../build/codec/encode.js");
   broker.sendRaw(
     Buffer.concat([
-      encode({ type: T.CONNACK, sessionPresent: true, returnCode: 0 }),
-      encode(pub("queued/while/away", "z", 1, 40)),
+      packetBytes({ type: T.CONNACK, sessionPresent: true, returnCode: 0 }),
+      packetBytes(pub("queued/while/away", "z", 1, 40)),
     ])
   );
   assert.equal(await p, true);

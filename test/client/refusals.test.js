@@ -1,5 +1,5 @@
 "use strict";
-// Refused calls share promises, rejected share after share (src/client/refusals.ts): on
+// Refused calls share promises, rejected batch after batch (src/client/refusals.ts): on
 // Espruino that bounds what a loop of refused publishes holds, with or without a then() each.
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
@@ -16,17 +16,17 @@ function refusedLoop(n) {
 
 test("100 refusals in one loop share three promises, of 16, 32 and 52 refusals, each rejected with the code", async () => {
   const promises = refusedLoop(100);
-  const shares = [...new Set(promises)];
-  assert.deepEqual(shares.map((p) => promises.filter((q) => q === p).length), [16, 32, 52]);
-  for (const p of shares) await assert.rejects(p, { code: "NOT_CONNECTED" });
+  const batches = [...new Set(promises)];
+  assert.deepEqual(batches.map((p) => promises.filter((q) => q === p).length), [16, 32, 52]);
+  for (const p of batches) await assert.rejects(p, { code: "NOT_CONNECTED" });
 });
 
-test("a share is rejected only once the then()s of the one before it have run", async () => {
+test("a batch is rejected only once the then()s of the one before it have run", async () => {
   const promises = refusedLoop(100);
   const seen = [];
   promises.forEach((p, i) =>
     p.then(undefined, () => {
-      // The next share is still pending while this one's then()s run.
+      // The next batch is still pending while this one's then()s run.
       seen.push([i, inspect(promises[i < 16 ? 16 : 48])]);
     })
   );
@@ -36,7 +36,7 @@ test("a share is rejected only once the then()s of the one before it have run", 
   for (const [i, next] of seen.filter(([i]) => i < 48)) assert.match(next, /<pending>/, `then() of refusal ${i}`);
 });
 
-test("refusals with another code or message start a share of their own; a later loop starts again at 16", async () => {
+test("refusals with another code or message start a batch of their own; a later loop starts again at 16", async () => {
   const { client } = makeClient();
   const a = client.publish("t", "x", false, 0); // NOT_CONNECTED
   const b = client.publish("a/+", "x", false, 0); // BAD_ARGUMENT, bad topic

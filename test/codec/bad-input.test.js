@@ -3,11 +3,11 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures, b, s } = require("./fixtures.js");
-const { decode } = require("../../build/codec/decode.js");
-const { encode } = require("../../build/codec/encode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
 const { encodePublish, encodeSubscription } = require("../../build/codec/encode-client.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { allDecoders } = require("../../build/codec/decoders-all.js");
+const { allDecoders } = require("../../build/codec/broker/decoders-all.js");
 
 const CONNECT_HEAD = [0, 4, ...s("MQTT"), 4]; // protocol name and level
 /** A CONNECT with the given flags byte and the fields after keep alive. */
@@ -171,7 +171,7 @@ test("a truncated body inside the fixture (remaining length shortened) is PROTOC
 
 // ---- encoder arguments ----
 const pub = (over) => Object.assign({ type: 3, dup: false, qos: 0, retain: false, topicName: "t", payload: new Uint8Array(0) }, over);
-const conn = (over) => Object.assign({ type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c" }, over);
+const conn = (over) => Object.assign({ type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c" }, over);
 
 const badArgs = [
   ["PUBLISH empty topic", pub({ topicName: "" })],

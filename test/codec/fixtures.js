@@ -9,7 +9,7 @@ const fixtures = [
   // ---- CONNECT (1) ----
   {
     name: "CONNECT minimal, clean session",
-    packet: { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c1" },
+    packet: { type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 60, clientId: "c1" },
     bytes: b(
       0x10, 14, //            fixed header: CONNECT, remaining length 14
       0, 4, s("MQTT"), //     protocol name
@@ -21,7 +21,7 @@ const fixtures = [
   },
   {
     name: "CONNECT empty client id, keep alive 0",
-    packet: { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 0, clientId: "" },
+    packet: { type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 0, clientId: "" },
     bytes: b(
       0x10, 12, //            fixed header
       0, 4, s("MQTT"), //     protocol name
@@ -34,7 +34,7 @@ const fixtures = [
   {
     name: "CONNECT will QoS 1 retained, username and password, keep alive 65535",
     packet: {
-      type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: true, keepAlive: 65535, clientId: "dev",
+      type: 1, protocolLevel: 4, cleanSession: true, keepAlive: 65535, clientId: "dev",
       will: { topic: "w/t", message: u8([0x6f, 0x66, 0x66]), qos: 1, retain: true },
       username: "us", password: u8([1, 2]),
     },
@@ -53,7 +53,7 @@ const fixtures = [
   },
   {
     name: "CONNECT username only, persistent session",
-    packet: { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: false, keepAlive: 10, clientId: "p", username: "ü" },
+    packet: { type: 1, protocolLevel: 4, cleanSession: false, keepAlive: 10, clientId: "p", username: "ü" },
     bytes: b(
       0x10, 17, //            fixed header
       0, 4, s("MQTT"), //     protocol name
@@ -67,7 +67,7 @@ const fixtures = [
   {
     name: "CONNECT will QoS 2 not retained, empty will message",
     packet: {
-      type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: false, keepAlive: 30, clientId: "x",
+      type: 1, protocolLevel: 4, cleanSession: false, keepAlive: 30, clientId: "x",
       will: { topic: "t", message: u8([]), qos: 2, retain: false },
     },
     bytes: b(

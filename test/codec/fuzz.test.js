@@ -7,10 +7,10 @@ const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
 const { prng, randomPacket, randomBytes } = require("./random.js");
 const { mutate, fuzzOutcomes } = require("./fuzz-helpers.js");
-const { encode } = require("../../build/codec/encode.js");
-const { decode } = require("../../build/codec/decode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { allDecoders } = require("../../build/codec/decoders-all.js");
+const { allDecoders } = require("../../build/codec/broker/decoders-all.js");
 const { clientDecoders } = require("../../build/codec/decode-client.js");
 
 const small = fixtures.filter((f) => f.bytes.length < 200).map((f) => f.bytes);

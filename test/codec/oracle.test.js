@@ -6,8 +6,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const mqttPacket = require("mqtt-packet");
 const { prng, randomPacket } = require("./random.js");
-const { encode } = require("../../build/codec/encode.js");
-const { decode } = require("../../build/codec/decode.js");
+const { encode } = require("../../build/codec/broker/encode.js");
+const { decode } = require("../../build/codec/broker/decode.js");
 const { CMD, u8, willAndLoginToTheirs, willAndLoginToOurs, publishToTheirs, publishToOurs } = require("./mqtt-packet-fields.js");
 
 
@@ -16,7 +16,7 @@ function toTheirs(p) {
   const o = { cmd: CMD[p.type] };
   switch (p.type) {
     case 1:
-      Object.assign(o, { protocolId: p.protocolName, protocolVersion: p.protocolLevel, clean: p.cleanSession, keepalive: p.keepAlive, clientId: p.clientId });
+      Object.assign(o, { protocolId: "MQTT", protocolVersion: p.protocolLevel, clean: p.cleanSession, keepalive: p.keepAlive, clientId: p.clientId });
       willAndLoginToTheirs(p, o);
       break;
     case 2: Object.assign(o, { sessionPresent: p.sessionPresent, returnCode: p.returnCode }); break;
@@ -35,7 +35,8 @@ function toOurs(o) {
   const type = CMD.indexOf(o.cmd);
   switch (type) {
     case 1: {
-      const p = { type, protocolName: o.protocolId, protocolLevel: o.protocolVersion, cleanSession: o.clean, keepAlive: o.keepalive, clientId: o.clientId };
+      assert.equal(o.protocolId, "MQTT");
+      const p = { type, protocolLevel: o.protocolVersion, cleanSession: o.clean, keepAlive: o.keepalive, clientId: o.clientId };
       willAndLoginToOurs(o, p);
       return p;
     }

@@ -5,7 +5,7 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures, b } = require("./fixtures.js");
 const { PacketParser } = require("../../build/codec/parser.js");
-const { allDecoders } = require("../../build/codec/decoders-all.js");
+const { allDecoders } = require("../../build/codec/broker/decoders-all.js");
 const { clientDecoders } = require("../../build/codec/decode-client.js");
 const { testFixturesThroughParser } = require("./parser-cases.js");
 

@@ -58,7 +58,7 @@ const qos = (r) => r.int(3);
 function randomPacket(r, type) {
   switch (type) {
     case 1: {
-      const p = { type: 1, protocolName: "MQTT", protocolLevel: 4, cleanSession: r.bool(), keepAlive: r.int(65536), clientId: randomText(r, 12) };
+      const p = { type: 1, protocolLevel: 4, cleanSession: r.bool(), keepAlive: r.int(65536), clientId: randomText(r, 12) };
       // An empty client id needs a clean session [MQTT-3.1.3-7]; mqtt-packet refuses it otherwise.
       if (!p.cleanSession && p.clientId === "") p.clientId = "c";
       if (r.bool()) p.will = { topic: randomTopicName(r), message: randomBytes(r, 20), qos: qos(r), retain: r.bool() };

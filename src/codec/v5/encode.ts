@@ -1,48 +1,23 @@
-// Encodes any of the 15 MQTT 5.0 packets, checking every field: BAD_ARGUMENT for what the
-// specification forbids a sender, TOO_LARGE past 256 MB. Packets are field lists written by
-// the 3.1.1 codec's writer; properties come from properties.ts.
-import { Connect5, Disconnect5, Packet5, PubAck5, Publish5, SubAck5, Subscribe5, Unsubscribe5 } from "./types";
+// Encodes the MQTT 5.0 packets the client sends, checking every field: BAD_ARGUMENT for what
+// the specification forbids a sender, TOO_LARGE past 256 MB. Packets are field lists written
+// by the 3.1.1 codec's writer; properties come from properties.ts. Any packet, as a broker or
+// a test sends it: encode5() in ../broker/encode5.ts.
+import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Unsubscribe5 } from "./types";
 import { PacketType } from "../types";
-import { badArgument, checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
+import { checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
+import { badArgument } from "../errors";
 import { isValidTopicName } from "../topics";
 import { PROTOCOL_NAME } from "../encode-client"; // "MQTT", as in 3.1.1: one array in the bundle
 import { isShared, isValidTopicFilter5 } from "./topics";
 import { propertyFields, Where } from "./properties";
 import { isReasonCode } from "./reason-codes";
 
-export function encode5(p: Packet5): Uint8Array {
-  switch (p.type) {
-    case PacketType.CONNECT: return encodeConnect5(p);
-    case PacketType.CONNACK: {
-      const rc = p.reasonCode;
-      checkReasonCode(p.type, rc);
-      // No session on a refusal [MQTT-3.2.2-6].
-      if (p.sessionPresent && rc >= 0x80) throw badArgument("sessionPresent with refusal");
-      return withProperties(0x20, [[p.sessionPresent ? 1 : 0, rc]], p);
-    }
-    case PacketType.PUBLISH: return encodePublish5(p);
-    case PacketType.PUBACK:
-    case PacketType.PUBREC:
-    case PacketType.PUBREL:
-    case PacketType.PUBCOMP: return encodePubAck5(p);
-    case PacketType.SUBSCRIBE: return encodeSubscribe5(p);
-    case PacketType.SUBACK:
-    case PacketType.UNSUBACK: return encodeSubAck5(p);
-    case PacketType.UNSUBSCRIBE: return encodeUnsubscribe5(p);
-    case PacketType.PINGREQ:
-    case PacketType.PINGRESP: return encodePacket(p.type << 4, []);
-    case PacketType.DISCONNECT:
-    case 15: return encodeDisconnect5(p);
-  }
-  throw badArgument("unknown packet type");
-}
-
-function checkReasonCode(type: number, code: number): void {
+export function checkReasonCode(type: number, code: number): void {
   if (!isReasonCode(type, code)) throw badArgument("bad reason code");
 }
 
 /** The packet of `header`: `fields`, the packet's properties, then `rest`. */
-function withProperties(header: number, fields: Field[], p: Packet5, rest?: Field[]): Uint8Array {
+export function withProperties(header: number, fields: Field[], p: Packet5, rest?: Field[]): Uint8Array {
   propertyFields((p as Disconnect5).properties, 1 << (header >> 4), fields);
   if (rest) for (let i = 0; i < rest.length; i++) fields.push(rest[i]);
   return encodePacket(header, fields);
@@ -91,22 +66,6 @@ export function encodePublish5(p: Publish5): Uint8Array {
   return encodePacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), fields, p.payload);
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP: the reason code and properties are left out when the code
- *  is 0 and there are no properties, and the property length when there are none (3.4.2.1). */
-export function encodePubAck5(p: PubAck5): Uint8Array {
-  checkPacketId(p.packetId);
-  const rc = p.reasonCode || 0;
-  checkReasonCode(p.type, rc);
-  const header = (p.type << 4) | (p.type === PacketType.PUBREL ? 2 : 0); // [MQTT-3.6.1-1]
-  const fields: Field[] = [idBytes(p.packetId)];
-  if (hasProperties(p.properties)) {
-    fields.push([rc]);
-    return withProperties(header, fields, p);
-  }
-  if (rc) fields.push([rc]);
-  return encodePacket(header, fields);
-}
-
 /** DISCONNECT and AUTH: nothing at all when the code is 0 and there are no properties
  *  (3.14.2.1, 3.15.2.1), the code alone when there are no properties. */
 export function encodeDisconnect5(p: Disconnect5): Uint8Array {
@@ -117,7 +76,7 @@ export function encodeDisconnect5(p: Disconnect5): Uint8Array {
   return encodePacket(header, rc ? [[rc]] : []);
 }
 
-function hasProperties(props: unknown): boolean {
+export function hasProperties(props: unknown): boolean {
   if (props == null) return false;
   for (const k in props as object) if ((props as { [k: string]: unknown })[k] !== undefined) return true;
   return false;
@@ -138,14 +97,6 @@ export function encodeSubscribe5(p: Subscribe5): Uint8Array {
     rest.push(s.topicFilter, [checkQos(s.qos) | (s.noLocal ? 4 : 0) | (s.retainAsPublished ? 8 : 0) | (rh << 4)]);
   }
   return withProperties(0x82, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.8.1-1]
-}
-
-export function encodeSubAck5(p: SubAck5): Uint8Array {
-  checkPacketId(p.packetId);
-  const codes = p.reasonCodes;
-  if (!codes || !codes.length) throw badArgument("no reason codes"); // one per topic filter [MQTT-3.9.3-1]
-  for (let i = 0; i < codes.length; i++) checkReasonCode(p.type, codes[i]);
-  return withProperties(p.type << 4, [idBytes(p.packetId)], p, [codes]);
 }
 
 export function encodeUnsubscribe5(p: Unsubscribe5): Uint8Array {

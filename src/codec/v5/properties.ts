@@ -4,8 +4,8 @@
 // disagree. Encoding refuses with BAD_ARGUMENT, decoding with PROTOCOL (a Malformed Packet or
 // a Protocol Error: either way the connection ends, [MQTT-4.13.1-1]).
 import { Properties } from "./types";
-import { badArgument, Field } from "../writer";
-import { protocolError } from "../errors";
+import { Field } from "../writer";
+import { badArgument, protocolError } from "../errors";
 import { isValidTopicName } from "../topics";
 import { decodeUtf8, encodeUtf8 } from "../bytes";
 

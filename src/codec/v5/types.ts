@@ -54,7 +54,6 @@ export interface Will5 {
 
 export interface Connect5 {
   type: PacketType.CONNECT;
-  protocolName?: string; // "MQTT" [MQTT-3.1.2-1]
   protocolLevel?: number; // 5 [MQTT-3.1.2-2]
   cleanStart: boolean;
   keepAlive: number;

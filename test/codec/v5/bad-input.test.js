@@ -5,9 +5,9 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { b, s, str, bin, pkt, props, u8 } = require("./fixtures.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5, allDecoders5 } = require("../../../build/codec/v5/decode.js");
-const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { decode5, allDecoders5 } = require("../../../build/codec/broker/decode5.js");
+const { PacketParser } = require("../../../build/codec/parser.js");
 
 // Packets around a property block, so that each case varies the properties alone.
 const puback = (...p) => pkt(0x40, 0, 1, 0x10, props(...p)); // PUBACK 0x10
@@ -122,7 +122,7 @@ for (const [name, bytes, control] of bad) {
   });
   test("v5 parser refuses: " + name, () => {
     const out = [];
-    const parser = new PacketParser5(allDecoders5, 0, (p) => out.push(p));
+    const parser = new PacketParser(allDecoders5, 0, (p) => out.push(p));
     parser.push(control);
     assert.equal(out.length, 1, "control");
     assert.throws(() => {

@@ -3,8 +3,9 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5, clientDecoders5, serverDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { decode5, serverDecoders5 } = require("../../../build/codec/broker/decode5.js");
 
 const CLIENT_RECEIVES = [2, 3, 4, 5, 6, 7, 9, 11, 13, 14, 15];
 const SERVER_RECEIVES = [1, 3, 4, 5, 6, 7, 8, 10, 12, 14, 15];

@@ -30,9 +30,9 @@ test("the v5 codec's modules have none of the Espruino hazards", () => {
 test("the v5 codec works without Espruino's missing built-ins", () => {
   const { context, load } = strippedContext();
   assert.equal(vm.runInContext("typeof Map + typeof Symbol + typeof Array.from", context), "undefinedundefinedundefined");
-  const { encode5 } = load(path.join(BUILD, "v5/encode.js"));
-  const { decode5, allDecoders5 } = load(path.join(BUILD, "v5/decode.js"));
-  const { PacketParser5 } = load(path.join(BUILD, "v5/parser.js"));
+  const { encode5 } = load(path.join(BUILD, "broker/encode5.js"));
+  const { decode5, allDecoders5 } = load(path.join(BUILD, "broker/decode5.js"));
+  const { PacketParser } = load(path.join(BUILD, "parser.js"));
   const U8 = vm.runInContext("Uint8Array", context);
   // Fixture values made inside the context (its own Uint8Array and Array, for instanceof).
   const inside = (x) => {
@@ -45,7 +45,7 @@ test("the v5 codec works without Espruino's missing built-ins", () => {
     assert.deepEqual(Array.from(encode5(inside(f.packet))), Array.from(f.bytes), "encode " + f.name);
     assert.deepEqual(plain(decode5(inside(f.bytes))), plain(f.packet), "decode " + f.name);
     const out = [];
-    const parser = new PacketParser5(allDecoders5, 0, (p) => out.push(p));
+    const parser = new PacketParser(allDecoders5, 0, (p) => out.push(p));
     for (let i = 0; i < f.bytes.length; i += 5) parser.push(inside(f.bytes.subarray(i, i + 5)));
     assert.equal(out.length, 1, f.name);
     assert.deepEqual(plain(out[0]), plain(f.packet), "parse " + f.name);

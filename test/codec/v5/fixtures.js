@@ -28,7 +28,7 @@ const fixtures = [
   // ---- CONNECT (1) ----
   {
     name: "CONNECT minimal, clean start, no properties",
-    packet: { type: 1, protocolName: "MQTT", protocolLevel: 5, cleanStart: true, keepAlive: 60, clientId: "c1" },
+    packet: { type: 1, protocolLevel: 5, cleanStart: true, keepAlive: 60, clientId: "c1" },
     bytes: b(
       0x10, 15, //            fixed header: CONNECT, remaining length 15 (counted by hand)
       0, 4, s("MQTT"), //     protocol name
@@ -42,7 +42,7 @@ const fixtures = [
   {
     name: "CONNECT every CONNECT and will property, user name and password",
     packet: {
-      type: 1, protocolName: "MQTT", protocolLevel: 5, cleanStart: true, keepAlive: 30, clientId: "dev",
+      type: 1, protocolLevel: 5, cleanStart: true, keepAlive: 30, clientId: "dev",
       properties: {
         sessionExpiryInterval: 0xffffffff, authenticationMethod: "SCRAM", authenticationData: u8([1, 2, 3]),
         requestProblemInformation: false, requestResponseInformation: true, receiveMaximum: 20,
@@ -92,7 +92,7 @@ const fixtures = [
   },
   {
     name: "CONNECT password without user name (allowed in 5.0), persistent session, empty client id",
-    packet: { type: 1, protocolName: "MQTT", protocolLevel: 5, cleanStart: false, keepAlive: 0, clientId: "", password: u8([0x70]) },
+    packet: { type: 1, protocolLevel: 5, cleanStart: false, keepAlive: 0, clientId: "", password: u8([0x70]) },
     bytes: pkt(0x10,
       MQTT5,
       0b01000000, //          flags: password only, clean start 0

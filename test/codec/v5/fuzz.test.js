@@ -6,9 +6,10 @@ const assert = require("node:assert/strict");
 const { fixtures } = require("./fixtures.js");
 const { prng, randomPacket5, randomBytes } = require("./random.js");
 const { mutate, fuzzOutcomes } = require("../fuzz-helpers.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5, allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
-const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { decode5, allDecoders5 } = require("../../../build/codec/broker/decode5.js");
+const { PacketParser } = require("../../../build/codec/parser.js");
 
 const small = fixtures.filter((f) => f.bytes.length < 200).map((f) => f.bytes);
 
@@ -33,7 +34,7 @@ test("v5: 100,000+ random and mutated inputs: packets or PROTOCOL/TOO_LARGE erro
       return Uint8Array.from([type << 4 | (type === 6 || type === 8 || type === 10 ? 2 : 0), body.length + 3, 0, 1, body.length, ...body]);
     },
     decode: decode5,
-    Parser: PacketParser5,
+    Parser: PacketParser,
     allDecoders: allDecoders5,
     clientDecoders: clientDecoders5,
   });

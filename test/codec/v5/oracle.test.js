@@ -18,8 +18,8 @@ const test = require("node:test");
 const assert = require("node:assert/strict");
 const mqttPacket = require("mqtt-packet");
 const { prng, randomPacket5 } = require("./random.js");
-const { encode5 } = require("../../../build/codec/v5/encode.js");
-const { decode5 } = require("../../../build/codec/v5/decode.js");
+const { encode5 } = require("../../../build/codec/broker/encode5.js");
+const { decode5 } = require("../../../build/codec/broker/decode5.js");
 const { CMD, u8, willAndLoginToTheirs, willAndLoginToOurs, publishToTheirs, publishToOurs } = require("../mqtt-packet-fields.js");
 
 // The order our encoder writes properties in (by identifier), so that theirs writes it too.
@@ -80,7 +80,7 @@ function toTheirs(p) {
   if (p.properties) o.properties = propsToTheirs(p.properties);
   switch (p.type) {
     case 1:
-      Object.assign(o, { protocolId: p.protocolName, protocolVersion: 5, clean: p.cleanStart, keepalive: p.keepAlive, clientId: p.clientId });
+      Object.assign(o, { protocolId: "MQTT", protocolVersion: 5, clean: p.cleanStart, keepalive: p.keepAlive, clientId: p.clientId });
       willAndLoginToTheirs(p, o);
       if (p.will && p.will.properties) o.will.properties = propsToTheirs(p.will.properties);
       break;
@@ -105,7 +105,8 @@ function toOurs(o) {
   const withProps = (p) => (props ? Object.assign(p, { properties: props }) : p);
   switch (type) {
     case 1: {
-      const p = withProps({ type, protocolName: o.protocolId, protocolLevel: o.protocolVersion, cleanStart: o.clean, keepAlive: o.keepalive, clientId: o.clientId });
+      assert.equal(o.protocolId, "MQTT");
+      const p = withProps({ type, protocolLevel: o.protocolVersion, cleanStart: o.clean, keepAlive: o.keepalive, clientId: o.clientId });
       willAndLoginToOurs(o, p);
       if (o.will && o.will.properties) p.will.properties = propsToOurs(o.will.properties, 0);
       return p;

@@ -4,17 +4,18 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const { fixtures, b } = require("./fixtures.js");
-const { PacketParser5 } = require("../../../build/codec/v5/parser.js");
-const { allDecoders5, clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { PacketParser } = require("../../../build/codec/parser.js");
+const { clientDecoders5 } = require("../../../build/codec/v5/decode.js");
+const { allDecoders5 } = require("../../../build/codec/broker/decode5.js");
 const { testFixturesThroughParser } = require("../parser-cases.js");
 
 function collect(maxPacketSize = 0, decoders = allDecoders5) {
   const out = [];
-  const parser = new PacketParser5(decoders, maxPacketSize, (p) => out.push(p));
+  const parser = new PacketParser(decoders, maxPacketSize, (p) => out.push(p));
   return { parser, out };
 }
 
-testFixturesThroughParser("v5 parser", fixtures, (onPacket) => new PacketParser5(allDecoders5, 0, onPacket));
+testFixturesThroughParser("v5 parser", fixtures, (onPacket) => new PacketParser(allDecoders5, 0, onPacket));
 
 test("v5 parser: a client's table refuses CONNECT, SUBSCRIBE, UNSUBSCRIBE and PINGREQ on the first byte, and takes AUTH", () => {
   for (const first of [0x10, 0x82, 0xa2, 0xc0]) {

@@ -124,7 +124,7 @@ function randomPacket5(r, type, all) {
   const rc = () => (r.int(2) ? 0 : r.pick(REASON_CODES[type]));
   switch (type) {
     case 1: {
-      const p = { type: 1, protocolName: "MQTT", protocolLevel: 5, cleanStart: r.bool(), keepAlive: r.int(65536) };
+      const p = { type: 1, protocolLevel: 5, cleanStart: r.bool(), keepAlive: r.int(65536) };
       put(p, "properties", props);
       p.clientId = text(r, 10);
       if (!p.cleanStart && p.clientId === "") p.clientId = "c"; // mqtt-packet refuses it otherwise

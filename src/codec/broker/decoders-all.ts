@@ -1,7 +1,7 @@
 // Decoder tables for the broker side and for tests; kept apart from decode-client so that
 // the client bundle carries no server decoders.
-import { DecoderTable } from "./types";
-import { clientDecoders, decodeAck, decodeEmpty, decodePublish } from "./decode-client";
+import { DecoderTable } from "../types";
+import { clientDecoders, decodeAck, decodeEmpty, decodePublish } from "../decode-client";
 import { decodeConnect, decodeSubscribe, decodeUnsubscribe } from "./decode-server";
 
 /** What a broker accepts from a client. */

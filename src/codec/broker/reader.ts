@@ -1,7 +1,7 @@
 // A position over one packet's body for the server side's decoders; every read past the end
 // is PROTOCOL (a truncated field).
-import { protocolError } from "./errors";
-import { decodeUtf8 } from "./bytes";
+import { protocolError } from "../errors";
+import { decodeUtf8 } from "../bytes";
 
 export class Reader {
   pos = 0;

@@ -1,14 +1,13 @@
 // Decoders for what only a broker receives (tests and test brokers; not in the client bundle).
-import { ConnectPacket, PacketType, QoS, SubscribePacket, Subscription, UnsubscribePacket, Will } from "./types";
-import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { checkFlags, protocolError } from "./errors";
+import { ConnectPacket, PacketType, QoS, SubscribePacket, Subscription, UnsubscribePacket, Will } from "../types";
+import { isValidTopicFilter, isValidTopicName } from "../topics";
+import { checkFlags, protocolError } from "../errors";
 import { Reader } from "./reader";
 
 export function decodeConnect(header: number, body: Uint8Array): ConnectPacket {
   checkFlags(header, 0);
   const r = new Reader(body);
-  const protocolName = r.string();
-  if (protocolName !== "MQTT") throw protocolError("protocol name"); // [MQTT-3.1.2-1]
+  if (r.string() !== "MQTT") throw protocolError("protocol name"); // [MQTT-3.1.2-1]
   // Any level is returned: a broker answers an unknown one with CONNACK 1 [MQTT-3.1.2-2].
   const protocolLevel = r.u8();
   const flags = r.u8();
@@ -23,7 +22,6 @@ export function decodeConnect(header: number, body: Uint8Array): ConnectPacket {
   if (hasPassword && !hasUser) throw protocolError("password without username"); // [MQTT-3.1.2-22]
   const packet: ConnectPacket = {
     type: PacketType.CONNECT,
-    protocolName: protocolName,
     protocolLevel: protocolLevel,
     cleanSession: (flags & 0x02) !== 0,
     keepAlive: r.u16(),

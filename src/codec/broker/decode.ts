@@ -1,6 +1,6 @@
 // Decodes one whole packet held in one array (tests, test brokers).
-import { DecoderTable, Packet } from "./types";
-import { mqttError } from "./errors";
+import { DecoderTable, Packet } from "../types";
+import { mqttError } from "../errors";
 import { allDecoders } from "./decoders-all";
 
 /** Exactly one whole packet: anything missing or left over is PROTOCOL. */

@@ -1,6 +1,6 @@
 // Encodes any of the 14 packets (tests and test brokers; the client calls encode-client).
 // Here every field is checked: the client's encoders leave to it what the client makes itself.
-import { Packet, PacketType } from "./types";
+import { Packet, PacketType } from "../types";
 import {
   encodeAck,
   encodeConnect,
@@ -8,9 +8,10 @@ import {
   encodePublish,
   encodeSubscribe,
   encodeUnsubscribe,
-} from "./encode-client";
+} from "../encode-client";
 import { encodeConnack, encodeSuback } from "./encode-server";
-import { badArgument, checkPacketId } from "./writer";
+import { checkPacketId } from "../writer";
+import { badArgument } from "../errors";
 
 export function encode(packet: Packet): Uint8Array {
   switch (packet.type) {

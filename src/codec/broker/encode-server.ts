@@ -1,6 +1,7 @@
 // Encoders for what only a broker sends (tests and test brokers; not in the client bundle).
-import { ConnackPacket, SubackPacket } from "./types";
-import { allocPacket, badArgument, checkPacketId, writeU16 } from "./writer";
+import { ConnackPacket, SubackPacket } from "../types";
+import { allocPacket, checkPacketId, writeU16 } from "../writer";
+import { badArgument } from "../errors";
 
 export function encodeConnack(p: ConnackPacket): Uint8Array {
   const rc = p.returnCode;
