@@ -8,6 +8,12 @@ import { mqttError } from "./errors";
 
 export const onEspruino = typeof E !== "undefined";
 
+// Elsewhere than on Espruino, small buffers are views on a shared block, as Node's Buffer pool
+// gives them: a typed array of its own costs V8 several times more to make (and zero).
+const POOL = 8192;
+let pool: ArrayBuffer;
+let poolUsed = POOL;
+
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
   return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
@@ -46,7 +52,14 @@ function asciiWalk(str: string): boolean {
  *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
   if (size > 512 && size > heapRoom(2 * size) / 2) throw mqttError("TOO_LARGE", "not enough memory");
-  return new Uint8Array(size);
+  if (onEspruino || size > POOL / 2) return new Uint8Array(size);
+  if (poolUsed + size > POOL) {
+    pool = new ArrayBuffer(POOL);
+    poolUsed = 0;
+  }
+  const view = new Uint8Array(pool, poolUsed, size);
+  poolUsed += size;
+  return view;
 }
 
 export function badArgument(message: string): Error {
