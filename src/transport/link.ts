@@ -115,6 +115,11 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       hand(block);
     }
   };
+  let corked = false;
+  const uncork = function () {
+    corked = false;
+    socket.uncork!();
+  };
   const open = function () {
     if (!closed) onEvent(LinkEvent.OPEN);
   };
@@ -157,8 +162,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   socket.on("data", function (data: Uint8Array | string) {
     "ram";
     if (closed) return;
-    // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
-    if (socket.cork) socket.cork();
     busy = true;
     try {
       onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
@@ -166,7 +169,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       close(error); // whatever failed, the link ends with it, rather than lose its handler
     }
     busy = false; // not in a finally: code stopped for lack of memory runs none
-    if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
     "ram";
@@ -194,7 +196,17 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     write: function (bytes: Uint8Array | string): boolean {
       "ram";
       if (closed) return true;
-      if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
+      if (!onEspruino) {
+        // Strings of bytes are made on Espruino only. What is written in one turn (a loop of
+        // publishes, the answers to one chunk) leaves in one write, not a system call each:
+        // corked until the code that wrote it has run (Espruino has no cork).
+        if (socket.cork && !corked) {
+          corked = true;
+          socket.cork();
+          Promise.resolve().then(uncork);
+        }
+        return hand(bytes);
+      }
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
       if (waiting || share + data.length > 2 * SOCKET_SHARE) return put(data);
