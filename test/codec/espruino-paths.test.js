@@ -1,9 +1,9 @@
 "use strict";
 // The codec's Espruino-only paths (typeof E !== "undefined"), run in a Node vm context with the
-// shim's E (test/espruino/vm-shim.js), against the same modules run on Node, which take the
-// general paths: the same input must give the same packets, or the same refusal. In
-// particular the last topic name that decodePublish() remembers must never let through a
-// topic that the general path refuses, whatever came before it.
+// shim's E (test/espruino/vm-shim.js), against the same modules run on Node, which take
+// Node's paths: the same input must give the same packets, or the same refusal. In
+// particular the last topic name that decodePublish() remembers (on either path) must never
+// let through a topic that the general path refuses, whatever came before it.
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
