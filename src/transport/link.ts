@@ -19,6 +19,7 @@ export interface SocketLike {
   setNoDelay?(noDelay: boolean): unknown;
   cork?(): void;
   uncork?(): void;
+  writableCorked?: number;
 }
 
 export const enum LinkEvent {
@@ -115,11 +116,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       hand(block);
     }
   };
-  let corked = false;
-  const uncork = function () {
-    corked = false;
-    socket.uncork!();
-  };
   const open = function () {
     if (!closed) onEvent(LinkEvent.OPEN);
   };
@@ -197,15 +193,8 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       "ram";
       if (closed) return true;
       if (!onEspruino) {
-        // Strings of bytes are made on Espruino only. What is written in one turn (a loop of
-        // publishes, the answers to one chunk) leaves in one write, not a system call each:
-        // corked until the code that wrote it has run (Espruino has no cork).
-        if (socket.cork && !corked) {
-          corked = true;
-          socket.cork();
-          Promise.resolve().then(uncork);
-        }
-        return hand(bytes);
+        corkTurn(socket);
+        return hand(bytes); // strings of bytes are made on Espruino only
       }
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
@@ -222,6 +211,20 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       if (busy) close(new Error("socket handler stopped"));
     },
   };
+}
+
+/**
+ * Node: what is written in one turn (a loop of publishes, the answers to one chunk) leaves in
+ * one write, not a system call each: corked until the code that wrote it has run. (Espruino
+ * has no cork.)
+ */
+function corkTurn(socket: SocketLike): void {
+  if (socket.cork && !socket.writableCorked) {
+    socket.cork();
+    Promise.resolve().then(function () {
+      socket.uncork!();
+    });
+  }
 }
 
 /**

@@ -82,6 +82,10 @@ class FakeSocket extends EventEmitter {
     if (this.corked) this.corked--;
   }
 
+  get writableCorked() {
+    return this.corked;
+  }
+
   destroy() {
     if (this.destroyed) return;
     this.destroyed = true;
