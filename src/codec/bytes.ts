@@ -8,11 +8,10 @@ import { mqttError } from "./errors";
 
 export const onEspruino = typeof E !== "undefined";
 
-// Elsewhere than on Espruino, small buffers are views on a shared block, as Node's Buffer pool
-// gives them: a typed array of its own costs V8 several times more to make (and zero).
-const POOL = 8192;
+// Elsewhere than on Espruino, buffers of up to 4 KB are views on a shared block of 8 KB, as
+// Node's Buffer pool gives them: a typed array of its own costs V8 several times more to make.
 let pool: ArrayBuffer;
-let poolUsed = POOL;
+let poolUsed = 8192;
 
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
@@ -52,9 +51,9 @@ function asciiWalk(str: string): boolean {
  *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
   if (size > 512 && size > heapRoom(2 * size) / 2) throw mqttError("TOO_LARGE", "not enough memory");
-  if (onEspruino || size > POOL / 2) return new Uint8Array(size);
-  if (poolUsed + size > POOL) {
-    pool = new ArrayBuffer(POOL);
+  if (onEspruino || size > 4096) return new Uint8Array(size);
+  if (poolUsed + size > 8192) {
+    pool = new ArrayBuffer(8192);
     poolUsed = 0;
   }
   const view = new Uint8Array(pool, poolUsed, size);
