@@ -36,6 +36,8 @@ export function decodeConnack(header: number, body: Uint8Array): ConnackPacket {
 // when the same bytes come again (about a third of what decoding a PUBLISH costs there).
 let lastTopicBytes: string | undefined;
 let lastTopicName: string;
+// Elsewhere the same, with the bytes kept in a copy (see topicNameCompared).
+let lastTopicCopy: Uint8Array | undefined;
 
 /** The topic name in body[2..end): valid UTF-8, no wildcards, not empty [MQTT-3.3.2-2],
  *  [MQTT-4.7.3-1]. On Espruino. */
@@ -49,10 +51,8 @@ function topicNameAt(body: Uint8Array, end: number): string {
   return (lastTopicName = name);
 }
 
-// Elsewhere the same, the last topic's bytes compared in place (decoding builds the string a
-// character at a time).
-let lastTopicCopy: Uint8Array | undefined;
-
+/** Elsewhere, the last topic's bytes compared in place: decoding builds the string a
+ *  character at a time. */
 function topicNameCompared(body: Uint8Array, end: number): string {
   const last = lastTopicCopy;
   let same = !!last && last.length === end - 2;
