@@ -7,6 +7,12 @@
 //   client qos0 64B x50000: ours N msg/s, mqtt.js N msg/s, ratio R
 //   client qos1 64B x50000: ours N msg/s, mqtt.js N msg/s, ratio R
 //   client ceiling raw socket qos0 64B x50000: N msg/s
+//   client qos0 64B x50000 to the ceiling: ours N msg/s, raw N msg/s, ratio R
+//   client heap qos1 64B x10000 in flight: ours N B/msg, mqtt.js N B/msg, ratio R
+// (The raw ceiling runs beside ours at QoS 0, interleaved: the ratio is the median of each
+// run's pair. The heap is V8's heap and the
+// array buffers outside it, after a garbage collection, per QoS 1 publish that awaits its
+// PUBACK from a broker that never sends one.)
 // Environment: BENCH_N (messages, default 50000), BENCH_RUNS (default 3), BENCH_VERBOSE=1
 // prints every run to stderr.
 "use strict";
@@ -221,6 +227,77 @@ async function runRaw(broker) {
   return N / ((end - start) / 1000);
 }
 
+// ---- memory: QoS 1 publishes in flight ----
+
+/** A broker that accepts a connection, answers CONNACK and reads the rest without a word. */
+function silentBroker() {
+  const server = net.createServer((socket) => {
+    socket.once("data", () => socket.write(Buffer.from([0x20, 2, 0, 0])));
+    socket.on("data", () => {});
+    socket.on("error", () => {});
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+function heapNow() {
+  const gc = require("node:vm").runInNewContext("gc");
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+const HELD = 10000;
+const settle = () => new Promise((resolve) => setTimeout(resolve, 200)); // the socket hands it all over
+
+/** Bytes of heap per QoS 1 publish awaiting its PUBACK; the publishes are then dropped. */
+async function heapOurs(server) {
+  const { MQTTClient } = require(process.env.BENCH_OURS || path.join(__dirname, "..", "dist", "mqtt_as.js"));
+  const client = new MQTTClient({ server: "127.0.0.1", port: server.address().port, clientId: "heap-ours", keepalive: 0, responseTime: 600, maxInflight: HELD, queueLen: HELD });
+  await client.connect(true);
+  await settle();
+  const before = heapNow();
+  const held = [];
+  for (let i = 0; i < HELD; i++) held.push(client.publish("bench/heap", PAYLOAD, false, 1)); // disconnect() rejects them, handled
+  await settle();
+  const after = heapNow();
+  await client.disconnect();
+  return (after - before) / HELD;
+}
+
+async function heapMqttJs(server) {
+  const mqtt = require("mqtt");
+  const client = mqtt.connect({ host: "127.0.0.1", port: server.address().port, clientId: "heap-mqttjs", protocolVersion: 4, keepalive: 0, reconnectPeriod: 0 });
+  await new Promise((resolve) => client.once("connect", resolve));
+  await settle();
+  const payload = Buffer.from(PAYLOAD);
+  const before = heapNow();
+  for (let i = 0; i < HELD; i++) client.publish("bench/heap", payload, { qos: 1 }, () => {});
+  await settle();
+  const after = heapNow();
+  await client.endAsync(true);
+  return (after - before) / HELD;
+}
+
+async function heapBoth() {
+  require("node:v8").setFlagsFromString("--expose-gc");
+  const server = await silentBroker();
+  try {
+    const ours = [];
+    const theirs = [];
+    for (let run = 0; run < RUNS; run++) {
+      ours.push(await heapOurs(server));
+      theirs.push(await heapMqttJs(server));
+      note(`  heap run ${run + 1}: ours ${Math.round(ours[run])}, mqtt.js ${Math.round(theirs[run])}`);
+    }
+    const o = median(ours);
+    const m = median(theirs);
+    console.log(`client heap qos1 ${SIZE}B x${HELD} in flight: ours ${Math.round(o)} B/msg, mqtt.js ${Math.round(m)} B/msg, ratio ${(o / m).toFixed(2)}`);
+  } finally {
+    server.close();
+  }
+}
+
 // ---- the run ----
 
 function median(values) {
@@ -243,6 +320,8 @@ async function main() {
     // One warm-up of each, unmeasured: JIT and the broker's first allocations.
     await runOurs(broker, 0);
     await runMqttJs(broker, 0);
+    const raw = [];
+    let ours0 = [];
     for (const qos of [0, 1]) {
       const ours = [];
       const theirs = [];
@@ -255,23 +334,26 @@ async function main() {
           theirs.push(await runMqttJs(broker, qos));
           ours.push(await runOurs(broker, qos));
         }
-        note(`  qos${qos} run ${run + 1}: ours ${Math.round(ours[run])}, mqtt.js ${Math.round(theirs[run])}`);
+        if (qos === 0) raw.push(await runRaw(broker));
+        note(`  qos${qos} run ${run + 1}: ours ${Math.round(ours[run])}, mqtt.js ${Math.round(theirs[run])}` + (qos ? "" : `, raw ${Math.round(raw[run])}`));
       }
       const o = median(ours);
       const m = median(theirs);
+      if (qos === 0) ours0 = ours;
       console.log(
         `client qos${qos} ${SIZE}B x${N}: ours ${Math.round(o)} msg/s, mqtt.js ${Math.round(m)} msg/s, ratio ${(o / m).toFixed(2)}`
       );
     }
-    const raw = [];
-    for (let run = 0; run < RUNS; run++) {
-      raw.push(await runRaw(broker));
-      note(`  raw run ${run + 1}: ${Math.round(raw[run])}`);
-    }
-    console.log(`client ceiling raw socket qos0 ${SIZE}B x${N}: ${Math.round(median(raw))} msg/s`);
+    const ceiling = median(raw);
+    console.log(`client ceiling raw socket qos0 ${SIZE}B x${N}: ${Math.round(ceiling)} msg/s`);
+    // The ratio of each run's pair (measured one after the other), then their median: the
+    // machine's load moves both of a pair alike more than it moves runs apart.
+    const toCeiling = median(raw.map((r, run) => ours0[run] / r));
+    console.log(`client qos0 ${SIZE}B x${N} to the ceiling: ours ${Math.round(median(ours0))} msg/s, raw ${Math.round(ceiling)} msg/s, ratio ${toCeiling.toFixed(2)} (median of each run's)`);
   } finally {
     await broker.close();
   }
+  await heapBoth();
 }
 
 if (require.main === module) {
@@ -280,5 +362,5 @@ if (require.main === module) {
     process.exitCode = 1;
   });
 } else {
-  module.exports = { runOurs, runMqttJs, runRaw }; // for profiling one of them
+  module.exports = { runOurs, runMqttJs, runRaw, heapBoth }; // for profiling one of them
 }

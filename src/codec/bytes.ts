@@ -8,6 +8,11 @@ import { badArgument, mqttError } from "./errors";
 
 export const onEspruino = typeof E !== "undefined";
 
+// Elsewhere than on Espruino, buffers of up to 4 KB are views on a shared block of 8 KB, as
+// Node's Buffer pool gives them: a typed array of its own costs V8 several times more to make.
+let pool: ArrayBuffer;
+let poolUsed = 8192;
+
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
   return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
@@ -46,7 +51,14 @@ function asciiWalk(str: string): boolean {
  *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
   if (size > 512 && size > heapRoom(2 * size) / 2) throw mqttError("TOO_LARGE", "not enough memory");
-  return new Uint8Array(size);
+  if (onEspruino || size > 4096) return new Uint8Array(size);
+  if (poolUsed + size > 8192) {
+    pool = new ArrayBuffer(8192);
+    poolUsed = 0;
+  }
+  const view = new Uint8Array(pool, poolUsed, size);
+  poolUsed += size;
+  return view;
 }
 
 /** Writes the UTF-8 encoding of `str` into `buf` at `o` and returns the offset after it.

@@ -12,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { isValidTopicFilter, isValidTopicName } from "./topics";
-import { encodeUtf8, isAsciiString, mqttStringLength, onEspruino, writeUtf8 } from "./bytes";
+import { encodeUtf8, isAsciiString, onEspruino } from "./bytes";
 import { allocPacket, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 import { badArgument } from "./errors";
 
@@ -50,22 +50,30 @@ export function encodePublish(p: PublishPacket): Uint8Array {
   return publishPacket(p.topicName, p.payload, p.qos, p.retain, p.dup, p.packetId);
 }
 
+// Node: the last topic that publishPacket() took, checked and encoded once for a loop of
+// publishes to one topic (a walk in JS for each would cost more than the rest of the packet).
+let lastName: string | undefined;
+let lastNameBytes: Uint8Array;
+
 /**
  * The hot path, with the fields as arguments (the client makes no packet object): sized and
  * written in place, without the field list of the others. On Espruino a function's whole text
  * is read at every call, so this one is kept short.
  */
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
-  if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
-  // Espruino: the topic's bytes without a walk (a view on the string, if ASCII); elsewhere
-  // measured, then written in place.
-  const name = onEspruino ? encodeUtf8(topic, true) : undefined;
-  const nameSize = name ? name.length : mqttStringLength(topic);
-  const remaining = 2 + nameSize + (checkQos(qos) ? 2 : 0) + payload.length;
+  let name = lastNameBytes;
+  if (topic !== lastName) {
+    if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
+    // Espruino: a view on the string, if ASCII, made at each call (kept, it would hold memory).
+    name = encodeUtf8(topic, true);
+    if (!onEspruino) {
+      lastName = topic;
+      lastNameBytes = name;
+    }
+  }
+  const remaining = 2 + name.length + (checkQos(qos) ? 2 : 0) + payload.length;
   const buf = allocPacket(0x30 | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), remaining);
-  const o = writeU16(buf, buf.length - remaining, nameSize);
-  if (name) buf.set(name, o);
-  else writeUtf8(topic, buf, o);
+  buf.set(name, writeU16(buf, buf.length - remaining, name.length));
   if (qos) writeU16(buf, buf.length - payload.length - 2, packetId as number);
   buf.set(payload, buf.length - payload.length);
   return buf;

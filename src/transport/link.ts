@@ -19,6 +19,7 @@ export interface SocketLike {
   setNoDelay?(noDelay: boolean): unknown;
   cork?(): void;
   uncork?(): void;
+  writableCorked?: number;
 }
 
 export const enum LinkEvent {
@@ -157,8 +158,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   socket.on("data", function (data: Uint8Array | string) {
     "ram";
     if (closed) return;
-    // What is written in answer to one chunk leaves in one write (Node: Espruino has no cork).
-    if (socket.cork) socket.cork();
     busy = true;
     try {
       onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
@@ -166,7 +165,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       close(error); // whatever failed, the link ends with it, rather than lose its handler
     }
     busy = false; // not in a finally: code stopped for lack of memory runs none
-    if (socket.uncork) socket.uncork();
   });
   socket.on("drain", function () {
     "ram";
@@ -194,7 +192,10 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     write: function (bytes: Uint8Array | string): boolean {
       "ram";
       if (closed) return true;
-      if (!onEspruino) return hand(bytes); // strings of bytes are made on Espruino only
+      if (!onEspruino) {
+        corkTurn(socket);
+        return hand(bytes); // strings of bytes are made on Espruino only
+      }
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
       if (waiting || share + data.length > 2 * SOCKET_SHARE) return put(data);
@@ -210,6 +211,20 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       if (busy) close(new Error("socket handler stopped"));
     },
   };
+}
+
+/**
+ * Node: what is written in one turn (a loop of publishes, the answers to one chunk) leaves in
+ * one write, not a system call each: corked until the code that wrote it has run. (Espruino
+ * has no cork.)
+ */
+function corkTurn(socket: SocketLike): void {
+  if (socket.cork && !socket.writableCorked) {
+    socket.cork();
+    Promise.resolve().then(function () {
+      socket.uncork!();
+    });
+  }
 }
 
 /**

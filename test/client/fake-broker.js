@@ -123,6 +123,10 @@ class FakeSocket extends EventEmitter {
     if (this.corked) this.corked--;
   }
 
+  get writableCorked() {
+    return this.corked;
+  }
+
   destroy() {
     if (this.destroyed) return;
     this.destroyed = true;

@@ -22,6 +22,25 @@ test("QoS 0 publish: one PUBLISH with topic, payload, retain; resolves when writ
   await client.disconnect();
 });
 
+test("publishes made in one turn are written while the socket is corked, uncorked once that code has run", async () => {
+  // Node: one write (system call) for the lot instead of one each.
+  const { client, broker } = makeClient();
+  await connectUp(client, broker);
+  const socket = broker.sockets[0];
+  const before = socket.writes.length;
+  const published = [1, 2, 3].map((i) => client.publish("t", "m" + i));
+  assert.equal(socket.corked, 1, "corked once for the three");
+  await Promise.resolve();
+  assert.equal(socket.corked, 0, "uncorked after the loop");
+  assert.deepEqual(socket.corkedWrites.slice(before), [true, true, true]);
+  await Promise.all(published);
+  assert.deepEqual(broker.take().map((p) => text(p.payload)), ["m1", "m2", "m3"]);
+  client.publish("t", "m4");
+  assert.equal(socket.corked, 1, "corked again in a later turn");
+  await client.disconnect();
+  assert.equal(socket.corked, 0);
+});
+
 test("QoS 1 publish resolves on PUBACK, not before", async () => {
   const { client, broker } = makeClient();
   await connectUp(client, broker);

@@ -45,12 +45,23 @@ test("QoS 0 PUBLISH has no packetId property at all", () => {
   assert.equal("packetId" in p, false);
 });
 
-test("encoders return exactly one Uint8Array", () => {
+test("encoders return exactly one Uint8Array, the packet's bytes and no more", () => {
   for (const f of fixtures) {
     const out = encode(f.packet);
     assert.equal(Object.getPrototypeOf(out), Uint8Array.prototype, f.name);
-    assert.equal(out.byteOffset, 0);
-    assert.equal(out.buffer.byteLength, out.length, f.name + ": allocated exactly once, no slack");
+    assert.equal(out.length, f.bytes.length, f.name);
+  }
+});
+
+test("packets made one after another share no bytes (small ones are views on one block)", () => {
+  const packets = fixtures.map((f) => encode(f.packet));
+  packets.push(encode(fixtures[0].packet)); // the same packet again: a block of its own
+  for (const p of packets) p.fill(0xff);
+  for (let i = 0; i < packets.length; i++) {
+    const again = encode(fixtures[i % fixtures.length].packet);
+    assert.deepEqual(again, fixtures[i % fixtures.length].bytes);
+    again.fill(0xee); // writing one changes no other
+    for (let k = 0; k < i; k++) assert.ok(packets[k].every((b) => b === 0xff), fixtures[k].name);
   }
 });
 

@@ -1,9 +1,9 @@
 "use strict";
 // The codec's Espruino-only paths (typeof E !== "undefined"), run in a Node vm context with the
-// shim's E (test/espruino/vm-shim.js), against the same modules run on Node, which take the
-// general paths: the same input must give the same packets, or the same refusal. In
-// particular the last topic name that decodePublish() remembers must never let through a
-// topic that the general path refuses, whatever came before it.
+// shim's E (test/espruino/vm-shim.js), against the same modules run on Node, which take
+// Node's paths: the same input must give the same packets, or the same refusal. In
+// particular the last topic name that decodePublish() remembers (on either path) must never
+// let through a topic that the general path refuses, whatever came before it.
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
@@ -75,4 +75,42 @@ test("decodePublish on Espruino's path gives Node's packet or Node's refusal, to
     }
   });
   assert.equal(refused.length, 8);
+});
+
+// publishPacket() on Node remembers the last topic checked and encoded; on Espruino it encodes
+// each time. Both must write mqtt-packet's bytes, or refuse alike, whatever topic came before.
+// (Strings on Espruino are 8-bit: no surrogates here.)
+const PUBLISH_TOPICS = ["a/b", "a/b", "sensors/t1", "a/b", "a/+", "a/b", "a/#", "a/#", "", "", "a\0", "caf\u00e9",
+  "caf\u00e9", "a/b", "x".repeat(65536), "x".repeat(65535), "a/b"];
+
+test("publishPacket on Node's and Espruino's paths gives mqtt-packet's bytes or the same refusal, topic after topic", () => {
+  const mqttPacket = require("mqtt-packet");
+  const { context, load } = strippedContext();
+  installEspruinoGlobals(context);
+  const espruino = load(path.join(BUILD, "encode-client.js"));
+  const node = require("../../build/codec/encode-client.js");
+  const U8 = require("node:vm").runInContext("Uint8Array", context);
+  let refused = 0;
+  for (const [i, topic] of PUBLISH_TOPICS.entries()) {
+    for (const qos of [0, 1]) {
+      const payload = Uint8Array.from([i, 1, 2]);
+      const outcome = (encoder, bytes) => {
+        try {
+          return { bytes: Array.from(encoder.publishPacket(topic, bytes, qos, i % 2 === 1, false, qos ? 7 : undefined)) };
+        } catch (error) {
+          return { code: error.code };
+        }
+      };
+      const onNode = outcome(node, payload);
+      assert.deepEqual(outcome(espruino, new U8(payload)), onNode, `${JSON.stringify(topic).slice(0, 20)}, QoS ${qos}`);
+      if (onNode.code) {
+        assert.equal(onNode.code, "BAD_ARGUMENT");
+        refused++;
+        continue;
+      }
+      const theirs = mqttPacket.generate({ cmd: "publish", topic, payload: Buffer.from(payload), qos, retain: i % 2 === 1, dup: false, messageId: qos ? 7 : undefined });
+      assert.deepEqual(onNode.bytes, Array.from(theirs), `${topic}, QoS ${qos}`);
+    }
+  }
+  assert.equal(refused, 2 * 7, "a/+, a/#, a/#, empty, empty, U+0000 and over 64 KB, at each QoS");
 });

@@ -131,3 +131,28 @@ brokerTest("a packet larger than the receiver's maxPacketSize ends its connectio
   assert.equal(downs.length, 1);
   assert.equal(downs[0].code, "TOO_LARGE");
 });
+
+brokerTest("publishes made in one turn leave corked together, once, and arrive in order", async (ctx) => {
+  // Node: one write for the lot, not a system call each. The socket is Node's own, watched.
+  const net = require("node:net");
+  const topic = ctx.topic("corked");
+  const sub = await ctx.connected({}, { [topic]: 0 });
+  const got = collect(sub);
+  let corks = 0;
+  const transport = (opts) => {
+    const socket = net.connect(opts);
+    const cork = socket.cork;
+    socket.cork = function () {
+      corks++;
+      return cork.call(this);
+    };
+    return socket;
+  };
+  const pub = await ctx.connected({ transport });
+  corks = 0;
+  const texts = ["m1", "m2", "m3", "m4", "m5"];
+  await Promise.all(texts.map((text) => pub.publish(topic, text)));
+  assert.equal(corks, 1, "corked once for the five");
+  await got.next((m) => m.text === "m5");
+  assert.deepEqual(got.messages.map((m) => m.text), texts);
+});
