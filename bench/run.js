@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs the benchmarks in order, each in its own process with inherited stdio:
-// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js and
+// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js,
 // bench/per-call.js and bench/store.js (if present).
 // Exits non-zero as soon as one fails.
 "use strict";

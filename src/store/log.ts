@@ -289,6 +289,7 @@ export class LogStore implements Store {
   }
 
   add(packet: Uint8Array): number {
+    if (!this.segs.length) this.open(); // never write over files it has not read
     if (!(packet instanceof Uint8Array) || !packet.length) throw mqttError("BAD_ARGUMENT", "bad packet");
     const len = packet.length;
     const need = HEAD + len;
@@ -423,6 +424,7 @@ export class LogStore implements Store {
 
   /** Appends one journal entry: its key and id, then its type. */
   private note(type: number, key: number, id: number): void {
+    if (!this.segs.length) this.open();
     if (this.jPos < 0 || this.jPos + ENTRY > this.size) this.snapshot();
     const e = new Uint8Array(ENTRY - 1);
     putEntry(e, 0, key, id);
