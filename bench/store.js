@@ -1,7 +1,8 @@
 // The session stores: what storing a message costs, in time and in flash.
 // - On each interpreter in the shared folder (bench/espruino.js), the flash store loaded from
 //   Storage as a board keeps it: add() of a 64-byte packet, and a whole message's life (add,
-//   sent, remove), beside a raw Storage.write of the same 64 bytes into a file made beforehand.
+//   sent, remove), beside a raw Storage.write of the same 64 bytes into a file made beforehand;
+//   and the JsVars the module and an opened store take.
 // - Flash wear, on the model of Espruino's Storage (test/store/simulated-storage.js) with the
 //   ESP32's area (224 pages of 4 KB, 64 KB of it taken by other files): page erases,
 //   compactions and files made per 1,000 messages of 64 bytes stored, sent and acknowledged
@@ -28,12 +29,16 @@ function uploadPrograms(source) {
 
 const PROGRAM = `
 var S = require("Storage");
-var flash = require("flash-store");
-var p = new Uint8Array(64), i, k;
+var p = new Uint8Array(64), i, k, s, t, flash;
 for (i = 0; i < 64; i++) p[i] = i;
-var s = flash.flashStore("bench", { maxBytes: 98304 });
+var u0 = process.memory().usage;
+flash = require("flash-store");
+var u1 = process.memory().usage;
+s = flash.flashStore("bench", { maxBytes: 98304 });
 s.open();
-var t = getTime();
+var u2 = process.memory().usage;
+var vars = { module: u1 - u0, store: u2 - u1, sizeOf: E.getSizeOf(s) };
+t = getTime();
 for (i = 0; i < ${N}; i++) s.add(p);
 var add = (getTime() - t) / ${N};
 t = getTime();
@@ -44,7 +49,7 @@ S.write("raw", str, 0, 64 * (${N} + 1));
 t = getTime();
 for (i = 1; i <= ${N}; i++) S.write("raw", str, 64 * i);
 var raw = (getTime() - t) / ${N};
-print("RESULT " + JSON.stringify({ add: add * 1e6, life: life * 1e6, raw: raw * 1e6 }));
+print("RESULT " + JSON.stringify({ add: add * 1e6, life: life * 1e6, raw: raw * 1e6, vars: vars }));
 quit();
 `;
 
@@ -59,7 +64,8 @@ async function onInterpreters() {
     if (!r) throw new Error(`${name}: no RESULT (${trouble(run) || "exit " + run.code}):\n${run.output.slice(-1500)}`);
     console.log(
       `${name.padEnd(17)} flash store add() ${r.add.toFixed(0)} µs, add+sent+remove ${r.life.toFixed(0)} µs;` +
-        ` raw Storage.write of the same 64 B ${r.raw.toFixed(0)} µs (add = ${(r.add / r.raw).toFixed(1)}× raw)`
+        ` raw Storage.write of the same 64 B ${r.raw.toFixed(0)} µs (add = ${(r.add / r.raw).toFixed(1)}× raw);` +
+        ` JsVars: module from Storage ${r.vars.module}, an opened store ${r.vars.store} (E.getSizeOf ${r.vars.sizeOf}, its class's functions included)`
     );
   }
 }
