@@ -49,20 +49,7 @@ function put16(b: Uint8Array, at: number, v: number): void {
   b[at + 1] = v;
 }
 
-function get32(b: Uint8Array, at: number): number {
-  return get16(b, at) * 65536 + get16(b, at + 2);
-}
-
-function put32(b: Uint8Array, at: number, v: number): void {
-  put16(b, at, v / 65536);
-  put16(b, at + 2, v);
-}
-
 /** A journal entry's key and id: the segment number (3 bytes), the offset (2), the id (2). */
-function getKey(b: Uint8Array, at: number): number {
-  return (b[at] * 65536 + get16(b, at + 1)) * STRIDE + get16(b, at + 3);
-}
-
 function putEntry(b: Uint8Array, at: number, key: number, id: number): void {
   const seq = Math.floor(key / STRIDE);
   b[at] = seq >> 16;
@@ -171,7 +158,7 @@ export class LogStore implements Store {
           break;
         }
         const len = get16(b, off + 2);
-        if (off + HEAD + len > size || m.crc(b.subarray(off + HEAD, off + HEAD + len)) !== get32(b, off + 4)) {
+        if (off + HEAD + len > size || m.crc(b.subarray(off + HEAD, off + HEAD + len)) !== get16(b, off + 4) * 65536 + get16(b, off + 6)) {
           bad.push(name);
           break;
         }
@@ -189,7 +176,9 @@ export class LogStore implements Store {
     }
     // In flight, but removed before the journal said so (a power cut between the two).
     for (let i = this.fKeys.length - 1; i >= 0; i--) {
-      if (!this.isLive(this.fKeys[i])) this.forget(i);
+      const key = this.fKeys[i];
+      const at = this.segOf(key);
+      if (at < 0 || m.read(this.segName(this.segs[3 * at]), (key % STRIDE) + 1, 1)[0] !== 0xff) this.forget(i);
     }
     const result: OpenResult = { held: this.heldIds.slice() };
     if (bad.length) result.corrupt = mqttError("CORRUPT", "skipped " + bad.join(", "));
@@ -203,7 +192,7 @@ export class LogStore implements Store {
     let at = 4;
     for (; at + ENTRY <= b.length; at += ENTRY) {
       const t = b[at];
-      const key = getKey(b, at + 1);
+      const key = (b[at + 1] * 65536 + get16(b, at + 2)) * STRIDE + get16(b, at + 4);
       const id = get16(b, at + 6);
       const f = this.fKeys.indexOf(key);
       if (t === SENT) this.flight(f, key, id);
@@ -283,11 +272,6 @@ export class LogStore implements Store {
     return -1;
   }
 
-  private isLive(key: number): boolean {
-    const i = this.segOf(key);
-    return i >= 0 && this.m.read(this.segName(this.segs[3 * i]), (key % STRIDE) + 1, 1)[0] === 0xff;
-  }
-
   add(packet: Uint8Array): number {
     if (!this.segs.length) this.open(); // never write over files it has not read
     if (!(packet instanceof Uint8Array) || !packet.length) throw mqttError("BAD_ARGUMENT", "bad packet");
@@ -302,8 +286,10 @@ export class LogStore implements Store {
     const head = fresh ? 6 : 0;
     const body = new Uint8Array(head + 6 + len);
     for (let i = 0; i < head; i++) body[i] = i < 4 ? SEGMENT[i] : 0xff;
+    const crc = m.crc(packet);
     put16(body, head, len);
-    put32(body, head + 2, m.crc(packet));
+    put16(body, head + 2, crc / 65536);
+    put16(body, head + 4, crc);
     body.set(packet, head + 6);
     if (fresh) {
       // The last segment goes first if nothing in it is live: its room may be what the new one needs.
