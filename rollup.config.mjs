@@ -109,9 +109,9 @@ export default [
   { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
   // The supervisor, for those who want it (the board app has it built in).
   { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
-  // The session stores (src/store/), each its own module; their names are the Store
-  // interface's, which the client and users' own stores call: only their private members
-  // are renamed (the client's private hold() and release() must keep the Store's names here).
+  // The session stores (src/store/), each its own module. Their methods are the Store
+  // interface, which the client and users' own stores name: only src/store's private members
+  // are renamed (src/'s would include hold and release, private in the client).
   { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   // The ESP32 application and the library in one file (board/).
