@@ -19,7 +19,7 @@ const PUBLIC = new Set(
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork writableCorked code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +
     // A session store's methods and records (src/store/store.ts): users write their own.
-    "store flushed open add next sent released remove hold release clearSession count key packet id stage held lastId " +
+    "store flushed open add next sent released remove hold release clearSession count key packet id stage held lastId corrupt " +
     "random fromCharCode charCodeAt toString toUint8Array toArrayBuffer getSizeOf call apply sum memory free blocksize toFlatString " +
     // MQTT 5: the settings, options and results users name, and the properties, whose names
     // the codec's table holds as strings (src/codec/v5/properties.ts).
@@ -116,9 +116,9 @@ export default [
   { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
   // The supervisor, for those who want it (the board app has it built in).
   { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
-  // The session stores (src/store/), each its own module; their names are the Store
-  // interface's, which the client and users' own stores call: only their private members
-  // are renamed (the client's private hold() and release() must keep the Store's names here).
+  // The session stores (src/store/), each its own module. Their methods are the Store
+  // interface, which the client and users' own stores name: only src/store's private members
+  // are renamed (src/'s would include hold and release, private in the client).
   { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   // The ESP32 application and the library in one file (board/).

@@ -5,6 +5,8 @@ import { mqttError } from "../codec/errors";
 import { LogStore } from "./log";
 import type { Medium } from "./medium";
 import type { Store, StoreOptions } from "./store";
+// Types only, for TypeScript users and for stores of their own: nothing of them is in the bundle.
+export type { OpenResult, Store, StoredMessage, StoreOptions } from "./store";
 
 /** Bytes of each file: with Storage's 32-byte header, one 4 KB flash page. */
 const FILE_SIZE = 4064;

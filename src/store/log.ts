@@ -7,7 +7,7 @@
 // order they were stored. A record: commit (0x5A when whole), removed (0xFF; 0x00 once
 // PUBACK/PUBCOMP came), packet length (2 bytes), CRC-32 of the packet (4), the packet.
 // A segment whose messages are all removed is erased whole.
-// Journal (`<name>~<n>`): the session state, entries of 8 bytes appended (type, key: 5 bytes,
+// Journal (`<name>~<n>`): the session state, entries of 8 bytes appended (type, key: segment 3 bytes and offset 2,
 // packet id: 2), the type byte written after the rest. When it is full, the state (in flight,
 // held ids) is written to a new journal, marked whole, and the old one erased: the newest
 // journal with its mark holds the state.
@@ -38,17 +38,24 @@ function byte(value: number): Uint8Array {
   return b;
 }
 
-function getBe(b: Uint8Array, at: number, n: number): number {
-  let v = 0;
-  for (let i = 0; i < n; i++) v = v * 256 + b[at + i];
-  return v;
+// Big-endian numbers without loops: on Espruino a loop of % and Math.floor costs ~50 µs a
+// byte, and a Uint8Array keeps the low 8 bits of what is assigned to it.
+function get16(b: Uint8Array, at: number): number {
+  return b[at] * 256 + b[at + 1];
 }
 
-function putBe(b: Uint8Array, at: number, n: number, v: number): void {
-  for (let i = n - 1; i >= 0; i--) {
-    b[at + i] = v % 256;
-    v = Math.floor(v / 256);
-  }
+function put16(b: Uint8Array, at: number, v: number): void {
+  b[at] = v >> 8;
+  b[at + 1] = v;
+}
+
+/** A journal entry's key and id: the segment number (3 bytes), the offset (2), the id (2). */
+function putEntry(b: Uint8Array, at: number, key: number, id: number): void {
+  const seq = Math.floor(key / STRIDE);
+  b[at] = seq >> 16;
+  put16(b, at + 1, seq);
+  put16(b, at + 3, key % STRIDE);
+  put16(b, at + 5, id);
 }
 
 /** True when every byte from `from` on is erased (0xFF). */
@@ -150,8 +157,8 @@ export class LogStore implements Store {
           else if ((c & COMMIT) !== COMMIT) bad.push(name);
           break;
         }
-        const len = getBe(b, off + 2, 2);
-        if (off + HEAD + len > size || m.crc(b.subarray(off + HEAD, off + HEAD + len)) !== getBe(b, off + 4, 4)) {
+        const len = get16(b, off + 2);
+        if (off + HEAD + len > size || m.crc(b.subarray(off + HEAD, off + HEAD + len)) !== get16(b, off + 4) * 65536 + get16(b, off + 6)) {
           bad.push(name);
           break;
         }
@@ -169,7 +176,9 @@ export class LogStore implements Store {
     }
     // In flight, but removed before the journal said so (a power cut between the two).
     for (let i = this.fKeys.length - 1; i >= 0; i--) {
-      if (!this.isLive(this.fKeys[i])) this.forget(i);
+      const key = this.fKeys[i];
+      const at = this.segOf(key);
+      if (at < 0 || m.read(this.segName(this.segs[3 * at]), (key % STRIDE) + 1, 1)[0] !== 0xff) this.forget(i);
     }
     let lastId = 0;
     for (let i = 0; i < this.fIds.length; i++) lastId = Math.max(lastId, this.fIds[i]);
@@ -185,8 +194,8 @@ export class LogStore implements Store {
     let at = 4;
     for (; at + ENTRY <= b.length; at += ENTRY) {
       const t = b[at];
-      const key = getBe(b, at + 1, 5);
-      const id = getBe(b, at + 6, 2);
+      const key = (b[at + 1] * 65536 + get16(b, at + 2)) * STRIDE + get16(b, at + 4);
+      const id = get16(b, at + 6);
       const f = this.fKeys.indexOf(key);
       if (t === SENT) this.flight(f, key, id);
       else if (t === REL) {
@@ -265,12 +274,8 @@ export class LogStore implements Store {
     return -1;
   }
 
-  private isLive(key: number): boolean {
-    const i = this.segOf(key);
-    return i >= 0 && this.m.read(this.segName(this.segs[3 * i]), (key % STRIDE) + 1, 1)[0] === 0xff;
-  }
-
   add(packet: Uint8Array): number {
+    if (!this.segs.length) this.open(); // never write over files it has not read
     if (!(packet instanceof Uint8Array) || !packet.length) throw mqttError("BAD_ARGUMENT", "bad packet");
     const len = packet.length;
     const need = HEAD + len;
@@ -283,8 +288,10 @@ export class LogStore implements Store {
     const head = fresh ? 6 : 0;
     const body = new Uint8Array(head + 6 + len);
     for (let i = 0; i < head; i++) body[i] = i < 4 ? SEGMENT[i] : 0xff;
-    putBe(body, head, 2, len);
-    putBe(body, head + 2, 4, m.crc(packet));
+    const crc = m.crc(packet);
+    put16(body, head, len);
+    put16(body, head + 2, crc / 65536);
+    put16(body, head + 4, crc);
     body.set(packet, head + 6);
     if (fresh) {
       // The last segment goes first if nothing in it is live: its room may be what the new one needs.
@@ -324,14 +331,14 @@ export class LogStore implements Store {
       while (i < this.n && t[3 * i] < seq) i++;
       if (i < this.n && t[3 * i] === seq) {
         off = after % STRIDE;
-        off += HEAD + getBe(this.m.read(this.segName(seq), off, HEAD), 2, 2);
+        off += HEAD + get16(this.m.read(this.segName(seq), off, HEAD), 2);
       }
     }
     for (; i < this.n; i++, off = 4) {
       const name = this.segName(t[3 * i]);
       while (off < t[3 * i + 2]) {
         const h = this.m.read(name, off, HEAD);
-        const len = getBe(h, 2, 2);
+        const len = get16(h, 2);
         if (h[1] === 0xff) {
           const key = t[3 * i] * STRIDE + off;
           const f = this.fKeys.indexOf(key);
@@ -405,10 +412,10 @@ export class LogStore implements Store {
 
   /** Appends one journal entry: its key and id, then its type. */
   private note(type: number, key: number, id: number): void {
+    if (!this.segs.length) this.open();
     if (this.jPos < 0 || this.jPos + ENTRY > this.size) this.snapshot();
     const e = new Uint8Array(ENTRY - 1);
-    putBe(e, 0, 5, key);
-    putBe(e, 5, 2, id);
+    putEntry(e, 0, key, id);
     this.m.write(this.jName, e, this.jPos + 1);
     this.m.write(this.jName, byte(type), this.jPos);
     this.jPos += ENTRY;
@@ -425,8 +432,7 @@ export class LogStore implements Store {
     let at = 0;
     const put = (type: number, key: number, id: number) => {
       b[at] = type;
-      putBe(b, at + 1, 5, key);
-      putBe(b, at + 6, 2, id);
+      putEntry(b, at + 1, key, id);
       at += ENTRY;
     };
     b.set(JOURNAL, 0);

@@ -104,6 +104,18 @@ function storeBehaviour(label, medium) {
     assert.equal(again.store.next(-1).key, last);
   });
 
+  test(`${label}: calls before open() read the files first, and never write over them`, () => {
+    const { store } = opened();
+    const key = store.add(bytes("first"));
+    store.sent(key, 4);
+    const fresh = medium.open(big);
+    fresh.hold(9);
+    fresh.add(bytes("second"));
+    const again = opened();
+    assert.deepEqual(again.result, { held: [9] });
+    assert.deepEqual(all(again.store), [{ text: "first", id: 4, stage: 1 }, { text: "second", id: 0, stage: 0 }]);
+  });
+
   test(`${label}: bad input is refused with a code, and the store still works`, () => {
     const { store } = opened(2 * medium.fileSize + medium.overhead * 2);
     assert.equal(code(() => store.add("text")), "BAD_ARGUMENT");
