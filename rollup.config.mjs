@@ -111,6 +111,10 @@ export default [
   { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
   // The supervisor, for those who want it (the board app has it built in).
   { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
+  // The session stores (src/store/), each its own module; their names are the Store
+  // interface's, which the client and users' own stores call: only private members renamed.
+  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(), treeshake },
+  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(), treeshake },
   // The ESP32 application and the library in one file (board/).
   { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json"), treeshake },
 ];

@@ -7,6 +7,7 @@ declare const E: {
   toArrayBuffer(str: string): ArrayBuffer;
   getSizeOf(obj: unknown, depth?: number): number;
   sum(view: ArrayLike<number>): number;
+  CRC32(data: ArrayLike<number>): number;
 };
 // Espruino's process.memory(gc): JsVars free and the bytes of one; Node's has neither.
 declare const process: { memory(gc?: boolean): { free: number; blocksize: number } };

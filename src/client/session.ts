@@ -353,7 +353,7 @@ export function openStore(s: Session, store: Store): void {
   const opened = store.open();
   const held = opened.held;
   for (let i = 0; i < held.length; i++) holdOnce(s, held[i]);
-  s.previousId = opened.lastId;
+  s.previousId = opened.lastId || 0;
 }
 
 /** Resolves once no publish waits to be sent or acknowledged, in RAM or in the store. */

@@ -10,7 +10,8 @@ export type ErrorCode =
   | "TOO_LARGE"
   | "QUEUE_FULL"
   | "SUBACK_FAILURE"
-  | "REFUSED"; // MQTT 5: a PUBACK, PUBREC, PUBCOMP or UNSUBACK with a reason code of 0x80 or above
+  | "REFUSED" // MQTT 5: a PUBACK, PUBREC, PUBCOMP or UNSUBACK with a reason code of 0x80 or above
+  | "CORRUPT"; // a session store found data that is not its own or not whole, and skipped it
 
 export interface MqttError extends Error {
   code: ErrorCode;

@@ -1,48 +1,68 @@
-// The interface between the client and a session store: what the client keeps of MQTT's
-// session state (4.1) outside RAM, so that a reset or a power cut loses none of it.
-// Synchronous, as Espruino's Storage is: each call has taken effect when it returns.
+// The interface between the client and a durable session store (flash on Espruino, files on
+// Node, or a user's own: FRAM, an SD card). Synchronous, because Espruino's Storage is: a
+// call that returns has done its work, so a power cut after it loses nothing.
+import type { MqttError } from "../codec/errors";
 
-/** Where a stored publish stands in the session. */
+/** Where a stored publish stands in the session (StoredMessage.stage). */
 export const enum Stage {
   NEW = 0, // not sent in this session: it gets a packet id when it is sent
   SENT = 1, // the PUBLISH went with `id`; awaiting PUBACK or PUBREC
   RELEASED = 2, // QoS 2: PUBREC came; PUBREL goes with `id`, awaiting PUBCOMP
 }
 
+/** One stored QoS 1/2 PUBLISH and where it stands in the current session. */
 export interface StoredMessage {
-  key: number; // increasing in the order the messages were added
-  packet: Uint8Array; // the PUBLISH as added: QoS 1 or 2, packet id 0
-  id: number; // the packet id it went with (0 at Stage.NEW)
-  stage: Stage;
+  /** Given by add(); increases with every add, so keys order messages as they were stored. */
+  key: number;
+  /** The PUBLISH as add() took it (packet id 0); the client sets the id and DUP when sending. */
+  packet: Uint8Array;
+  /** The packet id it was sent with (stage 1 or 2); 0 at stage 0. */
+  id: number;
+  /** 0: not sent in this session; 1: PUBLISH sent with `id`; 2: PUBREC received, PUBREL goes. */
+  stage: 0 | 1 | 2;
 }
 
-/**
- * A store keeps each QoS 1 or 2 publish from the moment publish() takes it until its PUBACK
- * or PUBCOMP, where it stands, and the incoming QoS 2 ids awaiting PUBREL. A user's own
- * store (FRAM, an SD card) implements these methods; a record must be wholly there or
- * wholly absent after a power cut at any moment.
- */
+export interface OpenResult {
+  /** Incoming QoS 2 packet ids still awaiting PUBREL. */
+  held: number[];
+  /** The highest packet id of a message in flight (0 or absent: none known). */
+  lastId?: number;
+  /** Set when some of what the store found was not its own or not whole (code `CORRUPT`,
+   *  the message says which files): it was skipped, and the store works without it. */
+  corrupt?: MqttError;
+}
+
 export interface Store {
-  /** Reads what a previous run left: the incoming QoS 2 ids still held, and the highest
-   *  packet id of a message in flight (0: none). */
-  open(): { held: number[]; lastId: number };
-  /** Keeps one PUBLISH; returns its key. Throws an Error with code QUEUE_FULL when the store
-   *  is full, TOO_LARGE when the packet could never fit; nothing is kept then. */
+  /** Reads what a previous run left. Never throws: a record a power cut tore is skipped as
+   *  if never written; foreign or damaged data is skipped and reported in `corrupt`. */
+  open(): OpenResult;
+  /** Stores one QoS 1/2 PUBLISH packet (encoded with packet id 0) and returns its key. The
+   *  record is wholly there when it returns. Throws an Error with code QUEUE_FULL when the
+   *  store's maxBytes (or the medium) has no room (nothing written), TOO_LARGE when the
+   *  packet could never fit, BAD_ARGUMENT when it is not a non-empty Uint8Array. */
   add(packet: Uint8Array): number;
-  /** The oldest message with a key above `after` (-1: the first), or undefined. */
+  /** The oldest stored message with key > after (after = -1 for the first), or undefined.
+   *  Read from the medium: RAM does not grow with what is stored. */
   next(after: number): StoredMessage | undefined;
-  /** The PUBLISH of `key` went with packet id `id`. */
+  /** The PUBLISH went with packet id `id` (1 to 65535). */
   sent(key: number, id: number): void;
-  /** QoS 2: the PUBREC of `key` came. */
+  /** PUBREC came; PUBREL goes from now on. */
   released(key: number): void;
-  /** PUBACK or PUBCOMP: `key` is done. */
+  /** PUBACK or PUBCOMP came: the message is done. An unknown key is ignored. */
   remove(key: number): void;
-  /** An incoming QoS 2 id, held until its PUBREL, and its release. */
+  /** An incoming QoS 2 PUBLISH with this id was delivered; PUBREL has not come yet. */
   hold(id: number): void;
+  /** PUBREL came for this id. */
   release(id: number): void;
-  /** The session ended (a clean connect, or a broker without it): ids, stages and held ids
-   *  are forgotten; the messages stay, to be sent again as new ones. */
+  /** connect(true), or a CONNACK without a session: forgets every id, stage and held id. The
+   *  messages stay, to be sent again as new (at least once). */
   clearSession(): void;
-  /** The messages kept. */
+  /** Messages stored and not removed. */
   count(): number;
+}
+
+/** The options of flashStore() and fileStore(). */
+export interface StoreOptions {
+  /** The most bytes of flash or disk the store takes, its files' headers included. */
+  maxBytes: number;
 }

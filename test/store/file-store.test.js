@@ -1,0 +1,27 @@
+// The file store (Node): the behaviour every store has, over a temporary folder.
+"use strict";
+const { test, beforeEach, after } = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const os = require("node:os");
+const path = require("node:path");
+const { fileStore } = require("../../build/store/file-store.js");
+const { storeBehaviour, code } = require("./behaviour.js");
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), "file-store-"));
+after(() => fs.rmSync(root, { recursive: true, force: true }));
+let dir;
+let n = 0;
+beforeEach(() => (dir = path.join(root, String(n++))));
+
+storeBehaviour("file store", {
+  open: (maxBytes) => fileStore(dir, { maxBytes }),
+  files: () => fs.readdirSync(dir),
+  scribble: (name, data) => fs.writeFileSync(path.join(dir, name), data),
+  fileSize: 65536,
+  overhead: 0,
+});
+
+test("file store: a folder that is not a string is refused BAD_ARGUMENT", () => {
+  for (const d of ["", 5, null, undefined]) assert.equal(code(() => fileStore(d, { maxBytes: 1 << 20 })), "BAD_ARGUMENT");
+});
