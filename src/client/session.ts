@@ -101,7 +101,9 @@ function fill(s: Session): void {
   let message: StoredMessage | undefined;
   while (s.isConnected && s.inflight < inflightWindow(s) && (message = store.next(s.cursor))) {
     s.cursor = message.key;
-    const packet = message.packet;
+    // A copy: a store may hand back a view of its medium (flash-store: flash mapped into
+    // memory, where writing the id would change nothing).
+    const packet = new Uint8Array(message.packet);
     const qos2 = packet[0] & 4;
     const entry = newStored(message.key, packet, s.cfg.maxRepubs);
     if (message.stage === Stage.NEW) {
