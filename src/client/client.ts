@@ -289,7 +289,9 @@ export class MQTTClient {
   /** Resolves once no publish waits to be sent or acknowledged, nor any in the store: a
    *  board about to sleep awaits it. */
   flushed(): Promise<void> {
-    return whenFlushed(this);
+    // Not inlined: terser would leave the inlined function's `var` after the return, and
+    // Espruino, which does not hoist, would then assign the module's variable of that name.
+    return /*#__NOINLINE__*/ whenFlushed(this);
   }
 
   /** SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */

@@ -19,6 +19,9 @@
 //   branch-var        a `var` declared inside a block (if, loop, try, ...) and used outside that
 //                     block in the same function: Espruino creates the variable only when the
 //                     declaration runs, so a use on another path reads or writes an outer one
+//   var-after-use     a name used in a function before that function's own `var` of it, in the
+//                     order of the text (terser leaves an inlined function's `var` after a
+//                     `return`): Espruino reads or writes the outer variable of that name
 //
 // use-before-define simulates the straight-line execution at load time: the program, every
 // function invoked while it runs (IIFEs, `.call`/`.apply` of them, calls of functions known by
@@ -217,13 +220,14 @@ function findHazards(source) {
 function branchVars(ast, add) {
   function inspect(body) {
     const nested = []; // { name, block }
+    const direct = []; // `var` declarations on the function's own path: { name, id }
     const uses = []; // Identifier nodes, this function only
     // `region` is the innermost part of the function that may not run: a block, a branch of
     // an `if`, a loop's body, a case of a switch.
     function walk(node, region) {
       if (isFunction(node)) return; // its own function: inspected separately
-      if (node.type === "VariableDeclaration" && node.kind === "var" && region) {
-        for (const d of node.declarations) if (d.id.type === "Identifier") nested.push({ name: d.id.name, block: region, id: d.id });
+      if (node.type === "VariableDeclaration" && node.kind === "var") {
+        for (const d of node.declarations) if (d.id.type === "Identifier") (region ? nested : direct).push({ name: d.id.name, block: region, id: d.id });
       }
       if (node.type === "Identifier") uses.push(node);
       for (const c of children(node)) {
@@ -248,6 +252,10 @@ function branchVars(ast, add) {
     for (const v of nested) {
       const outside = uses.find((u) => u.name === v.name && (u.start < v.block.start || u.end > v.block.end));
       if (outside) add("branch-var", `"${v.name}" is declared with var inside a block and used outside it`, outside.start);
+    }
+    for (const v of direct) {
+      const before = uses.find((u) => u.name === v.name && u.start < v.id.start);
+      if (before) add("var-after-use", `"${v.name}" is used before its var statement`, before.start);
     }
   }
   (function visitFunctions(node) {
