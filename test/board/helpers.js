@@ -4,6 +4,7 @@
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
+const assert = require("node:assert/strict");
 const { spawnSync } = require("node:child_process");
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -128,4 +129,30 @@ const SETTINGS = {
   heartbeat: 30,
 };
 
-module.exports = { ROOT, board, fakeStorage, fakeTimers, fakeWifi, SETTINGS };
+/**
+ * Writes the program for `dir`: the application goes to Storage first (a run of its own), as
+ * `npm run upload -- --save` puts it in flash, and runs from there after `prelude`. Its 18 KB
+ * as a program's text would not fit the ESP32-C3's heap beside the functions it makes.
+ * `modules` (name -> source) go to Storage beside it, where require() finds them.
+ */
+function boardProgram(dir, prelude, modules = {}) {
+  const { ESPRUINO } = require("../helpers/espruino.js");
+  const files = { "app.js": fs.readFileSync(path.join(ROOT, "dist", "board.js"), "utf8"), ...modules };
+  const store = path.join(dir, "store.js");
+  // In pieces of 8 KB, a run each, as the upload tools do: the whole file as a literal in
+  // one program would not fit the ESP32-C3's heap.
+  for (const name of Object.keys(files)) {
+    const text = files[name];
+    for (let at = 0; at < text.length; at += 8192) {
+      const piece = JSON.stringify(text.slice(at, at + 8192));
+      fs.writeFileSync(store, `require("Storage").write(${JSON.stringify(name)}, ${piece}, ${at}, ${text.length});\nquit();\n`);
+      const stored = spawnSync(ESPRUINO, [store], { cwd: dir, input: "", timeout: 20000, encoding: "latin1" });
+      assert.equal(stored.status, 0, `writing ${name} to Storage:\n` + stored.stdout);
+    }
+  }
+  const file = path.join(dir, "run.js");
+  fs.writeFileSync(file, prelude + `eval(require("Storage").read("app.js"));\n`);
+  return file;
+}
+
+module.exports = { ROOT, board, boardProgram, fakeStorage, fakeTimers, fakeWifi, SETTINGS };

@@ -1,0 +1,122 @@
+"use strict";
+// The board's low-power mode on a real Espruino interpreter built for Linux (skipped unless
+// ESPRUINO is set): dist/board.js and the session store (the module flash-store) in its
+// Storage, settings with `sleep`, a stand-in Wifi module, and a stand-in ESP32 whose
+// deepSleep prints what it was asked and ends the program. Each wake is a new run of the
+// interpreter on the same espruino.flash, as a wake from deep sleep is a reset on the ESP32.
+// The broker is Mosquitto (Aedes where it is not installed), a port where nothing listens,
+// or a server that accepts and never answers; WiFi is sometimes down.
+const test = require("node:test");
+const assert = require("node:assert/strict");
+const fs = require("node:fs");
+const net = require("node:net");
+const os = require("node:os");
+const path = require("node:path");
+const { spawn } = require("node:child_process");
+const mqtt = require("mqtt");
+const { startAedes, startMosquitto, freePort } = require("../helpers/brokers.js");
+const { ROOT, SETTINGS, boardProgram } = require("./helpers.js");
+const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
+
+const AWAKE = 3; // seconds: the deadline of each wake
+const SLEEP = 60; // seconds: the stand-in only prints it
+// Slack for a timer that fires late on a busy machine, and for loading the application.
+const LATE = 2;
+const PLAN = (process.env.PLAN || "up up down down up silent up wifi down up silent silent up down up wifi up silent down up").split(" ");
+
+/** What one wake printed, and the stand-in deepSleep's report: microseconds asked, seconds
+ *  since the program began, JsVars in use. */
+function runWake(dir, prelude) {
+  fs.writeFileSync(path.join(dir, "run.js"), prelude + `eval(require("Storage").read("app.js"));\n`);
+  return new Promise((resolve) => {
+    // A quiet standard input: at end of file the Linux build reads endless console input.
+    const child = spawn(ESPRUINO, ["run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (d) => (out += d.toString("latin1")));
+    child.stderr.on("data", (d) => (out += d.toString("latin1")));
+    const timer = setTimeout(() => child.kill("SIGKILL"), (AWAKE + 20) * 1000);
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      const slept = /DEEPSLEEP (\d+) ([\d.]+) (\d+)/.exec(out);
+      resolve({ out, code, signal, us: slept ? Number(slept[1]) : null, elapsed: slept ? Number(slept[2]) : null, used: slept ? Number(slept[3]) : null });
+    });
+  });
+}
+
+/** The prelude of a wake: its settings (the broker's port), WiFi up or not, and the stand-in ESP32. */
+function prelude(settings, wifiUp) {
+  return (
+    `var T0 = getTime();\n` +
+    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});\n` +
+    `var W = { connect: function (s, o, cb) { setTimeout(function () { cb(${wifiUp ? "null" : '"no AP"'}); }, 20); },\n` +
+    `  on: function () {}, removeListener: function () {}, disconnect: function () { print("WIFI OFF"); } };\n` +
+    `Modules.addCached("Wifi", function () { for (var k in W) exports[k] = W[k]; });\n` +
+    // Nothing runs after a deep sleep: every timer stops, then the program ends.
+    `var ESP32 = { deepSleep: function (us) { print("DEEPSLEEP " + us + " " + (getTime() - T0) + " " + process.memory().usage); clearInterval(); quit(); } };\n`
+  );
+}
+
+/** The console without the interpreter's memory dumps. */
+const shown = (out) => out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(-2500);
+
+function flashStoreSource() {
+  return fs.readFileSync(path.join(ROOT, "dist", "flash-store.js"), "utf8");
+}
+
+async function broker() {
+  return (await startMosquitto()) || (await startAedes());
+}
+
+test("low-power mode on Espruino: 20 wakes with the broker up, down, silent, and WiFi down; asleep by the deadline, every heartbeat delivered", { skip: !ESPRUINO && NO_ESPRUINO, timeout: 600000 }, async (t) => {
+  const server = await broker();
+  t.after(() => server.close());
+  const refused = await freePort(); // nothing listens there
+  const held = [];
+  const silent = net.createServer((socket) => held.push(socket)); // accepts, never answers
+  await new Promise((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  t.after(() => {
+    for (const s of held) s.destroy();
+    silent.close();
+  });
+  const ports = { up: server.port, down: refused, silent: silent.address().port, wifi: server.port };
+
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-sleep-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  boardProgram(dir, "", { "flash-store": flashStoreSource() });
+
+  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`);
+  t.after(() => watcher.endAsync());
+  const heartbeats = [];
+  watcher.on("message", (topic, payload) => heartbeats.push(JSON.parse(payload.toString())));
+  await watcher.subscribeAsync(SETTINGS.statusTopic, { qos: 1 });
+
+  let failures = 0; // consecutive failed wakes, as the board should count them
+  const elapsed = [];
+  const used = [];
+  for (let i = 0; i < PLAN.length; i++) {
+    const kind = PLAN[i];
+    const wake = i + 1;
+    const settings = { ...SETTINGS, port: ports[kind], sleep: SLEEP, awake: AWAKE, keepalive: 30 };
+    const run = await runWake(dir, prelude(settings, kind !== "wifi"));
+    const where = `wake ${wake} (${kind}):\n` + shown(run.out);
+    assert.doesNotMatch(run.out, /Uncaught|Unhandled|ASSERT\(/, where);
+    assert.ok(run.us !== null, "never went to sleep: " + where);
+    elapsed.push(run.elapsed);
+    used.push(run.used);
+    assert.ok(run.elapsed <= AWAKE + LATE, `asleep after ${run.elapsed} s, the deadline is ${AWAKE} s: ` + where);
+    assert.match(run.out, /WIFI OFF[\s\S]*DEEPSLEEP/, "WiFi off before the sleep: " + where);
+    if (kind === "up") {
+      // Its own heartbeat, with the failed wakes before it, and every one stored before.
+      const deadline = Date.now() + 5000;
+      const arrived = () => heartbeats.some((h) => h.wake === wake);
+      while (!arrived() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      assert.ok(arrived(), "heartbeat not delivered: " + where);
+      assert.equal(heartbeats.find((h) => h.wake === wake).failures, failures, where);
+      for (let w = 1; w <= wake; w++) assert.ok(heartbeats.some((h) => h.wake === w), `wake ${w}'s heartbeat lost by ` + where);
+      failures = 0;
+    } else failures++;
+    // The sleep doubles after each failed wake, up to 8 times `sleep`.
+    assert.equal(run.us, SLEEP * 1e6 * Math.min(8, 2 ** failures), "sleep length: " + where);
+  }
+  t.diagnostic(`asleep after (s): max ${Math.max(...elapsed).toFixed(2)}; JsVars in use at the sleep: max ${Math.max(...used)}; heartbeats received ${heartbeats.length} for ${PLAN.length} wakes`);
+});
