@@ -73,7 +73,7 @@ function privateNames(dir) {
 const only = (names) => new RegExp(`^(${names.join("|")})$`);
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
-const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false) => [
+const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, privates = "src") => [
   version(mqtt5),
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true }),
   shortThis(),
@@ -82,7 +82,7 @@ const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false) => [
     // directives: false keeps "ram", which terser would drop as unknown: on Espruino it copies
     // a function into RAM, where it runs ten times faster than from flash (src/client/client.ts).
     compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false, keep_fargs: false },
-    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames("src")) } },
+    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames(privates)) } },
     format: { ascii_only: true, comments: false },
   }),
 ];
@@ -112,9 +112,10 @@ export default [
   // The supervisor, for those who want it (the board app has it built in).
   { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
   // The session stores (src/store/), each its own module; their names are the Store
-  // interface's, which the client and users' own stores call: only private members renamed.
-  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(), treeshake },
-  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(), treeshake },
+  // interface's, which the client and users' own stores call: only their private members
+  // are renamed (the client's private hold() and release() must keep the Store's names here).
+  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
+  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
   // The ESP32 application and the library in one file (board/).
   { input: "board/main.ts", output: output("dist/board.js"), plugins: plugins("./board/tsconfig.json"), treeshake },
 ];

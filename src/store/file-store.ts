@@ -5,6 +5,8 @@ import { mqttError } from "../codec/errors";
 import { LogStore } from "./log";
 import type { Medium } from "./medium";
 import type { Store, StoreOptions } from "./store";
+// Types only, for TypeScript users and for stores of their own: nothing of them is in the bundle.
+export type { OpenResult, Store, StoredMessage, StoreOptions } from "./store";
 
 /** Bytes of each file: offsets in a file must stay below 65,536 (the log's keys). */
 const FILE_SIZE = 65536;

@@ -5,13 +5,16 @@ import { mqttError } from "../codec/errors";
 import { LogStore } from "./log";
 import type { Medium } from "./medium";
 import type { Store, StoreOptions } from "./store";
+// Types only, for TypeScript users and for stores of their own: nothing of them is in the bundle.
+export type { OpenResult, Store, StoredMessage, StoreOptions } from "./store";
 
 /** Bytes of each file: with Storage's 32-byte header, one 4 KB flash page. */
 const FILE_SIZE = 4064;
 const HEADER = 32;
 /** Storage names hold 28 bytes (longer ones are cut short: two stores would share files);
- *  the store adds "." or "~" and up to 5 base-36 digits. */
-const NAME = /^[A-Za-z0-9_-]{1,22}$/;
+ *  the store adds "." or "~" and up to 5 base-36 digits. Espruino's RegExp has no {m,n}. */
+const NAME = /^[\w-]+$/;
+const NAME_MAX = 22;
 
 /** Storage (or an object with its read/write/erase/list/getStats) as the log's medium. */
 export function storageMedium(storage: any): Medium {
@@ -37,7 +40,7 @@ export function storageMedium(storage: any): Medium {
 
 /** A store over `storage` (Espruino's Storage, or a stand-in with its interface). */
 export function storageStore(storage: any, name: string, options: StoreOptions): Store {
-  if (typeof name != "string" || !NAME.test(name)) throw mqttError("BAD_ARGUMENT", "bad store name");
+  if (typeof name != "string" || name.length > NAME_MAX || !NAME.test(name)) throw mqttError("BAD_ARGUMENT", "bad store name");
   const medium = storageMedium(storage);
   const max = options && options.maxBytes;
   const stats = storage.getStats();

@@ -70,16 +70,17 @@ function magicState(b: Uint8Array, magic: number[]): number {
 }
 
 export class LogStore implements Store {
-  private seqs: number[] = []; // segments in order, and for each: messages live, end of its records
-  private live: number[] = [];
-  private ends: number[] = [];
+  // Segments in order, three numbers each: its number, messages live in it, the end of its
+  // records. A typed array of maxBytes' segments: RAM does not grow with what is stored.
+  private segs = new Uint32Array(0);
+  private n = 0; // segments
   private pos = -1; // where the last segment takes the next record; -1: a new segment does
   private nextSeq = 0;
   private total = 0;
   private fKeys: number[] = []; // messages in flight: key, packet id, stage
   private fIds: number[] = [];
   private fStages: number[] = [];
-  private held: number[] = [];
+  private heldIds: number[] = [];
   private jName = "";
   private jPos = -1; // where the journal takes the next entry; -1: a new journal does
   private nextGen = 0;
@@ -110,9 +111,8 @@ export class LogStore implements Store {
     }
     segs.sort(function (a, b) { return a - b; });
     gens.sort(function (a, b) { return b - a; });
-    this.seqs = [];
-    this.live = [];
-    this.ends = [];
+    this.segs = new Uint32Array(3 * Math.max(this.cap, segs.length));
+    this.n = 0;
     this.pos = -1;
     this.total = 0;
     this.nextSeq = segs.length ? segs[segs.length - 1] + 1 : 0;
@@ -159,21 +159,19 @@ export class LogStore implements Store {
         off += HEAD + len;
       }
       if (off + HEAD > size) tail = off; // full: nothing more goes in
-      this.seqs.push(segs[i]);
-      this.live.push(n);
-      this.ends.push(off);
+      this.push(segs[i], n, off);
       this.total += n;
       this.pos = tail;
     }
     // Segments without a live message go, but the last while it takes records.
-    for (let i = this.seqs.length - 1; i >= 0; i--) {
-      if (!this.live[i] && (i < this.seqs.length - 1 || this.pos < 0)) this.drop(i);
+    for (let i = this.n - 1; i >= 0; i--) {
+      if (!this.segs[3 * i + 1] && (i < this.n - 1 || this.pos < 0)) this.drop(i);
     }
     // In flight, but removed before the journal said so (a power cut between the two).
     for (let i = this.fKeys.length - 1; i >= 0; i--) {
       if (!this.isLive(this.fKeys[i])) this.forget(i);
     }
-    const result: OpenResult = { held: this.held.slice() };
+    const result: OpenResult = { held: this.heldIds.slice() };
     if (bad.length) result.corrupt = mqttError("CORRUPT", "skipped " + bad.join(", "));
     return result;
   }
@@ -194,10 +192,10 @@ export class LogStore implements Store {
       } else if (t === DONE) {
         if (f >= 0) this.forget(f);
       } else if (t === HOLD) {
-        if (this.held.indexOf(id) < 0) this.held.push(id);
+        if (this.heldIds.indexOf(id) < 0) this.heldIds.push(id);
       } else if (t === UNHOLD) {
-        const h = this.held.indexOf(id);
-        if (h >= 0) this.held.splice(h, 1);
+        const h = this.heldIds.indexOf(id);
+        if (h >= 0) this.heldIds.splice(h, 1);
       } else if (t === CLEAR) this.clear();
       else if (t === MARK) whole = true;
       else {
@@ -220,7 +218,7 @@ export class LogStore implements Store {
     this.fKeys = [];
     this.fIds = [];
     this.fStages = [];
-    this.held = [];
+    this.heldIds = [];
   }
 
   private flight(f: number, key: number, id: number): void {
@@ -240,23 +238,34 @@ export class LogStore implements Store {
     this.fStages.splice(f, 1);
   }
 
+  private push(seq: number, live: number, end: number): void {
+    const t = this.segs;
+    const at = 3 * this.n++;
+    t[at] = seq;
+    t[at + 1] = live;
+    t[at + 2] = end;
+  }
+
+  /** Erases segment i and takes it out of the list. */
   private drop(i: number): void {
-    if (i === this.seqs.length - 1) this.pos = -1;
-    this.m.erase(this.segName(this.seqs[i]));
-    this.seqs.splice(i, 1);
-    this.live.splice(i, 1);
-    this.ends.splice(i, 1);
+    const t = this.segs;
+    this.m.erase(this.segName(t[3 * i]));
+    if (i === --this.n) this.pos = -1;
+    for (let j = 3 * i; j < 3 * this.n; j++) t[j] = t[j + 3];
   }
 
   /** The index of the segment that holds `key` with a record there, or -1. */
   private segOf(key: number): number {
-    const i = this.seqs.indexOf(Math.floor(key / STRIDE));
-    return i >= 0 && key % STRIDE < this.ends[i] ? i : -1;
+    const seq = Math.floor(key / STRIDE);
+    for (let i = 0; i < this.n; i++) {
+      if (this.segs[3 * i] === seq) return key % STRIDE < this.segs[3 * i + 2] ? i : -1;
+    }
+    return -1;
   }
 
   private isLive(key: number): boolean {
     const i = this.segOf(key);
-    return i >= 0 && this.m.read(this.segName(this.seqs[i]), (key % STRIDE) + 1, 1)[0] === 0xff;
+    return i >= 0 && this.m.read(this.segName(this.segs[3 * i]), (key % STRIDE) + 1, 1)[0] === 0xff;
   }
 
   add(packet: Uint8Array): number {
@@ -265,7 +274,8 @@ export class LogStore implements Store {
     const need = HEAD + len;
     if (4 + need > this.size) throw mqttError("TOO_LARGE");
     const m = this.m;
-    let last = this.seqs.length - 1;
+    const t = this.segs;
+    let last = this.n - 1;
     const fresh = this.pos < 0 || this.pos + need > this.size;
     // The record's body: length, CRC, packet (its commit and removed bytes stay erased).
     const head = fresh ? 6 : 0;
@@ -276,53 +286,52 @@ export class LogStore implements Store {
     body.set(packet, head + 6);
     if (fresh) {
       // The last segment goes first if nothing in it is live: its room may be what the new one needs.
-      if (last >= 0 && !this.live[last]) this.drop(last);
-      if (this.seqs.length >= this.cap) throw mqttError("QUEUE_FULL", "store full");
+      if (last >= 0 && !t[3 * last + 1]) this.drop(last);
+      if (this.n >= this.cap) throw mqttError("QUEUE_FULL", "store full");
       const name = this.segName(this.nextSeq);
       try {
         m.write(name, body, 0, this.size);
       } catch (e) {
         throw mqttError("QUEUE_FULL", "no room in storage");
       }
-      this.seqs.push(this.nextSeq++);
-      this.live.push(0);
-      this.ends.push(4);
+      this.push(this.nextSeq++, 0, 4);
       this.pos = 4;
-      last = this.seqs.length - 1;
+      last = this.n - 1;
     } else {
       try {
-        m.write(this.segName(this.seqs[last]), body, this.pos + 2);
+        m.write(this.segName(t[3 * last]), body, this.pos + 2);
       } catch (e) {
         this.pos = -1; // not writable there after all (bytes left by a power cut): a new segment
         return this.add(packet);
       }
     }
     const at = this.pos;
-    m.write(this.segName(this.seqs[last]), byte(COMMIT), at);
-    this.live[last]++;
-    this.ends[last] = this.pos = at + need;
+    m.write(this.segName(t[3 * last]), byte(COMMIT), at);
+    t[3 * last + 1]++;
+    t[3 * last + 2] = this.pos = at + need;
     this.total++;
-    return this.seqs[last] * STRIDE + at;
+    return t[3 * last] * STRIDE + at;
   }
 
   next(after: number): StoredMessage | undefined {
+    const t = this.segs;
     let i = 0;
     let off = 4;
     if (after >= 0) {
       const seq = Math.floor(after / STRIDE);
-      while (i < this.seqs.length && this.seqs[i] < seq) i++;
-      if (i < this.seqs.length && this.seqs[i] === seq) {
+      while (i < this.n && t[3 * i] < seq) i++;
+      if (i < this.n && t[3 * i] === seq) {
         off = after % STRIDE;
         off += HEAD + getBe(this.m.read(this.segName(seq), off, HEAD), 2, 2);
       }
     }
-    for (; i < this.seqs.length; i++, off = 4) {
-      const name = this.segName(this.seqs[i]);
-      while (off < this.ends[i]) {
+    for (; i < this.n; i++, off = 4) {
+      const name = this.segName(t[3 * i]);
+      while (off < t[3 * i + 2]) {
         const h = this.m.read(name, off, HEAD);
         const len = getBe(h, 2, 2);
         if (h[1] === 0xff) {
-          const key = this.seqs[i] * STRIDE + off;
+          const key = t[3 * i] * STRIDE + off;
           const f = this.fKeys.indexOf(key);
           return {
             key: key,
@@ -355,7 +364,7 @@ export class LogStore implements Store {
   remove(key: number): void {
     const i = this.segOf(key);
     if (i < 0) return;
-    const name = this.segName(this.seqs[i]);
+    const name = this.segName(this.segs[3 * i]);
     const off = key % STRIDE;
     if (this.m.read(name, off + 1, 1)[0] !== 0xff) return;
     this.m.write(name, byte(0), off + 1);
@@ -365,25 +374,25 @@ export class LogStore implements Store {
       this.forget(f);
       this.note(DONE, key, 0);
     }
-    if (!--this.live[i] && (i < this.seqs.length - 1 || this.pos < 0)) this.drop(i);
+    if (!--this.segs[3 * i + 1] && (i < this.n - 1 || this.pos < 0)) this.drop(i);
   }
 
   hold(id: number): void {
     if (!(id >= 1 && id <= 0xffff && id % 1 === 0)) throw mqttError("BAD_ARGUMENT", "bad packetId");
-    if (this.held.indexOf(id) >= 0) return;
+    if (this.heldIds.indexOf(id) >= 0) return;
     this.note(HOLD, 0, id);
-    this.held.push(id);
+    this.heldIds.push(id);
   }
 
   release(id: number): void {
-    const h = this.held.indexOf(id);
+    const h = this.heldIds.indexOf(id);
     if (h < 0) return;
     this.note(UNHOLD, 0, id);
-    this.held.splice(h, 1);
+    this.heldIds.splice(h, 1);
   }
 
   clearSession(): void {
-    if (!this.fKeys.length && !this.held.length) return;
+    if (!this.fKeys.length && !this.heldIds.length) return;
     this.note(CLEAR, 0, 0);
     this.clear();
   }
@@ -406,7 +415,7 @@ export class LogStore implements Store {
   /** Writes the state to a new journal, marks it whole, then erases the old one. */
   private snapshot(): void {
     const n = this.fKeys.length;
-    let entries = n + this.held.length;
+    let entries = n + this.heldIds.length;
     for (let i = 0; i < n; i++) if (this.fStages[i] === 2) entries++;
     const end = 4 + entries * ENTRY;
     if (end + 2 * ENTRY > this.size) throw mqttError("QUEUE_FULL", "session state too large");
@@ -424,7 +433,7 @@ export class LogStore implements Store {
       put(SENT, this.fKeys[i], this.fIds[i]);
       if (this.fStages[i] === 2) put(REL, this.fKeys[i], 0);
     }
-    for (let i = 0; i < this.held.length; i++) put(HOLD, 0, this.held[i]);
+    for (let i = 0; i < this.heldIds.length; i++) put(HOLD, 0, this.heldIds[i]);
     const name = this.prefix + "~" + this.nextGen.toString(36);
     try {
       this.m.write(name, b, 0, this.size);

@@ -25,3 +25,11 @@ storeBehaviour("file store", {
 test("file store: a folder that is not a string is refused BAD_ARGUMENT", () => {
   for (const d of ["", 5, null, undefined]) assert.equal(code(() => fileStore(d, { maxBytes: 1 << 20 })), "BAD_ARGUMENT");
 });
+
+test("file store: require(\"mqtt_as/file-store\") gives fileStore, and the package holds both stores' bundles", () => {
+  const { spawnSync } = require("node:child_process");
+  assert.equal(typeof require("mqtt_as/file-store").fileStore, "function");
+  const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: path.join(__dirname, "..", ".."), encoding: "utf8" });
+  const files = JSON.parse(r.stdout)[0].files.map((f) => f.path);
+  for (const file of ["dist/file-store.js", "dist/flash-store.js", "dist/types/store/file-store.d.ts", "dist/types/store/store.d.ts"]) assert.ok(files.includes(file), file);
+});
