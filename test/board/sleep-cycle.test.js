@@ -24,24 +24,28 @@ const SLEEP = 60; // seconds: the stand-in only prints it
 const LATE = 2;
 const PLAN = (process.env.PLAN || "up up down down up silent up wifi down up silent silent up down up wifi up silent down up").split(" ");
 
-/** What one wake printed, and the stand-in deepSleep's report: microseconds asked, seconds
- *  since the program began, JsVars in use. */
-function runWake(dir, prelude) {
+/** Starts one wake: `out()` is what it printed so far; `done` resolves with that, and the
+ *  stand-in deepSleep's report: microseconds asked, seconds since the program began, JsVars
+ *  in use. */
+function startWake(dir, prelude) {
   fs.writeFileSync(path.join(dir, "run.js"), prelude + `eval(require("Storage").read("app.js"));\n`);
-  return new Promise((resolve) => {
-    // A quiet standard input: at end of file the Linux build reads endless console input.
-    const child = spawn(ESPRUINO, ["run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-    let out = "";
-    child.stdout.on("data", (d) => (out += d.toString("latin1")));
-    child.stderr.on("data", (d) => (out += d.toString("latin1")));
-    const timer = setTimeout(() => child.kill("SIGKILL"), (AWAKE + 20) * 1000);
+  // A quiet standard input: at end of file the Linux build reads endless console input.
+  const child = spawn(ESPRUINO, ["run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d.toString("latin1")));
+  child.stderr.on("data", (d) => (out += d.toString("latin1")));
+  const timer = setTimeout(() => child.kill("SIGKILL"), (AWAKE + 20) * 1000);
+  const done = new Promise((resolve) => {
     child.on("close", (code, signal) => {
       clearTimeout(timer);
       const slept = /DEEPSLEEP (\d+) ([\d.]+) (\d+)/.exec(out);
       resolve({ out, code, signal, us: slept ? Number(slept[1]) : null, elapsed: slept ? Number(slept[2]) : null, used: slept ? Number(slept[3]) : null });
     });
   });
+  return { done, out: () => out };
 }
+
+const runWake = (dir, prelude) => startWake(dir, prelude).done;
 
 /** The prelude of a wake: its settings (the broker's port), WiFi up or not, and the stand-in ESP32. */
 function prelude(settings, wifiUp) {
@@ -119,4 +123,43 @@ test("low-power mode on Espruino: 20 wakes with the broker up, down, silent, and
     assert.equal(run.us, SLEEP * 1e6 * Math.min(8, 2 ** failures), "sleep length: " + where);
   }
   t.diagnostic(`asleep after (s): max ${Math.max(...elapsed).toFixed(2)}; JsVars in use at the sleep: max ${Math.max(...used)}; heartbeats received ${heartbeats.length} for ${PLAN.length} wakes`);
+});
+
+/** Waits until `cond()` holds, at most `ms`; returns whether it held. */
+async function until(cond, ms) {
+  const deadline = Date.now() + ms;
+  while (!cond() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  return cond();
+}
+
+test('low-power mode on Espruino: a retained "stay" keeps the board awake past its deadline, "sleep" sends it back', { skip: !ESPRUINO && NO_ESPRUINO, timeout: 120000 }, async (t) => {
+  const server = await broker();
+  t.after(() => server.close());
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-sleep-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  boardProgram(dir, "", { "flash-store": flashStoreSource() });
+  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`);
+  t.after(() => watcher.endAsync());
+  const statuses = [];
+  watcher.on("message", (topic, payload) => statuses.push(JSON.parse(payload.toString())));
+  await watcher.subscribeAsync(SETTINGS.statusTopic, { qos: 1 });
+  await watcher.publishAsync(SETTINGS.commandTopic, "stay", { qos: 1, retain: true });
+
+  const settings = { ...SETTINGS, port: server.port, sleep: SLEEP, awake: AWAKE, heartbeat: 1 };
+  const wake = startWake(dir, prelude(settings, true));
+  // The awake application's heartbeat ({uptime, ...}), from after the deadline.
+  const awakeLate = () => statuses.some((s) => s.uptime > AWAKE + 1);
+  assert.ok(await until(awakeLate, (AWAKE + 10) * 1000), "not awake after the deadline:\n" + shown(wake.out()));
+  assert.doesNotMatch(wake.out(), /DEEPSLEEP/, shown(wake.out()));
+  assert.ok(statuses.some((s) => s.wake === 1), "the wake's own heartbeat came first:\n" + shown(wake.out()));
+  await watcher.publishAsync(SETTINGS.commandTopic, "sleep", { qos: 1, retain: true });
+  const run = await wake.done;
+  assert.doesNotMatch(run.out, /Uncaught|Unhandled|ASSERT\(/, shown(run.out));
+  assert.equal(run.us, SLEEP * 1e6, "asleep for `sleep` after maintenance:\n" + shown(run.out));
+
+  // With "sleep" retained, the next wake is an ordinary one.
+  const next = await runWake(dir, prelude(settings, true));
+  assert.ok(next.elapsed <= AWAKE + LATE, shown(next.out));
+  assert.ok(await until(() => statuses.some((s) => s.wake === 2), 5000), "the next wake's heartbeat:\n" + shown(next.out));
+  await watcher.publishAsync(SETTINGS.commandTopic, "", { qos: 1, retain: true });
 });
