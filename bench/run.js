@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the benchmarks in order, each in its own process with inherited stdio:
-// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js and
-// bench/per-call.js (if present).
+// bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js,
+// bench/per-call.js and bench/sleep-cycle.js (if present).
 // Exits non-zero as soon as one fails.
 "use strict";
 const fs = require("node:fs");
@@ -14,6 +14,7 @@ const steps = [
   { file: "footprint.js", optional: true },
   { file: "board.js", optional: true },
   { file: "per-call.js", optional: true },
+  { file: "sleep-cycle.js", optional: true },
 ];
 
 for (const step of steps) {

@@ -12,10 +12,9 @@ const fs = require("node:fs");
 const net = require("node:net");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
 const mqtt = require("mqtt");
 const { startAedes, startMosquitto, freePort } = require("../helpers/brokers.js");
-const { ROOT, SETTINGS, boardProgram } = require("./helpers.js");
+const { ROOT, SETTINGS, boardProgram, sleepPrelude: prelude, startWake } = require("./helpers.js");
 const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
 
 const AWAKE = 3; // seconds: the deadline of each wake
@@ -24,41 +23,7 @@ const SLEEP = 60; // seconds: the stand-in only prints it
 const LATE = 2;
 const PLAN = (process.env.PLAN || "up up down down up silent up wifi down up silent silent up down up wifi up silent down up").split(" ");
 
-/** Starts one wake: `out()` is what it printed so far; `done` resolves with that, and the
- *  stand-in deepSleep's report: microseconds asked, seconds since the program began, JsVars
- *  in use. */
-function startWake(dir, prelude) {
-  fs.writeFileSync(path.join(dir, "run.js"), prelude + `eval(require("Storage").read("app.js"));\n`);
-  // A quiet standard input: at end of file the Linux build reads endless console input.
-  const child = spawn(ESPRUINO, ["run.js"], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d.toString("latin1")));
-  child.stderr.on("data", (d) => (out += d.toString("latin1")));
-  const timer = setTimeout(() => child.kill("SIGKILL"), (AWAKE + 20) * 1000);
-  const done = new Promise((resolve) => {
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      const slept = /DEEPSLEEP (\d+) ([\d.]+) (\d+)/.exec(out);
-      resolve({ out, code, signal, us: slept ? Number(slept[1]) : null, elapsed: slept ? Number(slept[2]) : null, used: slept ? Number(slept[3]) : null });
-    });
-  });
-  return { done, out: () => out };
-}
-
-const runWake = (dir, prelude) => startWake(dir, prelude).done;
-
-/** The prelude of a wake: its settings (the broker's port), WiFi up or not, and the stand-in ESP32. */
-function prelude(settings, wifiUp) {
-  return (
-    `var T0 = getTime();\n` +
-    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});\n` +
-    `var W = { connect: function (s, o, cb) { setTimeout(function () { cb(${wifiUp ? "null" : '"no AP"'}); }, 20); },\n` +
-    `  on: function () {}, removeListener: function () {}, disconnect: function () { print("WIFI OFF"); } };\n` +
-    `Modules.addCached("Wifi", function () { for (var k in W) exports[k] = W[k]; });\n` +
-    // Nothing runs after a deep sleep: every timer stops, then the program ends.
-    `var ESP32 = { deepSleep: function (us) { print("DEEPSLEEP " + us + " " + (getTime() - T0) + " " + process.memory().usage); clearInterval(); quit(); } };\n`
-  );
-}
+const runWake = (dir, prelude) => startWake(dir, prelude, (AWAKE + 20) * 1000).done;
 
 /** The console without the interpreter's memory dumps. */
 const shown = (out) => out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(-2500);
@@ -146,7 +111,7 @@ test('low-power mode on Espruino: a retained "stay" keeps the board awake past i
   await watcher.publishAsync(SETTINGS.commandTopic, "stay", { qos: 1, retain: true });
 
   const settings = { ...SETTINGS, port: server.port, sleep: SLEEP, awake: AWAKE, heartbeat: 1 };
-  const wake = startWake(dir, prelude(settings, true));
+  const wake = startWake(dir, prelude(settings, true), (AWAKE + 20) * 1000);
   // The awake application's heartbeat ({uptime, ...}), from after the deadline.
   const awakeLate = () => statuses.some((s) => s.uptime > AWAKE + 1);
   assert.ok(await until(awakeLate, (AWAKE + 10) * 1000), "not awake after the deadline:\n" + shown(wake.out()));
