@@ -64,8 +64,13 @@ function sleepPlatform(platform: Platform): SleepPlatform {
     global.app = app;
   };
   const stores = optionalModule("flash-store") as { flashStore(name: string, options: { maxBytes: number }): Store } | undefined;
-  if (stores) p.store = stores.flashStore(STORE_NAME, { maxBytes: STORE_BYTES });
-  else console.log('mqtt_as board: no "flash-store" module in Storage: a wake that cannot reach the broker loses its messages');
+  try {
+    if (stores) p.store = stores.flashStore(STORE_NAME, { maxBytes: STORE_BYTES });
+    else console.log('mqtt_as board: no "flash-store" module in Storage: a wake that cannot reach the broker loses its messages');
+  } catch (e) {
+    // Storage too full for the store, say: the board still wakes, publishes and sleeps.
+    console.log("mqtt_as board: no session store: " + describe(e));
+  }
   return p;
 }
 

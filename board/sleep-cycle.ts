@@ -51,7 +51,7 @@ export function sleepSeconds(sleep: number, failures: number): number {
 }
 
 /** The heartbeat of a wake: its number, and the failed wakes just before it. */
-export function wakeMessage(state: SleepState, failures: number): string {
+function wakeMessage(state: SleepState, failures: number): string {
   return JSON.stringify({ wake: state.wake, failures: failures });
 }
 
@@ -76,6 +76,7 @@ export function wake(p: SleepPlatform, settings: Settings): void {
 
   let done = false; // the wake is over: asleep soon, or in maintenance
   let asleep = false;
+  let connecting = false;
   let stay = false;
   let seconds = 0; // the sleep that finish() chose
   let link: WifiLink | null = null;
@@ -113,6 +114,9 @@ export function wake(p: SleepPlatform, settings: Settings): void {
   });
 
   function online(): void {
+    // Once a wake: WiFi that comes back mid-wake finds the connection gone, and the wake over.
+    if (connecting) return;
+    connecting = true;
     client
       .connect(false) // the session goes on: what was in flight is resent [MQTT-4.4.0-1]
       .then(function () {

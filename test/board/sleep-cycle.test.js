@@ -32,6 +32,20 @@ function flashStoreSource() {
   return fs.readFileSync(path.join(ROOT, "dist", "flash-store.js"), "utf8");
 }
 
+/** A folder with the application and flash-store in its Storage, and a client of `server`
+ *  that collects what the board publishes to its status topic. */
+async function boardAndWatcher(t, server) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-sleep-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  boardProgram(dir, "", { "flash-store": flashStoreSource() });
+  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`);
+  t.after(() => watcher.endAsync());
+  const statuses = [];
+  watcher.on("message", (topic, payload) => statuses.push(JSON.parse(payload.toString())));
+  await watcher.subscribeAsync(SETTINGS.statusTopic, { qos: 1 });
+  return { dir, watcher, statuses };
+}
+
 async function broker() {
   return (await startMosquitto()) || (await startAedes());
 }
@@ -49,15 +63,7 @@ test("low-power mode on Espruino: 20 wakes with the broker up, down, silent, and
   });
   const ports = { up: server.port, down: refused, silent: silent.address().port, wifi: server.port };
 
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-sleep-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  boardProgram(dir, "", { "flash-store": flashStoreSource() });
-
-  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`);
-  t.after(() => watcher.endAsync());
-  const heartbeats = [];
-  watcher.on("message", (topic, payload) => heartbeats.push(JSON.parse(payload.toString())));
-  await watcher.subscribeAsync(SETTINGS.statusTopic, { qos: 1 });
+  const { dir, statuses: heartbeats } = await boardAndWatcher(t, server);
 
   let failures = 0; // consecutive failed wakes, as the board should count them
   const elapsed = [];
@@ -100,14 +106,7 @@ async function until(cond, ms) {
 test('low-power mode on Espruino: a retained "stay" keeps the board awake past its deadline, "sleep" sends it back', { skip: !ESPRUINO && NO_ESPRUINO, timeout: 120000 }, async (t) => {
   const server = await broker();
   t.after(() => server.close());
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-sleep-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  boardProgram(dir, "", { "flash-store": flashStoreSource() });
-  const watcher = await mqtt.connectAsync(`mqtt://127.0.0.1:${server.port}`);
-  t.after(() => watcher.endAsync());
-  const statuses = [];
-  watcher.on("message", (topic, payload) => statuses.push(JSON.parse(payload.toString())));
-  await watcher.subscribeAsync(SETTINGS.statusTopic, { qos: 1 });
+  const { dir, watcher, statuses } = await boardAndWatcher(t, server);
   await watcher.publishAsync(SETTINGS.commandTopic, "stay", { qos: 1, retain: true });
 
   const settings = { ...SETTINGS, port: server.port, sleep: SLEEP, awake: AWAKE, heartbeat: 1 };
