@@ -21,7 +21,7 @@ const AWAKE = 3; // seconds: the deadline of each wake
 const SLEEP = 60; // seconds: the stand-in only prints it
 // Slack for a timer that fires late on a busy machine, and for loading the application.
 const LATE = 2;
-const PLAN = (process.env.PLAN || "up up down down up silent up wifi down up silent silent up down up wifi up silent down up").split(" ");
+const PLAN = "up up down down up silent up wifi down up silent silent up down up wifi up silent down up".split(" ");
 
 const runWake = (dir, prelude) => startWake(dir, prelude, (AWAKE + 20) * 1000).done;
 
