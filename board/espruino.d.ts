@@ -4,3 +4,4 @@ declare const LED1: unknown;
 declare const D2: unknown;
 declare function digitalWrite(pin: unknown, value: boolean | number): void;
 declare function getTime(): number; // seconds since power-on
+declare const ESP32: { deepSleep(us: number): void };

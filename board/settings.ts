@@ -16,6 +16,8 @@ export interface Settings {
   statusTopic: string; // heartbeat JSON is published here
   heartbeat: number; // seconds between heartbeats
   keepalive: number; // MQTT keepalive, seconds
+  sleep: number; // seconds of deep sleep between wakes; 0: always awake
+  awake: number; // seconds a wake may last at most (with sleep > 0)
 }
 
 /** What the board needs from require("Storage"). */
@@ -38,7 +40,7 @@ export function badSettings(message: string): BoardError {
 // Required strings, in the order they are checked and reported.
 const REQUIRED = ["ssid", "password", "server", "clientId", "commandTopic", "statusTopic"];
 const OPTIONAL_STRINGS = ["user", "mqttPassword"];
-const NUMBERS: { [name: string]: number } = { port: 0, heartbeat: 60, keepalive: 60 };
+const NUMBERS: { [name: string]: number } = { port: 0, heartbeat: 60, keepalive: 60, sleep: 0, awake: 30 };
 
 export function readSettings(storage: StorageLike, file?: string): Settings {
   const name = file || SETTINGS_FILE;
@@ -83,5 +85,6 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
     out[key] = value;
   }
   if ((out.heartbeat as number) < 1) throw badSettings('field "heartbeat" in ' + name + " must be at least 1 second");
+  if ((out.awake as number) < 1) throw badSettings('field "awake" in ' + name + " must be at least 1 second");
   return out as unknown as Settings;
 }

@@ -10,24 +10,8 @@ const os = require("node:os");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
 const { startAedes } = require("../helpers/brokers.js");
-const { ROOT, SETTINGS } = require("./helpers.js");
+const { SETTINGS, boardProgram } = require("./helpers.js");
 const { ESPRUINO, NO_ESPRUINO } = require("../helpers/espruino.js");
-const { spawnSync } = require("node:child_process");
-
-/**
- * Writes the program for `dir`: the application goes to Storage first (a run of its own), as
- * `npm run upload -- --save` puts it in flash, and runs from there after `prelude`. Its 18 KB
- * as a program's text would not fit the ESP32-C3's heap beside the functions it makes.
- */
-function boardProgram(dir, prelude) {
-  const store = path.join(dir, "store.js");
-  fs.writeFileSync(store, `require("Storage").write("app.js", ${JSON.stringify(fs.readFileSync(path.join(ROOT, "dist", "board.js"), "utf8"))});\nquit();\n`);
-  const stored = spawnSync(ESPRUINO, [store], { cwd: dir, input: "", timeout: 20000, encoding: "latin1" });
-  assert.equal(stored.status, 0, "writing the application to Storage:\n" + stored.stdout);
-  const file = path.join(dir, "run.js");
-  fs.writeFileSync(file, prelude + `eval(require("Storage").read("app.js"));\n`);
-  return file;
-}
 
 test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
   const broker = await startAedes();

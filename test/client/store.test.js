@@ -167,3 +167,30 @@ test("store: a stored publish unanswered after maxRepubs ends the connection (TI
   assert.equal(downs[0].code, "TIMEOUT");
   assert.equal(store.count(), 1, "still stored, for the next connection");
 });
+
+test("store: the client writes packet ids and DUP into a copy, never into the bytes the store hands back (flash-store's are a view of flash)", async () => {
+  // A store that hands back its own bytes, as a view of its medium does.
+  class ViewStore extends MemoryStore {
+    next(after) {
+      for (const [key, m] of this.messages) if (key > after) return { key, packet: m.packet, id: m.id, stage: m.stage };
+      return undefined;
+    }
+  }
+  const store = new ViewStore();
+  const { client, broker } = makeClient({ store });
+  client.publish("t/a", "A", false, 1);
+  const kept = Uint8Array.from(store.messages.get(0).packet);
+  await connectUp(client, broker, { clean: false });
+  const sent = broker.take();
+  assert.equal(sent.length, 1);
+  assert.notEqual(sent[0].packetId, 0);
+  assert.deepEqual(store.messages.get(0).packet, kept, "the stored bytes are as add() took them");
+  // After a reset, the resend (DUP, same id) is written into a copy too.
+  const again = makeClient({ store });
+  await connectUp(again.client, again.broker, { clean: false, sessionPresent: true });
+  const resent = again.broker.take();
+  assert.deepEqual([resent[0].dup, resent[0].packetId], [true, sent[0].packetId]);
+  assert.deepEqual(store.messages.get(0).packet, kept);
+  await client.disconnect();
+  await again.client.disconnect();
+});

@@ -149,6 +149,7 @@ const BAD = [
   ["missing-builtin", "var f = Number.isFinite(x);"],
   ["missing-builtin", "var p = new Proxy({}, {});"],
 
+  ["var-after-use", "function f() { x = 1; var x; }"],
   ["ts-helper", "var __extends = (this && this.__extends) || function (d, b) {};"],
   ["ts-helper", "var __generator = (this && this.__generator) || function (thisArg, body) {};"],
   ["ts-helper", "var __awaiter = function () {}; __awaiter(this, void 0, void 0, function () {});"],

@@ -112,7 +112,7 @@ function storeBehaviour(label, medium) {
     fresh.hold(9);
     fresh.add(bytes("second"));
     const again = opened();
-    assert.deepEqual(again.result, { held: [9] });
+    assert.deepEqual(again.result, { held: [9], lastId: 4 });
     assert.deepEqual(all(again.store), [{ text: "first", id: 4, stage: 1 }, { text: "second", id: 0, stage: 0 }]);
   });
 

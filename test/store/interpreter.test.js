@@ -52,7 +52,7 @@ test("flash store on the interpreter: add, next, sent, released, remove, hold, a
       "RUN"
     );
     const expected = [["alpha", 11, 2], ["beta\u00ff\u0000", 12, 1]];
-    assert.deepEqual(first.opened, { held: [] });
+    assert.deepEqual(first.opened, { held: [], lastId: 0 });
     assert.deepEqual(first.all, expected);
     assert.equal(first.count, 2);
     assert.equal(first.files, 2, "one segment, one journal");
@@ -65,7 +65,7 @@ test("flash store on the interpreter: add, next, sent, released, remove, hold, a
        print("RUN " + JSON.stringify({ opened: opened, all: before, count: s.count(), cleared: all(s) }));`,
       "RUN"
     );
-    assert.deepEqual(second.opened, { held: [78] });
+    assert.deepEqual(second.opened, { held: [78], lastId: 12 });
     assert.deepEqual(second.all, expected);
     assert.equal(second.count, 2);
     assert.deepEqual(second.cleared, [["alpha", 0, 0], ["beta\u00ff\u0000", 0, 0]]);
