@@ -33,7 +33,8 @@ export function folderMedium(dir: string): Medium {
     files: function (prefix: string) {
       return fs.readdirSync(dir).filter(function (name: string) {
         const sep = name.charAt(prefix.length);
-        return name.indexOf(prefix) === 0 && (sep === "." || sep === "~");
+        // "#" and "~": not the separators of other files' names ("mqtt.json" beside a store "mqtt").
+        return name.indexOf(prefix) === 0 && (sep === "#" || sep === "~");
       });
     },
     read: function (name: string, offset: number, length: number) {

@@ -12,7 +12,7 @@ export type { OpenResult, Store, StoredMessage, StoreOptions } from "./store";
 const FILE_SIZE = 4064;
 const HEADER = 32;
 /** Storage names hold 28 bytes (longer ones are cut short: two stores would share files);
- *  the store adds "." or "~" and up to 5 base-36 digits. Espruino's RegExp has no {m,n}. */
+ *  the store adds "#" or "~" and up to 5 base-36 digits. Espruino's RegExp has no {m,n}. */
 const NAME = /^[\w-]+$/;
 const NAME_MAX = 22;
 
@@ -20,7 +20,8 @@ const NAME_MAX = 22;
 export function storageMedium(storage: any): Medium {
   return {
     files: function (prefix: string) {
-      return storage.list(new RegExp("^" + prefix + "[.~]"));
+      // "#" and "~": not the separators of other files' names ("mqtt.json" beside a store "mqtt").
+      return storage.list(new RegExp("^" + prefix + "[#~]"));
     },
     read: function (name: string, offset: number, length: number) {
       return new Uint8Array(E.toArrayBuffer(storage.read(name, offset, length)));
@@ -52,7 +53,7 @@ export function storageStore(storage: any, name: string, options: StoreOptions):
   return new LogStore(medium, name, FILE_SIZE, max);
 }
 
-/** The session store in Espruino's Storage: files named `name` followed by "." or "~" and a
+/** The session store in Espruino's Storage: files named `name` followed by "#" or "~" and a
  *  number, taking at most `maxBytes` of flash (at least 8,192). */
 export function flashStore(name: string, options: StoreOptions): Store {
   return storageStore(require("Storage"), name, options);

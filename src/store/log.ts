@@ -3,7 +3,7 @@
 // as NOR flash allows, and every change is wholly there or wholly absent after a power cut:
 // a record's body is written first and its commit byte last, in a separate write.
 //
-// Segments (`<name>.<n>`, n in base 36): files of a fixed size holding the messages in the
+// Segments (`<name>#<n>`, n in base 36): files of a fixed size holding the messages in the
 // order they were stored. A record: commit (0x5A when whole), removed (0xFF; 0x00 once
 // PUBACK/PUBCOMP came), packet length (2 bytes), CRC-32 of the packet (4), the packet.
 // A segment whose messages are all removed is erased whole.
@@ -99,7 +99,7 @@ export class LogStore implements Store {
   }
 
   private segName(seq: number): string {
-    return this.prefix + "." + seq.toString(36);
+    return this.prefix + "#" + seq.toString(36);
   }
 
   open(): OpenResult {
@@ -114,7 +114,7 @@ export class LogStore implements Store {
       const suffix = names[i].substr(prefix.length + 1);
       const n = parseInt(suffix, 36);
       if (!(n >= 0) || n.toString(36) !== suffix) bad.push(names[i]);
-      else (names[i].charAt(prefix.length) === "." ? segs : gens).push(n);
+      else (names[i].charAt(prefix.length) === "#" ? segs : gens).push(n);
     }
     segs.sort(function (a, b) { return a - b; });
     gens.sort(function (a, b) { return b - a; });

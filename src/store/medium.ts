@@ -2,7 +2,7 @@
 // folder (Node). Files are made with a fixed size and written once per byte, as NOR flash
 // allows: the log never writes a byte it wrote before.
 export interface Medium {
-  /** The names of the files that start with `prefix` followed by "." or "~". */
+  /** The names of the files that start with `prefix` followed by "#" or "~". */
   files(prefix: string): string[];
   /** `length` bytes at `offset` of file `name`; bytes not yet written read as 0xFF. */
   read(name: string, offset: number, length: number): Uint8Array;

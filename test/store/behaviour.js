@@ -149,9 +149,9 @@ function storeBehaviour(label, medium) {
     const { store } = opened();
     const key = store.add(bytes("kept"));
     store.sent(key, 3);
-    const [segment] = medium.files().filter((n) => n.includes("."));
-    medium.scribble(segment.replace(/\.[0-9a-z]+$/, ".zz"), bytes("garbage, not a store's file"));
-    medium.scribble(segment.replace(/\.[0-9a-z]+$/, ".q!"), bytes("\x4d\x51\x53\x01\x5a\xff\x00\x09not a record"));
+    const [segment] = medium.files().filter((n) => n.includes("#"));
+    medium.scribble(segment.replace(/#[0-9a-z]+$/, "#zz"), bytes("garbage, not a store's file"));
+    medium.scribble(segment.replace(/#[0-9a-z]+$/, "#q!"), bytes("\x4d\x51\x53\x01\x5a\xff\x00\x09not a record"));
     const again = opened();
     assert.equal(again.result.corrupt && again.result.corrupt.code, "CORRUPT");
     assert.ok(again.result.corrupt instanceof Error);

@@ -13,7 +13,7 @@ function simMedium() {
   return {
     storage,
     open: (maxBytes) => storageStore(storage, "sess", { maxBytes }),
-    files: () => storage.list(/^sess[.~]/),
+    files: () => storage.list(/^sess[#~]/),
     scribble: (name, data) => storage.write(name, Buffer.from(data).toString("latin1")),
     fileSize: 4064,
     overhead: 32,
@@ -69,4 +69,16 @@ test("flash store: a full Storage refuses add with QUEUE_FULL and the store stil
   for (const k of keys) store.remove(k);
   store.add(bytes("again"));
   assert.deepEqual(all(store), [{ text: "again", id: 0, stage: 0 }]);
+});
+
+test("flash store: a file that only begins with the store's name (sess.json) is not the store's: not read, not reported, not erased", () => {
+  const storage = new SimStorage();
+  storage.write("sess.json", '{"server":"x"}');
+  storage.write("sess.sleep", "3");
+  const store = storageStore(storage, "sess", { maxBytes: 16384 });
+  assert.deepEqual(store.open(), { held: [], lastId: 0 });
+  store.add(bytes("m"));
+  assert.equal(store.count(), 1);
+  assert.equal(storage.read("sess.json"), '{"server":"x"}');
+  assert.equal(storage.read("sess.sleep"), "3");
 });

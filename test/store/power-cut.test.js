@@ -158,7 +158,7 @@ function cutEverywhere(ops, make) {
     assert.equal(third.next(-1).key === key, texts.length === 1, where);
     if (first) assert.ok(!texts.includes(Buffer.from(first.packet).toString("latin1")), where);
   }
-  return { steps, segments: made("."), journals: made("~") };
+  return { steps, segments: made("#"), journals: made("~") };
 }
 
 test("small files (many segments and journals): every cut leaves the state before or after the call", () => {
