@@ -15,19 +15,13 @@ const { ESPRUINO, NO_ESPRUINO, bundleSource, runEspruino, checkRun, printedObjec
 const { startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
 const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { sleep, random, checkArrivals, settle } = require("./helpers.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const ROUNDS = 10;
 const PER_ROUND = 100;
 
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
-function random(seed) {
-  let x = seed >>> 0 || 1;
-  return () => ((x = (x * 1103515245 + 12345) >>> 0) / 0x100000000);
-}
 
 /** Writes the three modules to the Storage of a new folder, as a board keeps them. */
 async function boardFolder() {
@@ -138,20 +132,13 @@ test("flash store on the interpreter: resolved publishes survive SIGKILL at rand
   const ended = await last.exited;
   clearTimeout(timer);
   assert.ok(/flushed/.test(ended.output), `the last run flushes what is stored (seed ${seed}):\n${ended.output.slice(-2000)}`);
-  const deadline = Date.now() + 10000;
-  while ([...resolved].some((n) => !arrivals.includes(n)) && Date.now() < deadline) await sleep(50);
+  await settle(resolved, arrivals, 10000);
 
   t.diagnostic(`seed ${seed}: ${resolved.size} publishes resolved, ${arrivals.length} arrivals`);
   assert.deepEqual(problems, [], `no error, no crash (seed ${seed})`);
   assert.ok(kills >= ROUNDS / 2, `killed in ${kills} rounds (seed ${seed})`);
   assert.ok(resolved.size >= ROUNDS, `publishes resolved: ${resolved.size}`);
-  assert.deepEqual([...resolved].filter((n) => !arrivals.includes(n)), [], `every resolved publish arrived (seed ${seed})`);
-  for (const qos of [1, 2]) {
-    const ofQos = arrivals.filter((n) => (n % 2 ? 1 : 2) === qos);
-    const firsts = ofQos.filter((n, i) => ofQos.indexOf(n) === i);
-    assert.deepEqual(firsts, [...firsts].sort((a, b) => a - b), `QoS ${qos} in order of first arrival (seed ${seed})`);
-    if (qos === 2) assert.deepEqual(ofQos.filter((n, i) => ofQos.indexOf(n) !== i), [], `QoS 2 exactly once (seed ${seed})`);
-  }
+  checkArrivals(resolved, arrivals, seed);
 });
 
 test("flash store on the interpreter: 60 publishes stored while offline leave the heap within 300 JsVars", { skip: !ESPRUINO && NO_ESPRUINO, timeout: 120000 }, async (t) => {
