@@ -38,13 +38,14 @@ async function boardFolder() {
   return dir;
 }
 
-/** The publisher: numbers start..end-1 (odd at QoS 1, even at QoS 2), "ok N" as each resolves,
- *  "flushed" once nothing stored is left, then it quits. */
+/** The publisher: numbers start..end-1 (odd at QoS 1, even at QoS 2), "ok N" as each resolves
+ *  ("full N" if the store refused N: it then stops adding), "flushed" once nothing stored is
+ *  left, then it quits. */
 function publisher(port, topic, start, end) {
   return `
 var mqtt = require("mqtt_as");
 var client = new mqtt.MQTTClient({ server: "127.0.0.1", port: ${port}, clientId: "durable-esp", keepalive: 2, responseTime: 1,
-  store: require("flash-store").flashStore("dq", { maxBytes: 24576 }) });
+  store: require("flash-store").flashStore("dq", { maxBytes: 49152 }) });
 require("keep-connected").keepConnected(client, { clean: false, minDelay: 50, maxDelay: 300 });
 var n = ${start};
 function step() {
@@ -57,7 +58,11 @@ function step() {
     print("ok " + m);
     n++;
     step();
-  }, function (e) { print("error " + e.code + " " + e.message); quit(); });
+  }, function (e) {
+    // A full store refuses with a code, as it should: the program stops adding and flushes.
+    if (e.code === "QUEUE_FULL") { print("full " + m); n = ${end}; step(); }
+    else { print("error " + e.code + " " + e.message); quit(); }
+  });
 }
 step();
 `;
