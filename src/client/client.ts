@@ -384,31 +384,24 @@ export class MQTTClient {
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
-    if (packet.type === PacketType.PUBLISH) this.deliver(packet);
-    else if (packet.type === PacketType.CONNACK) this.connacked(packet);
+    if (packet.type === PacketType.PUBLISH) return this.deliver(packet);
+    // MQTT 5: what the packet's reason code refuses, decided in one place (v5.ts).
+    const refused = MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP ? refusal5(packet as unknown as SubAck5) : undefined;
+    if (packet.type === PacketType.CONNACK) this.connacked(packet, refused);
     else if (packet.type === PacketType.PUBREL) release(this, packet.packetId);
-    else if (packet.type === PacketType.SUBACK) this.subacked(packet);
+    else if (packet.type === PacketType.SUBACK) this.subacked(packet, refused);
     else if (MQTT5 && packet.type >= PacketType.DISCONNECT) {
       // The broker's DISCONNECT ends the connection with its reason code; its AUTH too, as
       // enhanced authentication is not supported.
-      const ended = packet as unknown as { type: number; reasonCode: number; properties?: Properties };
-      if (ended.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
-      this.drop(refusal5("CLOSED", "disconnected by the broker", ended));
-    } else if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) {
-      // PUBACK, PUBREC, PUBCOMP, UNSUBACK: with a reason code of 0x80 or above, REFUSED.
-      acknowledge(this, packet.type, (packet as AckPacket).packetId, undefined, refusal5("REFUSED", "refused by the broker", packet as unknown as SubAck5));
-    } else if (packet.type !== PacketType.PINGRESP) acknowledge(this, packet.type, (packet as AckPacket).packetId);
+      if (packet.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
+      this.drop(refused);
+    } else if (packet.type !== PacketType.PINGRESP) acknowledge(this, packet.type, (packet as AckPacket).packetId, undefined, refused);
   }
 
-  private connacked(packet: ConnackPacket): void {
+  private connacked(packet: ConnackPacket, refused?: MqttError): void {
     if (MQTT5 && this.v5) {
-      const connack = packet as unknown as { reasonCode: number; properties?: Properties };
-      const refused = refusal5("CONNACK_REFUSED", "connection refused by the broker", connack);
-      if (refused) {
-        refused.returnCode = connack.reasonCode;
-        return this.drop(refused);
-      }
-      this.connack = connack.properties || {};
+      if (refused) return this.drop(refused);
+      this.connack = (packet as unknown as { properties?: Properties }).properties || {};
     } else if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
       const error = mqttError("CONNACK_REFUSED", "connection refused by the broker: return code " + packet.returnCode);
@@ -453,7 +446,7 @@ export class MQTTClient {
     if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
-  private subacked(packet: SubackPacket): void {
+  private subacked(packet: SubackPacket, refused?: MqttError): void {
     // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
     const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
     check(codes.length === 1);
@@ -463,7 +456,7 @@ export class MQTTClient {
       packet.packetId,
       codes[0],
       MQTT5 && this.v5
-        ? refusal5("SUBACK_FAILURE", "subscription refused by the broker", packet as unknown as SubAck5)
+        ? refused
         : codes[0] === 0x80
           ? mqttError("SUBACK_FAILURE", "subscription refused by the broker")
           : undefined

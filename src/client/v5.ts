@@ -186,23 +186,30 @@ export function resolveAlias(aliases: Aliases, maximum: number, topic: string, p
 }
 
 /**
- * The error of a packet's reason code of 0x80 or above (section 2.4), or none below; for the
- * broker's DISCONNECT (CLOSED) whatever its code, as the connection ends either way. A SUBACK
- * or UNSUBACK has a list of codes: one, as our requests have one filter [MQTT-3.8.4-5,
+ * The one place that turns an acknowledgement's reason code into an error: of 0x80 or above
+ * (section 2.4), REFUSED for a PUBACK, PUBREC, PUBCOMP or UNSUBACK, CONNACK_REFUSED (with
+ * `returnCode`) for a CONNACK, SUBACK_FAILURE for a SUBACK; none below; for the broker's
+ * DISCONNECT, CLOSED whatever its code, as the connection ends either way. A SUBACK or
+ * UNSUBACK has a list of codes: one, as our requests have one filter [MQTT-3.8.4-5,
  * MQTT-3.11.3-1].
  */
-export function refusal5(
-  code: "CONNACK_REFUSED" | "SUBACK_FAILURE" | "REFUSED" | "CLOSED",
-  what: string,
-  packet: { reasonCode?: number; reasonCodes?: number[]; properties?: Properties }
-): MqttError | undefined {
+export function refusal5(packet: { type: number; reasonCode?: number; reasonCodes?: number[]; properties?: Properties }): MqttError | undefined {
+  const type = packet.type;
   const codes = packet.reasonCodes;
   if (codes && codes.length !== 1) throw protocolError("one reason code expected");
   const reasonCode = (codes ? codes[0] : packet.reasonCode) as number;
-  if (reasonCode < 0x80 && code !== "CLOSED") return undefined;
+  const closed = type === PacketType.DISCONNECT;
+  if (reasonCode < 0x80 && !closed) return undefined;
+  const connack = type === PacketType.CONNACK;
+  const suback = type === PacketType.SUBACK;
   const reason = packet.properties && packet.properties.reasonString;
-  const error = mqttError(code, what + ": reason code 0x" + reasonCode.toString(16) + (reason ? " (" + reason + ")" : ""));
+  const error = mqttError(
+    closed ? "CLOSED" : connack ? "CONNACK_REFUSED" : suback ? "SUBACK_FAILURE" : "REFUSED",
+    (closed ? "disconnected" : connack ? "connection refused" : suback ? "subscription refused" : "refused") +
+      " by the broker: reason code 0x" + reasonCode.toString(16) + (reason ? " (" + reason + ")" : "")
+  );
   error.reasonCode = reasonCode;
+  if (connack) error.returnCode = reasonCode;
   return error;
 }
 
