@@ -78,3 +78,41 @@ setTimeout(function () {
     await broker.close();
   }
 });
+
+// Topics that an 8-bit string would cut into others: U+0163 to "c", CJK and an emoji to
+// bytes with a NUL among them. Where the build has no Unicode strings, each must arrive as its
+// UTF-8 bytes, one character per byte.
+const NON_ASCII_TOPICS = ["dev/\u0163md", "dev/\u65e5\u672c", "dev/\u{1F600}"];
+
+test("interpreter: non-ASCII topics arrive as their UTF-8 bytes, never cut into other topics", async (t) => {
+  const broker = await startAedes();
+  const { MQTTClient } = require(BUNDLE);
+  const sender = new MQTTClient({ server: broker.host, port: broker.port, clientId: "sender" });
+  try {
+    await withStoredModule(t, async (dir) => {
+      await sender.connect();
+      // Retained, so that the interpreter's client gets them when it subscribes.
+      for (const topic of NON_ASCII_TOPICS) await sender.publish(topic, "x", true, 1);
+      const r = await result(
+        dir,
+        `var mqtt = require("mqtt_as");
+var c = new mqtt.MQTTClient({ server: "${broker.host}", port: ${broker.port}, clientId: "topics", keepalive: 10, responseTime: 2 });
+var topics = [];
+c.on("msg", function (topic) {
+  var codes = [];
+  for (var i = 0; i < topic.length; i++) codes.push(topic.charCodeAt(i));
+  topics.push(codes);
+  if (topics.length === ${NON_ASCII_TOPICS.length}) c.disconnect().then(function () { print("RESULT " + JSON.stringify({ topics: topics, cmd: topics.some(function (t) { return E.toString(t) === "dev/cmd"; }) })); });
+});
+c.connect().then(function () { return c.subscribe("dev/#", 0); }).then(undefined, function (e) { print("RESULT " + JSON.stringify({ error: e.code })); });
+`
+      );
+      const expected = NON_ASCII_TOPICS.map((topic) => [...Buffer.from(topic, "utf8")]);
+      assert.deepEqual(r.topics.slice().sort(), expected.slice().sort());
+      assert.equal(r.cmd, false);
+    });
+  } finally {
+    await sender.disconnect();
+    await broker.close();
+  }
+});

@@ -131,3 +131,18 @@ brokerTest("a packet larger than the receiver's maxPacketSize ends its connectio
   assert.equal(downs.length, 1);
   assert.equal(downs[0].code, "TOO_LARGE");
 });
+
+// Node's strings are Unicode: there, received topics are the very strings that were published
+// (on an Espruino build without Unicode they hold their UTF-8 bytes instead; see
+// test/espruino/interpreter-wire.test.js).
+brokerTest("non-ASCII topics (U+0163, CJK, an emoji) arrive as the strings that were published, under a # subscription", async (ctx) => {
+  const topics = [ctx.topic("dev/\u0163md"), ctx.topic("dev/\u65e5\u672c"), ctx.topic("dev/\u{1F600}")];
+  const sub = ctx.client();
+  const got = collect(sub);
+  await sub.connect();
+  await sub.subscribe(ctx.topic("dev/#"), 1);
+  const pub = await ctx.connected();
+  for (const topic of topics) await pub.publish(topic, "x", false, 1);
+  for (const topic of topics) await got.next(topic);
+  assert.deepEqual(got.messages.map((m) => m.topic), topics);
+});
