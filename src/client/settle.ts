@@ -52,6 +52,10 @@ function forgetResolved(): void {
  *  the promise lives, so its first reaction lets go of it once the burst has returned. */
 export function resolvedPromise(): Promise<void> {
   "ram";
-  if (!resolved) (resolved = Promise.resolve()).then(forgetResolved);
+  return resolved || newResolved();
+}
+
+function newResolved(): Promise<void> {
+  (resolved = Promise.resolve()).then(forgetResolved);
   return resolved;
 }
