@@ -7,6 +7,7 @@ import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { mqttError } from "./errors";
 import { check } from "./reader";
 import { allocBytes } from "./bytes";
+import { Skip } from "./skip";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -27,21 +28,25 @@ export function checkPacketSize(size: number, maxPacketSize: number): void {
 }
 
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
- *  protocol's own. `onPacket` is called for each whole packet, in order. */
+ *  protocol's own. `onPacket` is called for each whole packet, in order. With `onSkipped`, a
+ *  PUBLISH over `maxPacketSize` is skipped instead of refused (Skip), and onSkipped(header,
+ *  packetId) is called in its place. */
 export const PacketParser = function (
   this: PacketParser,
   decoders: DecoderTable,
   maxPacketSize: number,
   onPacket: (p: Packet) => void,
+  onSkipped?: (header: number, packetId: number) => void,
 ) {
   // 0: the fixed header's first byte; 1..4: its nth remaining-length byte; 5: a body that
-  // spans chunks. -1 while push() runs: a throw leaves it so (input refused), and a reset()
+  // spans chunks; 6: a PUBLISH skipped. -1 while push() runs: a throw leaves it so (input refused), and a reset()
   // from onPacket, which sets 0, ends the loop.
   let state = 0;
   let header: number;
   let decode: BodyDecoder; // the decoder of this packet's type
   let remaining: number; // in state 5, the bytes still missing from `body`
   let body: Uint8Array | null; // from state 5 on; only a view on the chunk if it holds all
+  let skip: Skip; // in state 6, a PUBLISH over maxPacketSize passing by
 
   this.push = function (chunk) {
     "ram";
@@ -71,7 +76,12 @@ export const PacketParser = function (
         }
         // Checked before any body buffer exists, so a huge length allocates nothing; past what
         // the platform can hold, TOO_LARGE too (allocBytes).
-        checkPacketSize(1 + s + remaining, maxPacketSize);
+        if (maxPacketSize && 1 + s + remaining > maxPacketSize) {
+          if (!onSkipped || header >> 4 != 3) checkPacketSize(1 + s + remaining, maxPacketSize);
+          skip = new Skip(header, remaining);
+          s = 6;
+          continue;
+        }
         if (size - pos < remaining) {
           body = allocBytes(remaining);
           s = 5;
@@ -79,6 +89,12 @@ export const PacketParser = function (
         }
         // The whole body is in this chunk: decode from a view, no copy.
         body = chunk.subarray(pos, (pos += remaining));
+      } else if (s > 5) {
+        pos = skip.take(chunk, pos);
+        if (skip.left) continue;
+        s = 0;
+        (onSkipped as (header: number, packetId: number) => void)(header, skip.id);
+        continue;
       } else {
         // Not past the chunk's end: Espruino's subarray does not clamp it.
         const n = Math.min(remaining, size - pos);
@@ -95,4 +111,9 @@ export const PacketParser = function (
   this.reset = function () {
     state = 0;
   };
-} as unknown as new (decoders: DecoderTable, maxPacketSize: number, onPacket: (p: Packet) => void) => PacketParser;
+} as unknown as new (
+  decoders: DecoderTable,
+  maxPacketSize: number,
+  onPacket: (p: Packet) => void,
+  onSkipped?: (header: number, packetId: number) => void,
+) => PacketParser;

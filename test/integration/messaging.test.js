@@ -146,3 +146,28 @@ brokerTest("non-ASCII topics (U+0163, CJK, an emoji) arrive as the strings that 
   for (const topic of topics) await got.next(topic);
   assert.deepEqual(got.messages.map((m) => m.topic), topics);
 });
+
+// MQTT 3.1.1 cannot tell the broker maxPacketSize: a retained message over it came again at
+// every reconnect, and keepConnected never came up for good.
+brokerTest("a retained 1 MB message over maxPacketSize is skipped and acknowledged, counted in queue.oversized; keepConnected comes up once and the small retained message arrives", async (ctx) => {
+  const { keepConnected } = require("../../dist/keep-connected.js");
+  const pub = await ctx.connected({ maxPacketSize: 0 });
+  await pub.publish(ctx.topic("big/huge"), new Uint8Array(1 << 20).fill(42), true, 1);
+  await pub.publish(ctx.topic("big/small"), "small", true, 1);
+  const client = ctx.client(); // maxPacketSize: the default 8192
+  const got = collect(client);
+  const ups = [];
+  client.on("up", () => ups.push(true));
+  const down = new Promise((resolve) => client.on("down", resolve));
+  const supervisor = keepConnected(client, { subscriptions: { [ctx.topic("big/#")]: 1 } });
+  await supervisor.up.wait();
+  // Published once the broker has sent the retained messages (after the SUBACK): when it is
+  // here, both have passed.
+  const marker = ctx.topic("big/marker");
+  await pub.publish(marker, "after", false, 1);
+  await Promise.race([got.next(marker), down.then((e) => assert.fail("down: " + (e && e.code)))]);
+  assert.deepEqual(got.messages.map((m) => [m.topic, m.text]), [[ctx.topic("big/small"), "small"], [marker, "after"]]);
+  assert.equal(client.queue.oversized, 1);
+  assert.equal(ups.length, 1);
+  await pub.publish(ctx.topic("big/huge"), "", true, 1); // the retained message goes
+});
