@@ -14,7 +14,7 @@ import ts from "typescript";
 // DOM's built-ins (JSON.parse, console.log, ...) are kept by terser itself.
 const PUBLIC = new Set(
   ("MQTTClient config keepConnected up down queue isConnected connect disconnect subscribe unsubscribe " +
-    "publish brokerUp on off wait set clear isSet get discards stop server port clientId user password " +
+    "publish brokerUp on off wait set clear isSet get discards oversized stop server port clientId user password " +
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
     "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork writableCorked code returnCode cause " +
     "message subscriptions clean minDelay maxDelay length then push shift splice subarray log min max pow resolve reject " +

@@ -116,6 +116,7 @@ export class MQTTClient {
   constructor(cfg: Partial<Config>) {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
+    this.queue.oversized = 0;
     this.waiting = new Queue<Pending>(this.cfg.queueLen);
     if (MQTT5) {
       this.v5 = this.cfg.protocolVersion === 5;
@@ -170,7 +171,10 @@ export class MQTTClient {
     self.parser = new PacketParser(
       MQTT5 && self.v5 ? (clientDecoders5 as unknown as DecoderTable) : clientDecoders,
       cfg.maxPacketSize,
-      self.handle.bind(self)
+      self.handle.bind(self),
+      // MQTT 3.1.1 cannot tell the broker maxPacketSize: larger messages are skipped, not
+      // refused. MQTT 5 tells it (Maximum Packet Size), and a larger packet is an error.
+      MQTT5 && self.v5 ? undefined : self.skipped.bind(self)
     );
     const connecting = (self.connecting = deferred<boolean>());
     // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
@@ -444,6 +448,18 @@ export class MQTTClient {
     }
     // After handing it over; not on a connection that a callback closed or opened meanwhile.
     if (qos && this.generation === generation) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
+  }
+
+  /** A PUBLISH over maxPacketSize passed by unread (MQTT 3.1.1): counted, and acknowledged as
+   *  if delivered, so that the broker does not send it again; a QoS 2 id is held as usual. */
+  private skipped(header: number, id: number): void {
+    const qos = (header >> 1) & 3;
+    // As handle() and decodePublish() check [MQTT-3.2.0-1] [MQTT-3.3.1-4] [MQTT-2.3.1-1].
+    check(this.state === State.UP && qos < 3 && (!qos || id));
+    this.queue.oversized++;
+    if (this.cfg.debug) this.log("skipped a PUBLISH over maxPacketSize, id", id);
+    if (qos === 2) holdOnce(this, id);
+    if (qos) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
   private subacked(packet: SubackPacket, refused?: MqttError): void {

@@ -20,7 +20,7 @@ export interface Supervisor {
   stop(): void;
 }
 
-type Disconnect = () => Promise<void>;
+type Disconnect = (reasonCode?: number, properties?: object) => Promise<void>;
 
 export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): Supervisor {
   const options = opts || {};
@@ -131,7 +131,8 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   const userDisconnect: Disconnect = client.disconnect;
   const disconnect: Disconnect = function () {
     stop();
-    return userDisconnect.call(client);
+    // With its arguments: an MQTT 5 reason code of 0x04 asks the broker for the will.
+    return userDisconnect.apply(client, arguments as unknown as []);
   };
   client.disconnect = disconnect;
   attempt();

@@ -19,6 +19,9 @@ export interface Message {
 
 export class Queue<T> {
   discards = 0;
+  /** The client's queue of received messages: PUBLISH packets over maxPacketSize that were
+   *  skipped (MQTT 3.1.1; set by the client, not on its other queue). */
+  oversized!: number;
   length = 0;
   private input: T[] = [];
   private output: T[] = [];

@@ -13,6 +13,10 @@ export const onEspruino = typeof E !== "undefined";
 let pool: ArrayBuffer;
 let poolUsed = 8192;
 
+/** Espruino built without Unicode (the ESP32's): a character holds one byte, and
+ *  String.fromCharCode(0x163) is "c". */
+const byteStrings = onEspruino && String.fromCharCode(0x163).charCodeAt(0) !== 0x163;
+
 /** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
 function isAscii(view: Uint8Array): boolean {
   return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
@@ -123,13 +127,19 @@ function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
 
 /** Decodes bytes[i, end) as an MQTT UTF-8 string, refusing what [MQTT-1.5.3-1] forbids
  *  (ill-formed sequences, overlong forms, surrogate code points, code points above U+10FFFF)
- *  and U+0000 [MQTT-1.5.3-2]. A BOM is kept, not skipped [MQTT-1.5.3-3]. */
+ *  and U+0000 [MQTT-1.5.3-2]. A BOM is kept, not skipped [MQTT-1.5.3-3]. Where strings hold
+ *  bytes (byteStrings), a valid string is kept as its UTF-8 bytes, one character each: cut to
+ *  8 bits, "dev/\u0163md" would become another topic, "dev/cmd". */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
     const view = bytes.subarray(i, end);
     const s = isAscii(view) && E.toString(view);
     if (s && s.indexOf("\0") < 0) return s;
+    if (byteStrings) {
+      decodeWalk(bytes, i, end); // the check
+      return E.toString(view);
+    }
   }
   return decodeWalk(bytes, i, end);
 }

@@ -7,6 +7,7 @@ import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { check } from "./errors";
 import { checkPacketSize } from "./packet-size";
 import { allocBytes } from "./bytes";
+import { Skip } from "./skip";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -33,15 +34,20 @@ const enum State {
   LAST_LENGTH = 4,
   /** A body that spans chunks, copied into `body`. */
   BODY = 5,
+  /** MQTT 3.1.1: a PUBLISH over maxPacketSize passing by unread (skip.ts). */
+  SKIP = 6,
 }
 
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
- *  protocol's own. `onPacket` is called for each whole packet, in order. */
+ *  protocol's own. `onPacket` is called for each whole packet, in order. With `onSkipped`, a
+ *  PUBLISH over `maxPacketSize` is skipped instead of refused (Skip), and onSkipped(header,
+ *  packetId) is called in its place. */
 export const PacketParser = function (
   this: PacketParser,
   decoders: DecoderTable,
   maxPacketSize: number,
   onPacket: (p: Packet) => void,
+  onSkipped?: (header: number, packetId: number) => void,
 ) {
   // BUSY while push() runs: a throw leaves it so (input refused), and a reset() from
   // onPacket, which sets HEADER, ends the loop.
@@ -50,6 +56,7 @@ export const PacketParser = function (
   let decode: BodyDecoder; // the decoder of this packet's type
   let remaining: number; // in state BODY, the bytes still missing from `body`
   let body: Uint8Array | null; // from state BODY on; only a view on the chunk if it holds all
+  let skip: Skip; // in state SKIP, a PUBLISH over maxPacketSize passing by
 
   this.push = function (chunk) {
     "ram";
@@ -80,8 +87,13 @@ export const PacketParser = function (
         }
         // The header byte, s length bytes (LENGTH is 1) and the body, checked before any body
         // buffer exists, so a huge length allocates nothing; past what the platform can hold,
-        // TOO_LARGE too (allocBytes).
-        checkPacketSize(1 + s + remaining, maxPacketSize);
+        // TOO_LARGE too (allocBytes). MQTT 3.1.1 (onSkipped): a PUBLISH over it passes by.
+        if (maxPacketSize && 1 + s + remaining > maxPacketSize) {
+          if (!onSkipped || header >> 4 != 3) checkPacketSize(1 + s + remaining, maxPacketSize);
+          skip = new Skip(header, remaining);
+          s = State.SKIP;
+          continue;
+        }
         if (size - pos < remaining) {
           body = allocBytes(remaining);
           s = State.BODY;
@@ -89,6 +101,12 @@ export const PacketParser = function (
         }
         // The whole body is in this chunk: decode from a view, no copy.
         body = chunk.subarray(pos, (pos += remaining));
+      } else if (s === State.SKIP) {
+        pos = skip.take(chunk, pos);
+        if (skip.left) continue;
+        s = State.HEADER;
+        (onSkipped as (header: number, packetId: number) => void)(header, skip.id);
+        continue;
       } else {
         // Not past the chunk's end: Espruino's subarray does not clamp it.
         const n = Math.min(remaining, size - pos);
@@ -105,4 +123,9 @@ export const PacketParser = function (
   this.reset = function () {
     state = State.HEADER;
   };
-} as unknown as new (decoders: DecoderTable, maxPacketSize: number, onPacket: (p: Packet) => void) => PacketParser;
+} as unknown as new (
+  decoders: DecoderTable,
+  maxPacketSize: number,
+  onPacket: (p: Packet) => void,
+  onSkipped?: (header: number, packetId: number) => void,
+) => PacketParser;

@@ -170,3 +170,34 @@ test("parser: a push() from inside onPacket is PROTOCOL, and the parser refuses 
   parser.push(b(0xd0, 0));
   assert.equal(out.length, 2);
 });
+
+// With onSkipped (the client under MQTT 3.1.1): a PUBLISH over maxPacketSize passes by, split
+// anywhere, and is reported with its header and packet id; the packets around it parse.
+test("parser: with onSkipped, a PUBLISH over maxPacketSize is skipped at every split, reported with its id; other packets over it are still TOO_LARGE", () => {
+  const topic = Buffer.from("big/one");
+  const payload = new Uint8Array(300).fill(7);
+  const oversized = (header, id) => {
+    const idBytes = id === undefined ? [] : [id >> 8, id & 255];
+    const body = b([0, topic.length], topic, idBytes, payload);
+    return b([header, (body.length & 127) | 128, body.length >> 7], body);
+  };
+  const small = fixtures.find((x) => x.name === "PUBLISH QoS 0");
+  for (const [header, id] of [[0x30, undefined], [0x32, 0x1234], [0x35, 0xfe01]]) {
+    const stream = b(small.bytes, oversized(header, id), small.bytes);
+    for (let cut = 1; cut < stream.length; cut++) {
+      const out = [];
+      const skipped = [];
+      const parser = new PacketParser(allDecoders, 100, (p) => out.push(p), (h, packetId) => skipped.push([h, packetId]));
+      parser.push(stream.subarray(0, cut));
+      parser.push(stream.subarray(cut));
+      assert.deepEqual(skipped, [[header, id || 0]], `header ${header}, cut at ${cut}`);
+      assert.deepEqual(out, [small.packet, small.packet], `header ${header}, cut at ${cut}`);
+    }
+  }
+  const subscribe = fixtures.find((x) => x.packet.type === 8);
+  const parser = new PacketParser(allDecoders, 2, () => {}, () => assert.fail("not a PUBLISH"));
+  assert.throws(() => parser.push(subscribe.bytes), { code: "TOO_LARGE" });
+  // A QoS 1 PUBLISH whose body ends inside its topic has no packet id: PROTOCOL.
+  const cut = new PacketParser(allDecoders, 4, () => {}, () => assert.fail("no id to report"));
+  assert.throws(() => cut.push(b([0x32, 6, 0, 9], Buffer.from("abcd"))), { code: "PROTOCOL" });
+});

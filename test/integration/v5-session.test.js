@@ -73,6 +73,25 @@ brokerTest("v5: disconnect(0x04) makes the broker publish the will, with its pro
   assert.ok(m.properties.messageExpiryInterval >= 1 && m.properties.messageExpiryInterval <= 30);
 });
 
+brokerTest("v5: under keepConnected, disconnect(0x04) still sends reason 0x04, and the broker publishes the will", MOSQUITTO, async (ctx) => {
+  const { keepConnected } = require("../../dist/keep-connected.js");
+  const willTopic = ctx.topic("will");
+  const marker = ctx.topic("after");
+  const watcher = client5(ctx);
+  const got = collect5(watcher);
+  await watcher.connect();
+  await watcher.subscribe(ctx.topic("#"), 1);
+  const client = client5(ctx, { will: { topic: willTopic, msg: "gone on purpose", qos: 1 } });
+  const supervisor = keepConnected(client);
+  await supervisor.up.wait();
+  await client.disconnect(0x04);
+  // The broker handles the DISCONNECT before this publish: when it is back, a will sent
+  // for reason 0x04 has arrived before it.
+  await watcher.publish(marker, "after", false, 1);
+  await got.next(marker);
+  assert.deepEqual(got.messages.map((m) => m.topic), [willTopic, marker]);
+});
+
 brokerTest("v5: a refused CONNACK rejects connect() CONNACK_REFUSED with returnCode and reasonCode the v5 reason code", { only: "mosquitto", mosquitto: ["allow_anonymous false"] }, async (ctx) => {
   const client = client5(ctx);
   const error = await rejectsWith(client.connect());
