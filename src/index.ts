@@ -6,5 +6,5 @@ export type { Config, WillConfig } from "./client/config";
 export type { Message } from "./client/queue";
 export type { Event } from "./client/event";
 export type { QoS } from "./codec/types";
-export type { Properties, UserProperty } from "./codec/v5/types";
+export type { Properties, UserProperty, UserPropertyMap } from "./codec/v5/types";
 export type { SubscribeOptions } from "./client/v5";
