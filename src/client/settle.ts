@@ -42,9 +42,16 @@ export function reject(s: Settler, error: MqttError): void {
 
 let resolved: Promise<void> | undefined;
 
-/** One resolved promise, shared: on Espruino a promise holds about 10 JsVars until the code
- *  that made it returns to the event loop, and every QoS 0 publish returns one. */
+function forgetResolved(): void {
+  resolved = undefined;
+}
+
+/** One resolved promise, shared by the calls of one burst: on Espruino a promise holds about
+ *  10 JsVars until the code that made it returns to the event loop, and every QoS 0 publish
+ *  returns one. Only for that burst: Espruino keeps every then() of a promise for as long as
+ *  the promise lives, so its first reaction lets go of it once the burst has returned. */
 export function resolvedPromise(): Promise<void> {
   "ram";
-  return resolved || (resolved = Promise.resolve());
+  if (!resolved) (resolved = Promise.resolve()).then(forgetResolved);
+  return resolved;
 }
