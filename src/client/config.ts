@@ -28,7 +28,7 @@ export interface Config {
   maxInflight: number; // QoS>0 publishes awaiting acknowledgement before publish() waits
   debug: boolean; // [DEBUG]
   transport?: (opts: object) => SocketLike;
-  // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle speaks 3.1.1 whatever this says)
+  // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle refuses protocolVersion 5 at connect())
   protocolVersion?: 4 | 5; // absent: 4
   properties?: Properties; // the CONNECT's; maximumPacketSize absent: maxPacketSize
 }
