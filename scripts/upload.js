@@ -8,6 +8,7 @@
 //   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
 //   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js and dist/keep-connected.js to
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
+//   npm run upload -- --port /dev/ttyUSB0 --library --mqtt5   ... and dist/mqtt_as5.js as "mqtt_as5"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
 // Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command,
@@ -29,9 +30,9 @@ function usage(message) {
   return error;
 }
 
-/** Parses `[upload|settings] --port P [--baud N] [--save] [--library] [--file F] [--no-build] [--dry-run]`. */
+/** Parses `[upload|settings] --port P [--baud N] [--save] [--library [--mqtt5]] [--file F] [--no-build] [--dry-run]`. */
 function parseArgs(argv) {
-  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, file: null, build: true, dryRun: false };
+  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, mqtt5: false, file: null, build: true, dryRun: false };
   let i = 0;
   if (argv[0] === "upload" || argv[0] === "settings") opts.command = argv[i++];
   for (; i < argv.length; i++) {
@@ -47,6 +48,7 @@ function parseArgs(argv) {
       if (!(opts.baud > 0) || Math.floor(opts.baud) !== opts.baud) throw usage("--baud needs a whole number");
     } else if (arg === "--save") opts.save = true;
     else if (arg === "--library") opts.library = true;
+    else if (arg === "--mqtt5") opts.mqtt5 = true;
     else if (arg === "--file") opts.file = value();
     else if (arg === "--no-build") opts.build = false;
     else if (arg === "--dry-run") opts.dryRun = true;
@@ -56,6 +58,7 @@ function parseArgs(argv) {
   if (opts.command === "settings" && !opts.file) throw usage("--file is missing (the settings JSON)");
   if (opts.command === "settings" && (opts.save || opts.library)) throw usage("--save and --library are for upload");
   if (opts.save && opts.library) throw usage("--save and --library do not go together");
+  if (opts.mqtt5 && !opts.library) throw usage("--mqtt5 goes with --library");
   return opts;
 }
 
@@ -73,8 +76,11 @@ function uploadArgs(opts) {
   if (opts.library) {
     // The Web IDE route in one command: the library in Storage as modules, so that
     // require("mqtt_as") works from code sent later. -e without a file: the board is not reset.
+    // --mqtt5: the MQTT 5 bundle too, as "mqtt_as5" (require("mqtt_as5")).
+    const mqtt5 = opts.mqtt5 ? ["--storage", `${MODULE_NAME}5:dist/mqtt_as5.js`] : [];
     return args.concat(
       ["--storage", `${MODULE_NAME}:dist/mqtt_as.js`],
+      mqtt5,
       ["--storage", "keep-connected:dist/keep-connected.js"],
       ["-e", `print("mqtt_as in Storage: "+require("Storage").read("${MODULE_NAME}").length+" bytes")`]
     );

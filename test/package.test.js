@@ -4,10 +4,19 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
+const fs = require("node:fs");
 const { spawnSync } = require("node:child_process");
+const { installedPackage } = require("./helpers/installed-package.js");
 
 const ROOT = path.join(__dirname, "..");
 const pkg = require("../package.json");
+
+test("the tarball holds the licence (MIT, as package.json says), the changelog and the README", () => {
+  const { files } = installedPackage();
+  for (const file of ["LICENSE", "CHANGELOG.md", "README.md"]) assert.ok(files.includes(file), `${file} is not in the tarball: ${files.join(", ")}`);
+  assert.equal(pkg.license, "MIT");
+  assert.match(fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"), /^MIT License\n/);
+});
 
 test("the package holds the bundles and the declarations of both entry points", () => {
   const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
@@ -28,7 +37,6 @@ test("installing from a git URL builds: prepare runs the build, which makes the 
 // MQTT 5 costs 3.1.1 users nothing (issue 12): its branches test a constant that the build
 // folds, so dist/mqtt_as.js holds none of them, and dist/mqtt_as5.js holds all.
 test("dist/mqtt_as.js holds no MQTT 5 code; dist/mqtt_as5.js does", () => {
-  const fs = require("node:fs");
   const read = (name) => fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
   // From the client's MQTT 5 paths (src/client/v5.ts, client.ts) and the MQTT 5 codec.
   const marks = ["AUTH is not supported", "topic alias not set", "receiveMaximum", "userProperties", "disconnected by the broker"];
@@ -42,8 +50,6 @@ test("dist/mqtt_as.js holds no MQTT 5 code; dist/mqtt_as5.js does", () => {
 });
 
 // As a user gets it: the tarball installed into a new project (test/helpers/installed-package.js).
-const fs = require("node:fs");
-const { installedPackage } = require("./helpers/installed-package.js");
 
 function node(dir, file, source) {
   fs.writeFileSync(path.join(dir, file), source);

@@ -37,6 +37,12 @@ test("--library puts dist/mqtt_as.js and dist/keep-connected.js in Storage as mo
   assert.equal(args.length, 11);
 });
 
+test("--library --mqtt5 puts dist/mqtt_as5.js in Storage as the module mqtt_as5 too", () => {
+  const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library", "--mqtt5"]));
+  assert.deepEqual(args.slice(5, 11), ["--storage", "mqtt_as:dist/mqtt_as.js", "--storage", "mqtt_as5:dist/mqtt_as5.js", "--storage", "keep-connected:dist/keep-connected.js"]);
+  assert.throws(() => parseArgs(["--port", "/dev/ttyUSB0", "--mqtt5"]), { code: "BAD_ARGUMENT", message: /--mqtt5 goes with --library/ });
+});
+
 test("settings: the file goes to Storage as mqtt_as.json, without a reset", () => {
   const args = settingsArgs(parseArgs(["settings", "--port", "tcp://10.0.0.5", "--file", "my.json"]));
   assert.deepEqual(args.slice(0, 5), ["-p", "tcp://10.0.0.5", "--no-ble", "--storage", "mqtt_as.json:my.json"]);
