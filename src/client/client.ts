@@ -1,6 +1,6 @@
 import { mqttError, MqttError } from "../codec/errors";
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { badArgument, encodeUtf8, onEspruino } from "../codec/bytes";
+import { badArgument, encodeUtf8, isAsciiString, onEspruino, writeUtf8 } from "../codec/bytes";
 import {
   encodeAck,
   encodeConnect,
@@ -233,6 +233,7 @@ export class MQTTClient {
       // Otherwise the encoder checks topic and QoS; a packet id is written when the publish
       // gets a slot.
       if (!bytes) {
+        checkPublishSize(topic, msg, qos || 0, self.cfg.maxPacketSize);
         bytes =
           MQTT5 && self.v5
             ? publishPacket5(self.connack as Properties, self.aliases as Aliases, topic, payloadBytes(msg), qos || 0, retain, properties)
@@ -698,6 +699,19 @@ function payloadBytes(msg: string | Uint8Array): Uint8Array {
   if (typeof msg === "string") return encodeUtf8(msg);
   if (!(msg instanceof Uint8Array)) throw badArgument("bad msg");
   return msg;
+}
+
+/**
+ * Refuses, before any copy, a message whose packet cannot fit in maxPacketSize, naming both:
+ * on Espruino the copy of a large one would otherwise fail first, for want of memory. A
+ * string's UTF-8 is at least its length, so shorter ones are left to the encoder's own check.
+ */
+function checkPublishSize(topic: string, msg: string | Uint8Array, qos: number, max: number): void {
+  if (!max || !(msg.length > max)) return;
+  const payload = typeof msg != "string" ? msg.length : isAsciiString(msg) ? msg.length : writeUtf8(msg, 0, 0);
+  // Fixed header (remaining length in 1 to 4 bytes), topic, packet id (MQTT 5: and properties, not counted).
+  const remaining = 2 + (typeof topic == "string" ? writeUtf8(topic, 0, 0) : 0) + (qos ? 2 : 0) + payload;
+  checkPacketSize(1 + (remaining > 2097151 ? 4 : remaining > 16383 ? 3 : remaining > 127 ? 2 : 1) + remaining, max);
 }
 
 function notConnected(): MqttError {

@@ -11,7 +11,7 @@ import {
   SubscribePacket,
   UnsubscribePacket,
 } from "./types";
-import { isValidTopicFilter, isValidTopicName } from "./topics";
+import { badTopic, isValidTopicFilter, isValidTopicName } from "./topics";
 import { encodeUtf8, isAsciiString, mqttStringLength, onEspruino, writeUtf8 } from "./bytes";
 import { allocPacket, badArgument, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 
@@ -26,7 +26,7 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   const level = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1 [MQTT-3.1.2-2]
   const fields: Field[] = [PROTOCOL_NAME, [], [keepAlive >> 8, keepAlive & 255], p.clientId];
   if (will) {
-    if (!isValidTopicName(will.topic)) throw badArgument("bad will topic");
+    if (!isValidTopicName(will.topic)) throw badTopic("will topic", will.topic);
     flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
     fields.push(will.topic, will.message);
   }
@@ -55,7 +55,7 @@ export function encodePublish(p: PublishPacket): Uint8Array {
  * is read at every call, so this one is kept short.
  */
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
-  if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
+  if (!isValidTopicName(topic)) throw badTopic("topic", topic); // [MQTT-3.3.2-2]
   // Espruino: the topic's bytes without a walk (a view on the string, if ASCII); elsewhere
   // measured, then written in place.
   const name = onEspruino ? encodeUtf8(topic, true) : undefined;
@@ -139,7 +139,7 @@ export function encodeSubscription(packetId: number, topicFilter: string, qos?: 
 }
 
 function filter(topicFilter: string): string {
-  if (!isValidTopicFilter(topicFilter)) throw badArgument("bad topic filter");
+  if (!isValidTopicFilter(topicFilter)) throw badTopic("topic filter", topicFilter, true);
   return topicFilter;
 }
 

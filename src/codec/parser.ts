@@ -4,9 +4,8 @@
 // three or more (and the class boilerplate goes). On Espruino the closures copy their code
 // into RAM at each connect; measured, that costs about the JsVars a class's longer code does.
 import { BodyDecoder, DecoderTable, Packet } from "./types";
-import { mqttError } from "./errors";
 import { check } from "./reader";
-import { allocBytes } from "./bytes";
+import { allocBytes, grouped, tooLarge } from "./bytes";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -23,7 +22,7 @@ export interface PacketParser {
  *  protocol's). */
 export function checkPacketSize(size: number, maxPacketSize: number): void {
   "ram";
-  if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+  if (maxPacketSize && size > maxPacketSize) throw tooLarge(size, "maxPacketSize " + grouped(maxPacketSize));
 }
 
 /** `maxPacketSize` bounds a whole packet (fixed header + body); 0 means no bound but the
