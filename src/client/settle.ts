@@ -42,16 +42,9 @@ export function reject(s: Settler, error: MqttError): void {
 
 let resolved: Promise<void> | undefined;
 
-function forgetResolved(): void {
-  resolved = undefined;
-}
-
-/** One resolved promise, shared by the calls of one burst: on Espruino a promise holds about
- *  10 JsVars until the code that made it returns to the event loop, and every QoS 0 publish
- *  returns one. Only for that burst: Espruino keeps every then() of a promise for as long as
- *  the promise lives, so its first reaction lets go of it once the burst has returned. */
+/** One resolved promise, shared: on Espruino a promise holds about 10 JsVars until the code
+ *  that made it returns to the event loop, and every QoS 0 publish returns one. */
 export function resolvedPromise(): Promise<void> {
   "ram";
-  if (!resolved) (resolved = Promise.resolve()).then(forgetResolved);
-  return resolved;
+  return resolved || (resolved = Promise.resolve());
 }
