@@ -134,6 +134,12 @@ export class MQTTClient {
       if (self.state !== State.IDLE) throw badArgument(self.state === State.UP ? "already connected" : "already connecting");
       if (!cfg.server || typeof cfg.server !== "string") throw badArgument("no server");
       if (typeof cfg.clientId != "string") throw badArgument("clientId must be a string");
+      // A setting this bundle cannot honour is refused, not ignored: the 3.1.1 bundle would
+      // otherwise connect with 3.1.1 and drop every MQTT 5 setting in silence.
+      const version = cfg.protocolVersion;
+      if (version !== undefined && version !== 4 && !(MQTT5 && version === 5)) {
+        throw badArgument(MQTT5 ? "protocolVersion " + version + ": 4 or 5" : "protocolVersion " + version + ": 4 only; MQTT 5 is the bundle mqtt_as/mqtt5 (Espruino: mqtt_as5)");
+      }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
       bytes =
