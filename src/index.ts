@@ -3,6 +3,7 @@ export { MQTTClient } from "./client/client";
 export { config } from "./client/config";
 // Types only, for TypeScript users (dist/types/): nothing of them is in the bundle.
 export type { Config, WillConfig } from "./client/config";
+export type { MsgCallback, DownCallback } from "./client/client";
 export type { Message } from "./client/queue";
 export type { Event } from "./client/event";
 export type { QoS } from "./codec/types";

@@ -62,13 +62,21 @@ interface Pending extends Settler {
  *  Espruino does not check certificates) would fill the heap with ids never released. */
 const MAX_HELD = 1000;
 
-type ClientEvent = "up" | "down" | "msg";
+/** A "msg" callback: the message's topic, payload, retain flag, QoS and DUP flag; under MQTT 5
+ *  its properties too ({} when it had none; absent under 3.1.1). */
+export type MsgCallback = (topic: string, msg: Uint8Array, retained: boolean, qos: QoS, dup: boolean, properties?: Properties) => void;
+/** A "down" callback: the coded error that ended the connection, or nothing after disconnect(). */
+export type DownCallback = (error?: MqttError) => void;
 
 // on() and off() are the Emitter's, mixed into the prototype (see the end of this file).
 export interface MQTTClient {
   /** [set_cb_on_event]: returns the unsubscribe. */
-  on(event: ClientEvent, cb: (...args: any[]) => void): () => void;
-  off(event: ClientEvent, cb: (...args: any[]) => void): void;
+  on(event: "msg", cb: MsgCallback): () => void;
+  on(event: "up", cb: () => void): () => void;
+  on(event: "down", cb: DownCallback): () => void;
+  off(event: "msg", cb: MsgCallback): void;
+  off(event: "up", cb: () => void): void;
+  off(event: "down", cb: DownCallback): void;
 }
 
 export class MQTTClient {
@@ -289,9 +297,9 @@ export class MQTTClient {
 
   /** MQTT 5: with `options` (No Local, Retain As Published, Retain Handling, a Subscription
    *  Identifier, User Properties). */
-  subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<number> {
+  subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<QoS> {
     // The encoder checks filter and QoS.
-    return MQTT5 ? this.exchange(PacketType.SUBACK, topic, qos || 0, options) : this.exchange(PacketType.SUBACK, topic, qos || 0);
+    return (MQTT5 ? this.exchange(PacketType.SUBACK, topic, qos || 0, options) : this.exchange(PacketType.SUBACK, topic, qos || 0)) as Promise<QoS>;
   }
 
   /** MQTT 5: with `properties` (User Properties). */
