@@ -11,7 +11,8 @@
 //   npm run upload -- --port /dev/ttyUSB0 --library --mqtt5   ... and dist/mqtt_as5.js as "mqtt_as5"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
-// Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command,
+// Options: --baud N (serial only, default 115200), --no-build (else it builds when src/ or board/
+// changed since the last build), --dry-run (print the command,
 // quoted for a POSIX shell, to be pasted as it is).
 "use strict";
 const fs = require("node:fs");
@@ -155,8 +156,9 @@ function main(argv) {
     checkSettings(opts.file, given);
     return run(settingsArgs(opts), opts);
   }
+  // Built only when src/ or board/ changed since the last build (scripts/build-if-stale.js).
   if (opts.build) {
-    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, stdio: "inherit" });
+    const r = spawnSync(process.execPath, [path.join(__dirname, "build-if-stale.js")], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) return r.status || 1;
   }
   return run(uploadArgs(opts), opts);
