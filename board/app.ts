@@ -106,9 +106,22 @@ export function start(platform: Platform): App {
     platform.setLed(led);
     heartbeat(); // report the new state at once
   });
+  // Why connecting fails, said once for each new reason (keepConnected retries in silence,
+  // and Espruino's own "ERROR: Connect failed" says neither the cause nor what comes next).
+  let failure = "";
   client.on("up", function () {
+    failure = "";
     log("MQTT: connected to " + settings.server);
   });
+  function onFailure(error: unknown, retryInMs: number | null): void {
+    const why = describe(error);
+    if (why === failure) return;
+    failure = why;
+    log(
+      "MQTT: cannot connect to " + settings.server + ":" + (settings.port || 1883) + ": " + why +
+        (retryInMs === null ? "; not retrying: check the settings" : "; retrying, at most a minute apart")
+    );
+  }
   client.on("down", function (err?: unknown) {
     log(err ? "MQTT: connection lost: " + describe(err) : "MQTT: disconnected");
   });
@@ -131,7 +144,7 @@ export function start(platform: Platform): App {
     const subscriptions: { [topic: string]: 0 | 1 | 2 } = Object.create(null);
     subscriptions[settings.commandTopic] = 1;
     // A persistent session: commands sent while the board was away arrive when it returns.
-    supervisor = keepConnected(client, { subscriptions: subscriptions, clean: false, minDelay: 2000, maxDelay: 60000 });
+    supervisor = keepConnected(client, { subscriptions: subscriptions, clean: false, minDelay: 2000, maxDelay: 60000, onFailure: onFailure });
   }
 
   function mqttOff(): void {

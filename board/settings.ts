@@ -40,8 +40,28 @@ export function badSettings(message: string): BoardError {
 // Required strings, in the order they are checked and reported.
 const REQUIRED = ["ssid", "password", "server", "clientId", "commandTopic", "statusTopic"];
 const OPTIONAL_STRINGS = ["user", "mqttPassword"];
-const NUMBERS: { [name: string]: number } = { port: 0, heartbeat: 60, keepalive: 60, sleep: 0, awake: 30 };
+// Whole numbers: the default, the least and the greatest value (sleep and awake: the low-power
+// mode's seconds, 0 keeping the board awake).
+const NUMBERS: { [name: string]: number[] } = { port: [0, 0, 65535], heartbeat: [60, 1, 86400], keepalive: [60, 0, 65535], sleep: [0, 0, 31536000], awake: [30, 1, 86400] };
 
+/** Why `topic` is not a topic filter (with `publish`: not a topic name), or "" when it is one
+ *  [MQTT-4.7.1-1, 2, 3]: "#" alone in the last level, "+" alone in a level, none to publish. */
+function topicProblem(topic: string, publish: boolean): string {
+  const levels = topic.split("/");
+  for (let i = 0; i < levels.length; i++) {
+    const level = levels[i];
+    if (level.indexOf("#") < 0 && level.indexOf("+") < 0) continue;
+    if (publish) return "has a wildcard (+ or #): it is published to";
+    if (level.length > 1) return "has a wildcard (+ or #) that is not a whole level";
+    if (level === "#" && i < levels.length - 1) return 'has "#" before its last level';
+  }
+  return "";
+}
+
+/**
+ * The settings in Storage's `file`, checked: every problem is reported at once (a board's
+ * user fixes them in one round trip), each field named, in one BAD_ARGUMENT.
+ */
 export function readSettings(storage: StorageLike, file?: string): Settings {
   const name = file || SETTINGS_FILE;
   const text = storage.read(name);
@@ -51,40 +71,45 @@ export function readSettings(storage: StorageLike, file?: string): Settings {
   // Storage's own readJSON (Espruino's parser; with noExceptions, undefined for bad JSON).
   const raw = storage.readJSON(name, true) as { [key: string]: unknown };
   if (raw === undefined) throw badSettings('Storage file "' + name + '" is not valid JSON');
-  if (!raw || typeof raw !== "object") throw badSettings('Storage file "' + name + '" must hold a JSON object');
+  if (!raw || typeof raw !== "object" || raw instanceof Array) throw badSettings('Storage file "' + name + '" must hold a JSON object');
   const out: { [key: string]: unknown } = {};
+  const problems: string[] = [];
   // Declared once, up front: the minifier merges loop variables, and Espruino does not hoist
   // a `var` that it would otherwise place after their first use.
   let key: string;
   let value: unknown;
+  let range: number[];
+  let problem: string;
   for (let i = 0; i < REQUIRED.length; i++) {
     key = REQUIRED[i];
     value = raw[key];
-    if (value === undefined || value === null) throw badSettings('missing field "' + key + '" in ' + name);
-    if (typeof value !== "string") throw badSettings('field "' + key + '" in ' + name + " must be a string");
+    if (value === undefined || value === null) problems.push('missing field "' + key + '"');
+    else if (typeof value !== "string") problems.push('field "' + key + '" must be a string');
     // Only the WiFi password may be empty (an open network).
-    if (value === "" && key !== "password") throw badSettings('field "' + key + '" in ' + name + " is empty");
-    out[key] = value;
+    else if (value === "" && key !== "password") problems.push('field "' + key + '" is empty');
+    else if (key.indexOf("Topic") > 0 && (problem = topicProblem(value, key === "statusTopic"))) {
+      problems.push('field "' + key + '" ' + JSON.stringify(value) + " " + problem);
+    } else out[key] = value;
   }
   for (let i = 0; i < OPTIONAL_STRINGS.length; i++) {
     key = OPTIONAL_STRINGS[i];
     value = raw[key];
     if (value === undefined || value === null) continue;
-    if (typeof value !== "string") throw badSettings('field "' + key + '" in ' + name + " must be a string");
-    out[key] = value;
+    if (typeof value !== "string") problems.push('field "' + key + '" must be a string');
+    else out[key] = value;
   }
   for (key in NUMBERS) {
+    range = NUMBERS[key];
     value = raw[key];
-    if (value === undefined || value === null) {
-      out[key] = NUMBERS[key];
-      continue;
-    }
-    if (typeof value !== "number" || !(value >= 0) || Math.floor(value) !== value) {
-      throw badSettings('field "' + key + '" in ' + name + " must be a whole number >= 0");
-    }
-    out[key] = value;
+    if (value === undefined || value === null) out[key] = range[0];
+    else if (typeof value !== "number" || !(value >= range[1] && value <= range[2]) || Math.floor(value) !== value) {
+      problems.push('field "' + key + '" must be a whole number from ' + range[1] + " to " + range[2] + ", not " + JSON.stringify(value));
+    } else out[key] = value;
   }
-  if ((out.heartbeat as number) < 1) throw badSettings('field "heartbeat" in ' + name + " must be at least 1 second");
-  if ((out.awake as number) < 1) throw badSettings('field "awake" in ' + name + " must be at least 1 second");
+  for (key in raw) {
+    if (REQUIRED.indexOf(key) < 0 && OPTIONAL_STRINGS.indexOf(key) < 0 && !(key in NUMBERS)) problems.push('unknown field "' + key + '"');
+  }
+  if (problems.length === 1) throw badSettings(problems[0] + " in " + name);
+  if (problems.length) throw badSettings(problems.length + " problems in " + name + ": " + problems.join("; "));
   return out as unknown as Settings;
 }

@@ -10,9 +10,11 @@
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
 //                                                    (copies in dist/board-modules/, without the
 //                                                    line naming their source map)
+//   npm run upload -- --port /dev/ttyUSB0 --library --mqtt5   ... and dist/mqtt_as5.js as "mqtt_as5"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
-// Options: --baud N (serial only, default 115200), --no-build, --dry-run (print the command,
+// Options: --baud N (serial only, default 115200), --no-build (else it builds when src/ or board/
+// changed since the last build), --dry-run (print the command,
 // quoted for a POSIX shell, to be pasted as it is).
 "use strict";
 const fs = require("node:fs");
@@ -27,7 +29,7 @@ const MODULE_NAME = "mqtt_as";
 // The libraries as the board gets them (--library): without their last line,
 // `//# sourceMappingURL=...`, which serves Node alone and would cost the board's flash.
 const BOARD_DIR = "dist/board-modules";
-const LIBRARIES = ["mqtt_as.js", "keep-connected.js"];
+const LIBRARIES = ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js"];
 
 function usage(message) {
   const error = new Error(message);
@@ -35,9 +37,9 @@ function usage(message) {
   return error;
 }
 
-/** Parses `[upload|settings] --port P [--baud N] [--save] [--library] [--file F] [--no-build] [--dry-run]`. */
+/** Parses `[upload|settings] --port P [--baud N] [--save] [--library [--mqtt5]] [--file F] [--no-build] [--dry-run]`. */
 function parseArgs(argv) {
-  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, file: null, build: true, dryRun: false };
+  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, mqtt5: false, file: null, build: true, dryRun: false };
   let i = 0;
   if (argv[0] === "upload" || argv[0] === "settings") opts.command = argv[i++];
   for (; i < argv.length; i++) {
@@ -53,6 +55,7 @@ function parseArgs(argv) {
       if (!(opts.baud > 0) || Math.floor(opts.baud) !== opts.baud) throw usage("--baud needs a whole number");
     } else if (arg === "--save") opts.save = true;
     else if (arg === "--library") opts.library = true;
+    else if (arg === "--mqtt5") opts.mqtt5 = true;
     else if (arg === "--file") opts.file = value();
     else if (arg === "--no-build") opts.build = false;
     else if (arg === "--dry-run") opts.dryRun = true;
@@ -62,6 +65,7 @@ function parseArgs(argv) {
   if (opts.command === "settings" && !opts.file) throw usage("--file is missing (the settings JSON)");
   if (opts.command === "settings" && (opts.save || opts.library)) throw usage("--save and --library are for upload");
   if (opts.save && opts.library) throw usage("--save and --library do not go together");
+  if (opts.mqtt5 && !opts.library) throw usage("--mqtt5 goes with --library");
   return opts;
 }
 
@@ -79,8 +83,11 @@ function uploadArgs(opts) {
   if (opts.library) {
     // The Web IDE route in one command: the library in Storage as modules, so that
     // require("mqtt_as") works from code sent later. -e without a file: the board is not reset.
+    // --mqtt5: the MQTT 5 bundle too, as "mqtt_as5" (require("mqtt_as5")).
+    const mqtt5 = opts.mqtt5 ? ["--storage", `${MODULE_NAME}5:${BOARD_DIR}/mqtt_as5.js`] : [];
     return args.concat(
       ["--storage", `${MODULE_NAME}:${BOARD_DIR}/mqtt_as.js`],
+      mqtt5,
       ["--storage", `keep-connected:${BOARD_DIR}/keep-connected.js`],
       ["-e", `print("mqtt_as in Storage: "+require("Storage").read("${MODULE_NAME}").length+" bytes")`]
     );
@@ -167,8 +174,9 @@ function main(argv) {
     checkSettings(opts.file, given);
     return run(settingsArgs(opts), opts);
   }
+  // Built only when src/ or board/ changed since the last build (scripts/build-if-stale.js).
   if (opts.build) {
-    const r = spawnSync("npx", ["rollup", "-c", "--silent"], { cwd: ROOT, stdio: "inherit" });
+    const r = spawnSync(process.execPath, [path.join(__dirname, "build-if-stale.js")], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) return r.status || 1;
   }
   if (opts.library) boardCopies();

@@ -4,10 +4,19 @@
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const path = require("node:path");
+const fs = require("node:fs");
 const { spawnSync } = require("node:child_process");
+const { installedPackage } = require("./helpers/installed-package.js");
 
 const ROOT = path.join(__dirname, "..");
 const pkg = require("../package.json");
+
+test("the tarball holds the licence (MIT, as package.json says), the changelog and the README", () => {
+  const { files } = installedPackage();
+  for (const file of ["LICENSE", "CHANGELOG.md", "README.md"]) assert.ok(files.includes(file), `${file} is not in the tarball: ${files.join(", ")}`);
+  assert.equal(pkg.license, "MIT");
+  assert.match(fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"), /^MIT License\n/);
+});
 
 test("the package holds the bundles, their source maps and the declarations of both entry points", () => {
   const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
@@ -28,7 +37,6 @@ test("installing from a git URL builds: prepare runs the build, which makes the 
 // MQTT 5 costs 3.1.1 users nothing (issue 12): its branches test a constant that the build
 // folds, so dist/mqtt_as.js holds none of them, and dist/mqtt_as5.js holds all.
 test("dist/mqtt_as.js holds no MQTT 5 code; dist/mqtt_as5.js does", () => {
-  const fs = require("node:fs");
   const read = (name) => fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
   // From the client's MQTT 5 paths (src/client/v5.ts, client.ts) and the MQTT 5 codec.
   const marks = ["AUTH is not supported", "topic alias not set", "receiveMaximum", "userProperties", "disconnected by the broker"];
@@ -40,3 +48,53 @@ test("dist/mqtt_as.js holds no MQTT 5 code; dist/mqtt_as5.js does", () => {
   }
   assert.equal(require("../dist/mqtt_as.js").MQTTClient.prototype.publish.length, 4, "publish() takes no properties in the 3.1.1 bundle");
 });
+
+// As a user gets it: the tarball installed into a new project (test/helpers/installed-package.js).
+
+function node(dir, file, source) {
+  fs.writeFileSync(path.join(dir, file), source);
+  return spawnSync(process.execPath, [file], { cwd: dir, encoding: "utf8" });
+}
+
+test("installed from the tarball, both bundles load by name: require and import of mqtt_as and mqtt_as/mqtt5", () => {
+  const { dir } = installedPackage();
+  const cjs = node(dir, "load.cjs", `
+    const v3 = require("mqtt_as"), v5 = require("mqtt_as/mqtt5"), kc = require("mqtt_as/keep-connected");
+    console.log(v3.MQTTClient.prototype.publish.length, v5.MQTTClient.prototype.publish.length, typeof kc.keepConnected);`);
+  assert.equal(cjs.status, 0, cjs.stderr);
+  assert.equal(cjs.stdout.trim(), "4 5 function", "mqtt_as is the 3.1.1 bundle, mqtt_as/mqtt5 the MQTT 5 one");
+  const esm = node(dir, "load.mjs", `
+    import { MQTTClient, config } from "mqtt_as/mqtt5";
+    import { keepConnected } from "mqtt_as/keep-connected";
+    console.log(MQTTClient.prototype.publish.length, typeof config, typeof keepConnected);`);
+  assert.equal(esm.status, 0, esm.stderr);
+  assert.equal(esm.stdout.trim(), "5 object function");
+});
+
+const TS_USER = `
+import { MQTTClient, Properties, UserProperty } from "mqtt_as/mqtt5";
+const client = new MQTTClient({ server: "broker.local", protocolVersion: 5, properties: { sessionExpiryInterval: 60 } });
+async function main(): Promise<void> {
+  await client.connect(false);
+  await client.subscribe("a/#", 1, { noLocal: true, userProperties: { from: "ts" } });
+  const given: Properties = { contentType: "text/plain", userProperties: { unit: "C", source: ["a", "b"] } };
+  await client.publish("a/b", "21.5", false, 1, given);
+  await client.publish("a/b", "21.5", false, 1, { userProperties: [["unit", "C"]] });
+  const pairs: UserProperty[] = [["k", "v"]];
+  await client.disconnect(0, { userProperties: pairs });
+}
+main().catch(() => undefined);
+`;
+
+for (const moduleResolution of ["node16", "bundler", "node10"]) {
+  test(`installed from the tarball, a TypeScript program importing mqtt_as/mqtt5 type-checks (moduleResolution ${moduleResolution})`, () => {
+    const { dir } = installedPackage();
+    const sub = fs.mkdtempSync(path.join(dir, "ts-"));
+    const module = moduleResolution === "bundler" ? "esnext" : moduleResolution === "node10" ? "commonjs" : moduleResolution;
+    fs.writeFileSync(path.join(sub, "user.ts"), TS_USER);
+    const compilerOptions = { strict: true, noEmit: true, skipLibCheck: false, target: "es2017", lib: ["es2017"], types: [], module, moduleResolution };
+    fs.writeFileSync(path.join(sub, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["user.ts"] }));
+    const r = spawnSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", sub], { cwd: sub, encoding: "utf8" });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  });
+}

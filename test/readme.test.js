@@ -1,23 +1,25 @@
 "use strict";
 // The README's Node examples run as written, pasted into a .js file (CommonJS: no top-level
-// await), against an in-process Aedes broker: only the server (and a port) is substituted.
+// await) in a project where the packed package is installed (npm pack, npm install of the
+// tarball), against a real broker: Aedes in-process, Mosquitto for MQTT 5 (Aedes has none).
+// Only the server (and a port) is substituted.
 // Its table of defaults names every setting of the exported `config`, with its value.
 const test = require("node:test");
 const assert = require("node:assert/strict");
 const fs = require("node:fs");
-const os = require("node:os");
 const path = require("node:path");
 const { spawn } = require("node:child_process");
-const { startAedes } = require("./helpers/brokers.js");
+const { startAedes, startMosquitto } = require("./helpers/brokers.js");
+const { installedPackage } = require("./helpers/installed-package.js");
 const { config } = require("../dist/mqtt_as.js");
 
 const ROOT = path.join(__dirname, "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
 
-/** The ```js blocks of the README's Node use: from "## Use" up to the Espruino example. */
+/** The README's Node examples: its ```js blocks that name the server "broker.local" (the
+ *  Espruino ones name an address). */
 function nodeExamples() {
-  const use = README.slice(README.indexOf("\n## Use\n"), README.indexOf("\nEspruino:\n"));
-  return [...use.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  return [...README.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]).filter((code) => code.includes('server: "broker.local"'));
 }
 
 function run(dir, file) {
@@ -34,30 +36,29 @@ function run(dir, file) {
   });
 }
 
-test("the README has two Node examples, each a whole program for `node file.js`", () => {
+test("the README has Node examples of both bundles, each a whole program for `node file.js`", () => {
   const examples = nodeExamples();
-  assert.equal(examples.length, 2, "examples found: " + examples.length);
-  for (const code of examples) {
-    assert.match(code, /require\("mqtt_as"\)/);
-    assert.match(code, /server: "broker\.local"/);
-  }
+  assert.equal(examples.length, 3, "examples found: " + examples.length);
+  assert.equal(examples.filter((code) => /require\("mqtt_as\/mqtt5"\)/.test(code)).length, 1, "one MQTT 5 example");
+  for (const code of examples) assert.match(code, /require\("mqtt_as(\/mqtt5)?"\)/);
 });
 
 nodeExamples().forEach((code, i) => {
-  test(`README Node example ${i + 1} runs as written against Aedes and exits by itself`, { timeout: 30000 }, async (t) => {
-    const broker = await startAedes();
+  const mqtt5 = code.includes('require("mqtt_as/mqtt5")');
+  test(`README Node example ${i + 1} runs as written from the installed package against ${mqtt5 ? "Mosquitto" : "Aedes"} and exits by itself`, { timeout: 30000 }, async (t) => {
+    const broker = mqtt5 ? await startMosquitto() : await startAedes();
+    if (!broker) return t.skip("Mosquitto is not installed (Aedes has no MQTT 5)");
     t.after(() => broker.close());
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "readme-"));
-    t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-    // require("mqtt_as") finds this package as an installed one would be found.
-    fs.mkdirSync(path.join(dir, "node_modules"));
-    fs.symlinkSync(ROOT, path.join(dir, "node_modules", "mqtt_as"), "dir");
+    const project = installedPackage().dir;
+    const file = `example-${i + 1}.js`;
     const source = code.replace(/server: "broker\.local"/g, `server: "127.0.0.1", port: ${broker.port}`);
-    fs.writeFileSync(path.join(dir, "example.js"), source);
-    const r = await run(dir, "example.js");
+    fs.writeFileSync(path.join(project, file), source);
+    t.after(() => fs.rmSync(path.join(project, file), { force: true }));
+    const r = await run(project, file);
     assert.equal(r.signal, null, "killed: it did not exit by itself\n" + r.out);
     assert.equal(r.code, 0, r.out);
     assert.match(r.out, /^sensors\/t 21\.5\b/m, "the message came back");
+    if (mqtt5) assert.match(r.out, /text\/plain \[ \[ 'unit', 'C' \], \[ 'source', 'probe-1' \], \[ 'source', 'probe-2' \] \]/, "its properties came back");
   });
 });
 

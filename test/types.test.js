@@ -26,7 +26,16 @@ off();
 
 async function main(): Promise<void> {
   const sessionPresent: boolean = await client.connect(false);
-  const granted: number = await client.subscribe("a/b", 1);
+  const granted: QoS = await client.subscribe("a/b", 1);
+  await client.publish("a/b", "again", false, await client.subscribe("a/#")); // subscribe() resolves a QoS
+  // Each event's callback gets its own parameter types, without annotations.
+  client.on("msg", (topic, msg, retained, qos, dup, properties) => {
+    const texts: string[] = [topic.toUpperCase(), String(msg.byteLength), String(retained && dup)];
+    const level: QoS = qos;
+    void [texts, level, properties && properties.contentType];
+  });
+  client.on("down", (error) => void (error && error.code === "TIMEOUT" && error.message));
+  client.on("up", () => undefined);
   const qos: QoS = 2;
   await client.publish("a/b", new Uint8Array([1, 2]), true, qos);
   await client.publish("a/b", "text");
@@ -56,6 +65,9 @@ client.subscribe("a/b", 3);
 const n: number = client.connect();
 keepConnected(client, { minDelay: "1s" });
 client.nonsense();
+client.on("msg", (topic) => topic.toFixed());
+client.on("up", (x: string) => x);
+client.on("down", (error) => error && error.code === "NOPE");
 `;
 
 function typecheck(dir, source, moduleResolution) {
@@ -106,5 +118,5 @@ test("a TypeScript user's mistakes are type errors, one for each", (t) => {
   const r = typecheck(dir, BAD, "node16");
   assert.notEqual(r.status, 0, "the wrong program type-checked");
   const lines = new Set([...r.stdout.matchAll(/^user\.ts\((\d+),\d+\): error TS\d+/gm)].map((m) => Number(m[1])));
-  assert.deepEqual([...lines].sort((a, b) => a - b), [4, 5, 6, 7, 8, 9], r.stdout); // every line from "new MQTTClient" on
+  assert.deepEqual([...lines].sort((a, b) => a - b), [4, 5, 6, 7, 8, 9, 10, 11, 12], r.stdout); // every line from "new MQTTClient" on
 });

@@ -1,5 +1,5 @@
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { encodeUtf8, heapRoom, onEspruino } from "../codec/bytes";
+import { encodeUtf8, heapRoom, isAsciiString, onEspruino, writeUtf8 } from "../codec/bytes";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
 import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
@@ -52,13 +52,21 @@ const enum State {
   UP,
 }
 
-type ClientEvent = "up" | "down" | "msg";
+/** A "msg" callback: the message's topic, payload, retain flag, QoS and DUP flag; under MQTT 5
+ *  its properties too ({} when it had none; absent under 3.1.1). */
+export type MsgCallback = (topic: string, msg: Uint8Array, retained: boolean, qos: QoS, dup: boolean, properties?: Properties) => void;
+/** A "down" callback: the coded error that ended the connection, or nothing after disconnect(). */
+export type DownCallback = (error?: MqttError) => void;
 
 // on() and off() are the Emitter's, mixed into the prototype (see the end of this file).
 export interface MQTTClient {
   /** [set_cb_on_event]: returns the unsubscribe. */
-  on(event: ClientEvent, cb: (...args: any[]) => void): () => void;
-  off(event: ClientEvent, cb: (...args: any[]) => void): void;
+  on(event: "msg", cb: MsgCallback): () => void;
+  on(event: "up", cb: () => void): () => void;
+  on(event: "down", cb: DownCallback): () => void;
+  off(event: "msg", cb: MsgCallback): void;
+  off(event: "up", cb: () => void): void;
+  off(event: "down", cb: DownCallback): void;
 }
 
 export class MQTTClient {
@@ -135,6 +143,12 @@ export class MQTTClient {
       if (self.state !== State.IDLE) throw badArgument(self.state === State.UP ? "already connected" : "already connecting");
       if (!cfg.server || typeof cfg.server !== "string") throw badArgument("no server");
       if (typeof cfg.clientId != "string") throw badArgument("clientId must be a string");
+      // A setting this bundle cannot honour is refused, not ignored: the 3.1.1 bundle would
+      // otherwise connect with 3.1.1 and drop every MQTT 5 setting in silence.
+      const version = cfg.protocolVersion;
+      if (version !== undefined && version !== 4 && !(MQTT5 && version === 5)) {
+        throw badArgument(MQTT5 ? "protocolVersion " + version + ": 4 or 5" : "protocolVersion " + version + ": 4 only; MQTT 5 is the bundle mqtt_as/mqtt5 (Espruino: mqtt_as5)");
+      }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
       bytes =
@@ -237,6 +251,7 @@ export class MQTTClient {
       // Otherwise the encoder checks topic and QoS; a packet id is written when the publish
       // gets a slot.
       if (!bytes) {
+        checkPublishSize(topic, msg, qos || 0, self.cfg.maxPacketSize);
         bytes =
           MQTT5 && self.v5
             ? publishPacket5(self.connack as Properties, self.aliases as Aliases, topic, payloadBytes(msg), qos || 0, retain, properties)
@@ -267,7 +282,7 @@ export class MQTTClient {
 
   /** MQTT 5: with `options` (No Local, Retain As Published, Retain Handling, a Subscription
    *  Identifier, User Properties). */
-  subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<number> {
+  subscribe(topic: string, qos?: QoS, options?: SubscribeOptions): Promise<QoS> {
     // The encoder checks filter and QoS.
     return this.subscription(PacketType.SUBACK, topic, qos || 0, options);
   }
@@ -594,4 +609,17 @@ function closedError(cause?: unknown): MqttError {
   const error = mqttError("CLOSED", detail ? "connection closed: " + detail : "connection closed");
   if (cause !== undefined) error.cause = cause;
   return error;
+}
+
+/**
+ * Refuses, before any copy, a message whose packet cannot fit in maxPacketSize, naming both:
+ * on Espruino the copy of a large one would otherwise fail first, for want of memory. A
+ * string's UTF-8 is at least its length, so shorter ones are left to the encoder's own check.
+ */
+function checkPublishSize(topic: string, msg: string | Uint8Array, qos: number, max: number): void {
+  if (!max || !(msg.length > max)) return;
+  const payload = typeof msg != "string" ? msg.length : isAsciiString(msg) ? msg.length : writeUtf8(msg, 0, 0);
+  // Fixed header (remaining length in 1 to 4 bytes), topic, packet id (MQTT 5: and properties, not counted).
+  const remaining = 2 + (typeof topic == "string" ? writeUtf8(topic, 0, 0) : 0) + (qos ? 2 : 0) + payload;
+  checkPacketSize(1 + (remaining > 2097151 ? 4 : remaining > 16383 ? 3 : remaining > 127 ? 2 : 1) + remaining, max);
 }

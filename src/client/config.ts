@@ -30,7 +30,7 @@ export interface Config {
   debug: boolean; // [DEBUG]
   transport?: (opts: object) => SocketLike;
   store?: Store; // keeps the session (QoS 1 and 2 publishes, ids) through resets: see store.ts
-  // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle speaks 3.1.1 whatever this says)
+  // MQTT 5 (dist/mqtt_as5.js; the 3.1.1 bundle refuses protocolVersion 5 at connect())
   protocolVersion?: 4 | 5; // absent: 4
   properties?: Properties; // the CONNECT's; maximumPacketSize absent: maxPacketSize
 }

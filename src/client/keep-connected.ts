@@ -1,6 +1,7 @@
 // Connection management outside the client, as mqtt_as.compat leaves it: connect, and
 // after every loss reconnect with exponential backoff and jitter, until stop() or the
 // user's own disconnect(), which ends it as it ends mqtt_as's reconnecting.
+import { MqttError } from "../codec/errors";
 import { QoS } from "../codec/types";
 import { MQTTClient } from "./client";
 import { Event } from "./event";
@@ -10,6 +11,10 @@ export interface KeepConnectedOptions {
   clean?: boolean; // false: a persistent session, so unacknowledged publishes survive a loss
   minDelay?: number; // ms before the first retry
   maxDelay?: number; // ms, the longest wait between attempts
+  /** Called after each failed connect with its error and the ms until the next attempt; with
+   *  null when the supervision ends instead (a BAD_ARGUMENT: a wrong setting does not heal). */
+  onFailure?: (error: MqttError, retryInMs: number | null) => void;
+  debug?: boolean; // logs each attempt and its outcome to the console
 }
 
 export interface Supervisor {
@@ -32,6 +37,7 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   let timer: unknown = null; // the next attempt
   let steady: unknown = null; // while up: forgives the failures once the connection has held
   let stopped = false;
+  let wait = 0; // ms, the last wait retry() chose
   // Subscriptions the broker's session lacks, as far as we know: all of them when it kept no
   // session, and any whose SUBACK did not come in time, to be made at the next connect.
   // No prototype: a topic is a key, and on an {} the key "__proto__" would set the prototype
@@ -40,9 +46,11 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
 
   function attempt(): void {
     timer = null;
+    if (options.debug) log("connecting");
     client
       .connect(options.clean !== false)
       .then(function (sessionPresent) {
+        if (options.debug) log("connected, session present: " + sessionPresent);
         // stop() came while connecting, or the connection is gone already (on Espruino the
         // "down" can run before this reaction): start nothing more.
         if (stopped || !client.up.isSet()) return undefined;
@@ -56,11 +64,25 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
         // Without a session the broker forgot the subscriptions [MQTT-3.2.2-1].
         if (!sessionPresent) for (const topic in subscriptions) missing[topic] = true;
         return subscribeMissing();
-      })
+      }, failed)
       .then(ready, function () {
         if (client.up.isSet()) ready();
         else retry();
       });
+  }
+
+  /** A connect() failed: say so, and try again later, unless the settings are wrong. */
+  function failed(error: MqttError): void {
+    if (stopped) return;
+    const settings = error.code === "BAD_ARGUMENT";
+    if (settings) stop();
+    const wait = settings ? null : retry();
+    if (options.debug) log("connect failed: " + error.code + " " + error.message + (settings ? "; stopped" : "; next attempt in " + wait + " ms"));
+    if (options.onFailure) options.onFailure(error, wait);
+  }
+
+  function log(what: string): void {
+    console.log("mqtt_as keepConnected: " + what);
   }
 
   function subscribeMissing(): Promise<unknown> {
@@ -89,14 +111,17 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
     if (!stopped && client.up.isSet()) up.set();
   }
 
-  function retry(): void {
+  /** Schedules the next attempt, once; returns its wait in ms (whole). */
+  function retry(): number {
     up.clear();
     cancelSteady();
-    if (stopped || timer !== null) return;
+    if (stopped || timer !== null) return wait;
     // Full jitter between minDelay and an exponentially growing cap, so that many boards
     // that lost the same broker do not all return at once.
     const cap = Math.min(maxDelay, minDelay * Math.pow(2, failures++));
-    timer = setTimeout(attempt, minDelay + Math.random() * (cap - minDelay));
+    wait = Math.round(minDelay + Math.random() * (cap - minDelay));
+    timer = setTimeout(attempt, wait);
+    return wait;
   }
 
   function cancelSteady(): void {
@@ -119,9 +144,10 @@ export function keepConnected(client: MQTTClient, opts?: KeepConnectedOptions): 
   }
 
   // A "down" without an error follows disconnect(): the user ended the connection.
-  const offDown = client.on("down", function (error?: unknown) {
-    if (error) retry();
-    else stop();
+  const offDown = client.on("down", function (error?: MqttError) {
+    if (!error) return stop();
+    const next = retry();
+    if (options.debug) log("connection lost: " + error.code + "; next attempt in " + next + " ms");
   });
   // A user's disconnect() ends the supervision, as in mqtt_as (its reconnecting stops once
   // disconnect() has run). "down" tells of it only while connected; disconnect() while

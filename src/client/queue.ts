@@ -6,13 +6,14 @@
 // Espruino always): a long line would cost time quadratic in its length. put() pushes onto
 // one; shift() pops the other, refilled by reversing the first.
 
+import { QoS } from "../codec/types";
 import { Properties } from "../codec/v5/types";
 
 export interface Message {
   topic: string;
   msg: Uint8Array;
   retained: boolean;
-  qos: number;
+  qos: QoS;
   dup: boolean;
   properties?: Properties; // MQTT 5
 }

@@ -4,7 +4,7 @@ import { badArgument, mqttError, MqttError, protocolError } from "../codec/error
 import { encodeUtf8 } from "../codec/bytes";
 import { PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
-import { Disconnect5, Properties, Publish5 } from "../codec/v5/types";
+import { Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
 import { Config } from "./config";
 import { Message } from "./queue";
@@ -15,7 +15,7 @@ export interface SubscribeOptions {
   retainAsPublished?: boolean;
   retainHandling?: 0 | 1 | 2;
   subscriptionIdentifier?: number;
-  userProperties?: [string, string][];
+  userProperties?: UserProperty[] | UserPropertyMap;
 }
 
 /** One connection's topic aliases: those the broker set, and those we set (3.3.2.3.4). */

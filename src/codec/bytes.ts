@@ -54,7 +54,7 @@ function asciiWalk(str: string): boolean {
  *  callbacks need the rest. Checked for buffers over 512 bytes (a smaller one that fails
  *  would mean the heap is gone anyway). */
 export function allocBytes(size: number): Uint8Array {
-  if (size > 512 && size > heapRoom(2 * size) / 2) throw mqttError("TOO_LARGE", "not enough memory");
+  if (size > 512 && size > heapRoom(2 * size) / 2) throw tooLarge(size, "half the free memory, " + grouped(heapRoom(0) >> 1) + " bytes");
   if (onEspruino || size > 4096) return new Uint8Array(size);
   if (poolUsed + size > 8192) {
     pool = new ArrayBuffer(8192);
@@ -63,6 +63,23 @@ export function allocBytes(size: number): Uint8Array {
   const view = new Uint8Array(pool, poolUsed, size);
   poolUsed += size;
   return view;
+}
+
+/** TOO_LARGE naming the size and the limit; its message is made only when refusing (on
+ *  Espruino every string is memory), outside the "ram" functions that call it. */
+export function tooLarge(size: number, limit: string): Error {
+  return mqttError("TOO_LARGE", "packet of " + grouped(size) + " bytes over " + limit);
+}
+
+/** 102413 as "102,413": Espruino has no toLocaleString. */
+export function grouped(n: number): string {
+  let s = "" + n;
+  let out = "";
+  while (s.length > 3) {
+    out = "," + s.substring(s.length - 3) + out;
+    s = s.substring(0, s.length - 3);
+  }
+  return s + out;
 }
 
 /** Writes the UTF-8 encoding of `str` into `buf` at `o` and returns the offset after it.

@@ -11,7 +11,7 @@ import {
   SubscribePacket,
   UnsubscribePacket,
 } from "./types";
-import { isValidTopicFilter, isValidTopicName } from "./topics";
+import { badTopic, isValidTopicFilter, isValidTopicName } from "./topics";
 import { encodeUtf8, isAsciiString, onEspruino } from "./bytes";
 import { allocPacket, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 import { badArgument } from "./errors";
@@ -27,7 +27,7 @@ export function encodeConnect(p: ConnectPacket): Uint8Array {
   const level = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1 [MQTT-3.1.2-2]
   const fields: Field[] = [PROTOCOL_NAME, [], [keepAlive >> 8, keepAlive & 255], p.clientId];
   if (will) {
-    if (!isValidTopicName(will.topic)) throw badArgument("bad will topic");
+    if (!isValidTopicName(will.topic)) throw badTopic("will topic", will.topic);
     flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
     fields.push(will.topic, will.message);
   }
@@ -63,7 +63,7 @@ let lastNameBytes: Uint8Array;
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
   let name = lastNameBytes;
   if (topic !== lastName) {
-    if (!isValidTopicName(topic)) throw badArgument("bad topic"); // [MQTT-3.3.2-2]
+    if (!isValidTopicName(topic)) throw badTopic("topic", topic); // [MQTT-3.3.2-2]
     // Espruino: a view on the string, if ASCII, made at each call (kept, it would hold memory).
     name = encodeUtf8(topic, true);
     if (!onEspruino) {
@@ -148,7 +148,7 @@ export function encodeSubscription(packetId: number, topicFilter: string, qos?: 
 }
 
 function filter(topicFilter: string): string {
-  if (!isValidTopicFilter(topicFilter)) throw badArgument("bad topic filter");
+  if (!isValidTopicFilter(topicFilter)) throw badTopic("topic filter", topicFilter, true);
   return topicFilter;
 }
 

@@ -2,11 +2,11 @@
 // packet from the broker past maxPacketSize from its length alone, and the client refuses to
 // send one past maxPacketSize or, in MQTT 5, past the broker's Maximum Packet Size
 // [MQTT-3.2.2-15].
-import { mqttError } from "./errors";
+import { grouped, tooLarge } from "./bytes";
 
 /** TOO_LARGE unless a packet of `size` bytes is within `maxPacketSize` (0: no bound but the
  *  protocol's). */
 export function checkPacketSize(size: number, maxPacketSize: number): void {
   "ram";
-  if (maxPacketSize && size > maxPacketSize) throw mqttError("TOO_LARGE", "over maxPacketSize");
+  if (maxPacketSize && size > maxPacketSize) throw tooLarge(size, "maxPacketSize " + grouped(maxPacketSize));
 }

@@ -3,6 +3,8 @@
 // first subscribe, a module-level function of the bundle was found to be a string); the cause was
 // not pinned down, and these loops are about as small.
 
+import { badArgument } from "./errors";
+
 function hasWildcard(s: string): boolean {
   return s.indexOf("+") >= 0 || s.indexOf("#") >= 0;
 }
@@ -22,4 +24,13 @@ export function isValidTopicFilter(s: string): boolean {
     if (level === "#" ? i < levels.length - 1 : level !== "+" && hasWildcard(level)) return false;
   }
   return true;
+}
+
+/** BAD_ARGUMENT naming the topic and what is wrong with it (`what`: "topic", "will topic",
+ *  "topic filter"). The message is made only here, when refusing: not on the good path. */
+export function badTopic(what: string, s: unknown, filter?: boolean): Error {
+  const hash = typeof s == "string" ? s.indexOf("#") : -1;
+  const why =
+    typeof s != "string" ? "not a string" : !s ? "empty" : !filter ? "+ and # are for subscribing" : hash >= 0 && hash < s.length - 1 ? '"#" must be last' : "+ and # must be whole levels";
+  return badArgument("bad " + what + " " + JSON.stringify(s) + ": " + why);
 }

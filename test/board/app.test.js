@@ -298,3 +298,28 @@ test("end to end: the real client on Aedes, a command from another client switch
   const report = statuses.find((s) => s.led === true);
   assert.deepEqual(report, { uptime: 7, brokerUp: true, led: true });
 });
+
+test("a failing connect is said once, with its cause and what comes next; again only when the cause changes", async (t) => {
+  t.mock.timers.enable({ apis: ["setTimeout"] }); // keepConnected's retries
+  const { wifi, client, logs } = setup();
+  const refused = Object.assign(new Error("connection closed: connect ECONNREFUSED 127.0.0.1:1883"), { code: "CLOSED" });
+  let answer = refused;
+  let attempts = 0;
+  client.connect = () => (attempts++, Promise.reject(answer));
+  const retry = async () => {
+    for (let i = 0; i < 3; i++) await tick();
+    t.mock.timers.tick(60000);
+    for (let i = 0; i < 3; i++) await tick();
+  };
+  wifi.finish(null);
+  for (let i = 0; i < 4; i++) await retry();
+  assert.ok(attempts >= 4, "attempts: " + attempts);
+  const said = () => logs.filter((l) => /^MQTT: cannot connect/.test(l));
+  assert.deepEqual(said(), ["MQTT: cannot connect to 127.0.0.1:1883: connection closed: connect ECONNREFUSED 127.0.0.1:1883; retrying, at most a minute apart"]);
+  answer = Object.assign(new Error('bad will topic "esp32-1/#"'), { code: "BAD_ARGUMENT" });
+  await retry();
+  const tries = attempts;
+  await retry();
+  assert.equal(attempts, tries, "no attempt after BAD_ARGUMENT");
+  assert.deepEqual(said().slice(1), ['MQTT: cannot connect to 127.0.0.1:1883: bad will topic "esp32-1/#"; not retrying: check the settings']);
+});

@@ -89,3 +89,61 @@ test("dist/board.js on Espruino without a Wifi module (the Linux build has none)
   assert.match(out, /APP undefined/, shown);
   assert.doesNotMatch(out, /Uncaught|ASSERT/, shown);
 });
+
+/** Runs the application from Storage after `prelude` until it quits (or 20 s): { code, out, shown }. */
+async function runBoard(t, prelude) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = boardProgram(dir, prelude);
+  const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
+  t.after(() => child.kill());
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const code = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve("timeout"), 20000);
+    child.on("exit", (c) => {
+      clearTimeout(timer);
+      resolve(c);
+    });
+  });
+  const shown = out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(0, 2000);
+  return { code, out, shown };
+}
+
+const STAND_IN_WIFI =
+  `var W = { connect: function (s, o, cb) { setTimeout(function () { cb(null); }, 10); }, on: function () {}, removeListener: function () {} };\n` +
+  `Modules.addCached("Wifi", function () { for (var k in W) exports[k] = W[k]; });\n`;
+
+test("dist/board.js on Espruino: every problem of the settings is printed at once, by field, and nothing starts", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
+  const { server, ...rest } = SETTINGS;
+  const settings = { ...rest, statusTopic: "esp32-1/#", statustopic: "x" };
+  const prelude =
+    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});\n` + STAND_IN_WIFI +
+    `setTimeout(function () { print("APP " + typeof global.app); quit(); }, 300);\n`;
+  const { code, out, shown } = await runBoard(t, prelude);
+  assert.notEqual(code, "timeout", shown);
+  assert.match(out, /mqtt_as board: 3 problems in mqtt_as\.json: missing field "server"; field "statusTopic" "esp32-1\/#" has a wildcard \(\+ or #\): it is published to; unknown field "statustopic"/, shown);
+  assert.match(out, /APP undefined/, shown);
+  assert.doesNotMatch(out, /Uncaught|ASSERT|WiFi: connected/, shown);
+});
+
+test("dist/board.js on Espruino against a port where nothing listens: says once why, and that it retries", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
+  const net = require("node:net");
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const settings = { ...SETTINGS, port };
+  // minDelay is 2 s: 7 s leave time for at least two failed attempts.
+  const prelude =
+    `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});\n` + STAND_IN_WIFI +
+    `setTimeout(function () { app.stop(); setTimeout(quit, 100); }, 7000);\n`;
+  const { code, out, shown } = await runBoard(t, prelude);
+  assert.notEqual(code, "timeout", shown);
+  const said = out.split("\n").filter((l) => /MQTT: cannot connect/.test(l));
+  assert.ok((out.match(/Connect failed/g) || []).length >= 2, "Espruino's own line at each attempt, of two or more:\n" + shown);
+  assert.equal(said.length, 1, shown);
+  assert.match(said[0], new RegExp(`^MQTT: cannot connect to 127\\.0\\.0\\.1:${port}: connection closed.*; retrying, at most a minute apart`), shown);
+  assert.doesNotMatch(out, /Uncaught|ASSERT/, shown);
+});

@@ -47,7 +47,8 @@ test("a missing file names the file; bad JSON and a non-object are refused", () 
   throwsBad(() => readSettings(fakeStorage({})), /"mqtt_as\.json" is missing/);
   throwsBad(() => readSettings(fakeStorage({ [SETTINGS_FILE]: "{ssid:" })), /not valid JSON/);
   throwsBad(() => readSettings(fakeStorage({ [SETTINGS_FILE]: "42" })), /JSON object/);
-  throwsBad(() => readSettings(fakeStorage({ "other.json": "{}" }), "other.json"), /missing field "ssid" in other\.json/);
+  throwsBad(() => readSettings(fakeStorage({ "other.json": "{}" }), "other.json"), /^6 problems in other\.json: missing field "ssid"; missing field "password"; /);
+  throwsBad(() => readSettings(fakeStorage({ [SETTINGS_FILE]: "[]" })), /JSON object/);
 });
 
 test("wrong types and empty required strings name the field", () => {
@@ -64,4 +65,32 @@ test("an open network (empty WiFi password) and MQTT credentials are accepted", 
   assert.equal(s.password, "");
   assert.equal(s.user, "u");
   assert.equal(s.mqttPassword, "p");
+});
+
+// Issue 21: a wrong setting used to pass here and then fail in silence on the board.
+test("topics: no wildcard in the status topic (it is published to, and is the will's); the command topic a valid filter", () => {
+  for (const statusTopic of ["esp32-1/#", "esp32-1/+/status", "a+b"]) {
+    throwsBad(() => readSettings(storageWith({ ...SETTINGS, statusTopic })), new RegExp(`^field "statusTopic" ${JSON.stringify(statusTopic).replace(/[+]/g, "\\+")} has a wildcard \\(\\+ or #\\): it is published to in mqtt_as\\.json$`));
+  }
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, commandTopic: "a/#/b" })), /^field "commandTopic" "a\/#\/b" has "#" before its last level/);
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, commandTopic: "a/b#" })), /^field "commandTopic" "a\/b#" has a wildcard \(\+ or #\) that is not a whole level/);
+  for (const commandTopic of ["esp32-1/+/led", "esp32-1/#", "#"]) assert.equal(readSettings(storageWith({ ...SETTINGS, commandTopic })).commandTopic, commandTopic);
+});
+
+test("numbers out of range name the field, the range and the value", () => {
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, port: 70000 })), /^field "port" must be a whole number from 0 to 65535, not 70000 in mqtt_as\.json$/);
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, keepalive: -1 })), /^field "keepalive" must be a whole number from 0 to 65535, not -1/);
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, heartbeat: "30" })), /^field "heartbeat" must be a whole number from 1 to 86400, not "30"/);
+});
+
+test("unknown fields are named (a misspelt field would otherwise be ignored)", () => {
+  throwsBad(() => readSettings(storageWith({ ...SETTINGS, statustopic: "x", hartbeat: 30 })), /^2 problems in mqtt_as\.json: unknown field "statustopic"; unknown field "hartbeat"$/);
+});
+
+test("every problem is reported at once, in one error", () => {
+  const { server, ...rest } = SETTINGS;
+  throwsBad(
+    () => readSettings(storageWith({ ...rest, statusTopic: "esp32-1/#", port: "1883", extra: true })),
+    /^4 problems in mqtt_as\.json: missing field "server"; field "statusTopic" "esp32-1\/#" has a wildcard \(\+ or #\): it is published to; field "port" must be a whole number from 0 to 65535, not "1883"; unknown field "extra"$/
+  );
 });

@@ -39,7 +39,7 @@ test("--library puts dist/mqtt_as.js and dist/keep-connected.js in Storage as mo
 
 test("--library sends the libraries without the line naming their source map, which Node alone uses", () => {
   const files = boardCopies(); // from dist/ as `npm run build` left it
-  assert.deepEqual(files.map((f) => path.relative(ROOT, f)), ["dist/board-modules/mqtt_as.js", "dist/board-modules/keep-connected.js"]);
+  assert.deepEqual(files.map((f) => path.relative(ROOT, f)), ["dist/board-modules/mqtt_as.js", "dist/board-modules/mqtt_as5.js", "dist/board-modules/keep-connected.js"]);
   for (const file of files) {
     const built = fs.readFileSync(path.join(ROOT, "dist", path.basename(file)), "utf8");
     const sent = fs.readFileSync(file, "utf8");
@@ -49,6 +49,12 @@ test("--library sends the libraries without the line naming their source map, wh
   }
   const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]));
   assert.ok(!args.some((a) => /\.map\b/.test(a)), "no map goes to the board: " + args.join(" "));
+});
+
+test("--library --mqtt5 puts dist/mqtt_as5.js in Storage as the module mqtt_as5 too", () => {
+  const args = uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library", "--mqtt5"]));
+  assert.deepEqual(args.slice(5, 11), ["--storage", "mqtt_as:dist/board-modules/mqtt_as.js", "--storage", "mqtt_as5:dist/board-modules/mqtt_as5.js", "--storage", "keep-connected:dist/board-modules/keep-connected.js"]);
+  assert.throws(() => parseArgs(["--port", "/dev/ttyUSB0", "--mqtt5"]), { code: "BAD_ARGUMENT", message: /--mqtt5 goes with --library/ });
 });
 
 test("settings: the file goes to Storage as mqtt_as.json, without a reset", () => {

@@ -374,3 +374,77 @@ test('a "__proto__" filter among the subscriptions is subscribed like any other'
   sup.stop();
   await client.disconnect();
 });
+
+// No silent failure (issue 21): onFailure after each failed connect, the end of supervision on
+// a wrong setting, and with `debug` a line for each attempt and its outcome.
+
+test("onFailure is called after each failed connect with its coded error and the wait before the next attempt", async (t) => {
+  t.mock.method(Math, "random", () => 0.5);
+  const { client, broker } = makeClient({}, { mode: "error" });
+  const attempts = recordAttempts(broker);
+  const failures = [];
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 1000, onFailure: (error, retryInMs) => failures.push({ error, retryInMs, at: now }) });
+  await advance(2000);
+  sup.stop();
+  assert.ok(failures.length >= 4, "failures: " + failures.length);
+  assert.ok(attempts.length - failures.length <= 1, `${attempts.length} attempts, ${failures.length} reported`);
+  for (let i = 0; i < failures.length; i++) {
+    const { error, retryInMs, at } = failures[i];
+    assert.ok(error instanceof Error && error.code === "CLOSED", String(error));
+    assert.ok(Number.isInteger(retryInMs) && retryInMs >= 100 && retryInMs <= 1000, "retryInMs " + retryInMs);
+    if (i + 1 < attempts.length) assert.ok(Math.abs(attempts[i + 1] - at - retryInMs) <= 10, `attempt ${i + 2} at ${attempts[i + 1]}, reported ${at} + ${retryInMs}`);
+  }
+});
+
+test("a BAD_ARGUMENT from connect() ends the supervision: onFailure(error, null), no more attempts", async () => {
+  const { client, broker } = makeClient({ server: "" });
+  const attempts = recordAttempts(broker);
+  const own = client.disconnect;
+  const failures = [];
+  const sup = keepConnected(client, { minDelay: 100, maxDelay: 200, onFailure: (error, retryInMs) => failures.push([error.code, retryInMs]) });
+  await advance(3000, 100);
+  assert.deepEqual(failures, [["BAD_ARGUMENT", null]]);
+  assert.equal(attempts.length, 0, "no socket was opened");
+  assert.equal(client.disconnect, own, "the client's own disconnect() is back: the supervision ended");
+  assert.equal(sup.up.isSet(), false);
+});
+
+test("with debug, keepConnected logs each attempt and its outcome", async (t) => {
+  t.mock.method(Math, "random", () => 0);
+  const lines = [];
+  t.mock.method(console, "log", (...args) => lines.push(args.join(" ")));
+  const { client, broker } = makeClient({}, { mode: "error", connack: { sessionPresent: false }, suback: true });
+  const sup = keepConnected(client, { subscriptions, minDelay: 100, maxDelay: 1000, debug: true });
+  await advance(50);
+  broker.mode = "open";
+  await advance(200);
+  broker.drop();
+  await advance(50);
+  sup.stop();
+  await client.disconnect();
+  t.mock.restoreAll();
+  assert.deepEqual(lines, [
+    "mqtt_as keepConnected: connecting",
+    "mqtt_as keepConnected: connect failed: CLOSED connection closed: ECONNREFUSED; next attempt in 100 ms",
+    "mqtt_as keepConnected: connecting",
+    "mqtt_as keepConnected: connected, session present: false",
+    "mqtt_as keepConnected: connection lost: CLOSED; next attempt in 100 ms",
+  ]);
+});
+
+test("against a port where nothing listens, onFailure reports CLOSED with the socket's error as the cause", async () => {
+  mock.timers.reset(); // a real socket, real time
+  const net = require("node:net");
+  const { MQTTClient } = require("../../build/client/client.js");
+  const server = net.createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const client = new MQTTClient({ server: "127.0.0.1", port });
+  const failure = await new Promise((resolve) => {
+    const sup = keepConnected(client, { minDelay: 60000, maxDelay: 60000, onFailure: (error, retryInMs) => (sup.stop(), resolve({ error, retryInMs })) });
+  });
+  assert.equal(failure.error.code, "CLOSED");
+  assert.equal(failure.error.cause && failure.error.cause.code, "ECONNREFUSED");
+  assert.equal(failure.retryInMs, 60000);
+});

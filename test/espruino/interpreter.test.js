@@ -265,3 +265,20 @@ test("interpreter: 100 QoS 1 publishes in one loop, a then() each, all settle wi
     assert.deepEqual(settled, { ok: 14, codes: { QUEUE_FULL: 86 }, flags: [] }, "maxInflight 4 + queueLen 10 sent, the rest refused" + tail);
   });
 });
+
+// A publish far over maxPacketSize names the limit (issue 21): it used to be copied first, and
+// on Espruino that copy failed for want of memory ("not enough memory"), hiding the cause.
+test("interpreter: a 100 KB publish is refused TOO_LARGE naming maxPacketSize, not memory", async (t) => {
+  await onInterpreter(t, "aedes", async (source, broker, dir, heap) => {
+    const size = heap < RAM_LOAD_HEAP ? 20480 : 102400; // what the ESP32-C3's heap can hold at all
+    const code =
+      `var m=require("mqtt_as");var c=new m.MQTTClient({server:"127.0.0.1"});` +
+      `var s=E.toString(new Uint8Array(${size}).fill(120));` + // ${size} "x"s in one flat block
+      `c.publish("t/big",s,false,1).then(function(){print("SENT");},function(e){print("REFUSED "+JSON.stringify({code:e.code,message:e.message}));});\n`;
+    const run = await runEspruino(dir, code, "big.js");
+    const tail = checkRun(run);
+    const refused = printedObject(run.output, "REFUSED");
+    const bytes = (size + 13).toLocaleString("en-US");
+    assert.deepEqual(refused, { code: "TOO_LARGE", message: `packet of ${bytes} bytes over maxPacketSize 8,192` }, tail);
+  });
+});

@@ -455,7 +455,7 @@ brokerTest("v5: bad properties and topic aliases reject BAD_ARGUMENT; the connec
     ["an unknown property name", topic, { bogus: 1 }],
     ["a CONNECT-only property in PUBLISH", topic, { sessionExpiryInterval: 10 }],
     ["a SUBSCRIBE-only property in PUBLISH", topic, { subscriptionIdentifier: 1 }],
-    ["userProperties not an array", topic, { userProperties: { a: "1" } }],
+    ["userProperties neither pairs nor { name: value }", topic, { userProperties: "a=1" }],
     ["userProperties not pairs", topic, { userProperties: ["a", "1"] }],
     ["a userProperties pair of three", topic, { userProperties: [["a", "1", "2"]] }],
     ["a userProperties value not a string", topic, { userProperties: [["a", 1]] }],

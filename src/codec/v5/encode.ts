@@ -6,7 +6,7 @@ import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Unsubscribe5 } fr
 import { PacketType } from "../types";
 import { checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
 import { badArgument } from "../errors";
-import { isValidTopicName } from "../topics";
+import { badTopic, isValidTopicFilter, isValidTopicName } from "../topics";
 import { PROTOCOL_NAME } from "../encode-client"; // "MQTT", as in 3.1.1: one array in the bundle
 import { isShared, isValidTopicFilter5 } from "./topics";
 import { propertyFields, Where } from "./properties";
@@ -30,7 +30,7 @@ export function encodeConnect5(p: Connect5): Uint8Array {
   const rest: Field[] = [p.clientId];
   const will = p.will;
   if (will) {
-    if (!isValidTopicName(will.topic)) throw badArgument("bad will topic");
+    if (!isValidTopicName(will.topic)) throw badTopic("will topic", will.topic);
     flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
     propertyFields(will.properties, Where.WILL, rest); // will properties come before its topic (3.1.3.2)
     if (!(will.message instanceof Uint8Array)) throw badArgument("bad will message");
@@ -55,7 +55,7 @@ export function encodePublish5(p: Publish5): Uint8Array {
   if (p.dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
   const alias = p.properties && p.properties.topicAlias;
   // An empty topic name only with a Topic Alias (3.3.2.1); never wildcards [MQTT-3.3.2-2].
-  if (!(isValidTopicName(p.topicName) || (p.topicName === "" && alias !== undefined))) throw badArgument("bad topic");
+  if (!(isValidTopicName(p.topicName) || (p.topicName === "" && alias !== undefined))) throw badTopic("topic", p.topicName);
   if (!(p.payload instanceof Uint8Array)) throw badArgument("bad payload");
   const fields: Field[] = [p.topicName];
   if (qos) {
@@ -90,7 +90,7 @@ export function encodeSubscribe5(p: Subscribe5): Uint8Array {
   for (let i = 0; i < subs.length; i++) {
     const s = subs[i];
     const rh = s.retainHandling || 0;
-    if (!isValidTopicFilter5(s.topicFilter)) throw badArgument("bad topic filter");
+    if (!isValidTopicFilter5(s.topicFilter)) throw badFilter5(s.topicFilter);
     if (rh !== 0 && rh !== 1 && rh !== 2) throw badArgument("bad retainHandling"); // 3 is a Protocol Error
     // No Local on a shared subscription is a Protocol Error [MQTT-3.8.3-4].
     if (s.noLocal && isShared(s.topicFilter)) throw badArgument("noLocal on a shared subscription");
@@ -105,8 +105,13 @@ export function encodeUnsubscribe5(p: Unsubscribe5): Uint8Array {
   if (!filters || !filters.length) throw badArgument("no topic filters"); // [MQTT-3.10.3-2]
   const rest: Field[] = [];
   for (let i = 0; i < filters.length; i++) {
-    if (!isValidTopicFilter5(filters[i])) throw badArgument("bad topic filter");
+    if (!isValidTopicFilter5(filters[i])) throw badFilter5(filters[i]);
     rest.push(filters[i]);
   }
   return withProperties(0xa2, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.10.1-1]
+}
+
+/** A filter that 3.1.1 takes fails only for its $share/ prefix (4.8.2). */
+function badFilter5(filter: string): Error {
+  return isValidTopicFilter(filter) ? badArgument("bad topic filter " + JSON.stringify(filter) + ": $share/ needs a name without + # /, then a filter") : badTopic("topic filter", filter, true);
 }

@@ -164,9 +164,9 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
       const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
-      if (listed) {
-        if (!(values instanceof Array) || (e[2] !== Coding.PAIR && !values.length)) throw badArgument("bad " + e[1]);
-      } else values = [values];
+      if (e[2] === Coding.PAIR) values = userPairs(values);
+      else if (!listed) values = [values];
+      else if (!(values instanceof Array) || !values.length) throw badArgument("bad " + e[1]);
       const list = values as unknown[];
       for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
     }
@@ -179,6 +179,33 @@ export function propertyFields(props: Properties | undefined, where: number, fie
   for (let j = 0; j < own.length; j++) fields.push(own[j]);
 }
 
+/** User Properties as [name, value] pairs, given so or in MQTT.js's form, an object
+ *  { name: value | [values] } (a list repeats its name, in order). */
+function userPairs(given: unknown): string[][] {
+  const pairs: string[][] = [];
+  if (given instanceof Array) {
+    for (let i = 0; i < given.length; i++) {
+      const pair = given[i];
+      if (!(pair instanceof Array) || pair.length !== 2) return badUserProperties();
+      pairs.push(pair);
+    }
+  } else if (given !== null && typeof given == "object") {
+    for (const name in given) {
+      const v = (given as { [name: string]: unknown })[name];
+      const values = v instanceof Array ? v : [v];
+      for (let j = 0; j < values.length; j++) pairs.push([name, values[j]]);
+    }
+  } else return badUserProperties();
+  for (let k = 0; k < pairs.length; k++) {
+    if (typeof pairs[k][0] != "string" || typeof pairs[k][1] != "string") return badUserProperties();
+  }
+  return pairs;
+}
+
+function badUserProperties(): never {
+  throw badArgument("bad userProperties: [name, value] pairs or { name: value | [values] }, of strings");
+}
+
 function byIdentifier(a: Entry, b: Entry): number {
   return a[0] - b[0];
 }
@@ -189,7 +216,7 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
   const id = [e[0]];
   out.push(id);
   if (coding === Coding.STRING || coding === Coding.PAIR) {
-    const strings = coding === Coding.PAIR ? (v instanceof Array && v.length === 2 ? v : [0]) : [v];
+    const strings = coding === Coding.PAIR ? (v as string[]) : [v]; // (userPairs checked the pairs)
     let size = 1;
     for (let i = 0; i < strings.length; i++) {
       // As bytes, encoded once (encodePacket would otherwise encode them after they were

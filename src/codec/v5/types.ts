@@ -8,6 +8,10 @@ import { PacketType, QoS } from "../types";
  *  included: the specification gives them a meaning only as a whole list [MQTT-3.3.2-18]. */
 export type UserProperty = [string, string];
 
+/** User Properties as MQTT.js takes them: a list value repeats its name, in order. Taken
+ *  wherever properties are given; what is received is always a list of pairs. */
+export type UserPropertyMap = { [name: string]: string | string[] };
+
 /**
  * Properties (section 2.2.2) by the names MQTT.js gives them. Byte properties that are flags
  * (0 or 1) are booleans; Maximum QoS stays a number (0 or 1). Binary Data is a Uint8Array.
@@ -37,7 +41,7 @@ export interface Properties {
   topicAlias?: number; // 0x23
   maximumQoS?: number; // 0x24
   retainAvailable?: boolean; // 0x25
-  userProperties?: UserProperty[]; // 0x26
+  userProperties?: UserProperty[] | UserPropertyMap; // 0x26: received, always UserProperty[]
   maximumPacketSize?: number; // 0x27
   wildcardSubscriptionAvailable?: boolean; // 0x28
   subscriptionIdentifiersAvailable?: boolean; // 0x29

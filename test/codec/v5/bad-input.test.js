@@ -160,7 +160,10 @@ const badArgs = [
   ["messageExpiryInterval as a string", pub({ messageExpiryInterval: "1" }), pub({ messageExpiryInterval: 1 })],
   ["maximumQoS 2", { type: 2, sessionPresent: false, reasonCode: 0, properties: { maximumQoS: 2 } }, { type: 2, sessionPresent: false, reasonCode: 0, properties: { maximumQoS: 1 } }],
   ["payloadFormatIndicator 1 (a boolean)", pub({ payloadFormatIndicator: 1 }), pub({ payloadFormatIndicator: true })],
-  ["user properties as an object", ack({ userProperties: { a: "b" } }), ack({ userProperties: [["a", "b"]] })],
+  ["user properties as a string", ack({ userProperties: "a=b" }), ack({ userProperties: { a: "b" } })],
+  ["user properties null", ack({ userProperties: null }), ack({ userProperties: [] })],
+  ["user property value a number, in MQTT.js's form", ack({ userProperties: { a: 1 } }), ack({ userProperties: { a: "1" } })],
+  ["user property value a list holding a number, in MQTT.js's form", ack({ userProperties: { a: ["1", 2] } }), ack({ userProperties: { a: ["1", "2"] } })],
   ["user property of three strings", ack({ userProperties: [["a", "b", "c"]] }), ack({ userProperties: [["a", "b"]] })],
   ["user property value a number", ack({ userProperties: [["a", 1]] }), ack({ userProperties: [["a", "1"]] })],
   ["reasonString with U+0000", ack({ reasonString: "a\u0000" }), ack({ reasonString: "a\u0001" })],
@@ -191,6 +194,18 @@ for (const [name, packet, control] of badArgs) {
     assert.throws(() => encode5(packet), { code: "BAD_ARGUMENT" });
   });
 }
+
+test("v5 encode takes user properties in MQTT.js's form { name: value | [values] }, the same bytes as pairs", () => {
+  const pairs = encode5(ack({ userProperties: [["a", "1"], ["b", "2"], ["b", "3"]] }));
+  assert.deepEqual(encode5(ack({ userProperties: { a: "1", b: ["2", "3"] } })), pairs);
+  assert.deepEqual(encode5(ack({ userProperties: {} })), encode5(ack({ userProperties: [] })));
+});
+
+test("v5 encode: a refusal of user properties names the forms it takes", () => {
+  for (const userProperties of ["a=b", [["a"]], { a: 1 }]) {
+    assert.throws(() => encode5(ack({ userProperties })), { code: "BAD_ARGUMENT", message: /\[name, value\] pairs or \{ name: value \| \[values\] \}/ });
+  }
+});
 
 test("v5 encode: a packet over 256 MB is TOO_LARGE", () => {
   // A payload that says it holds 256 MB, without the memory: refused before any allocation.
