@@ -34,7 +34,7 @@ for (const bundle of ["mqtt_as.js", "mqtt_as5.js"]) {
     const frames = stackFrom(bundle, ["--enable-source-maps"]);
     const at = (file, text) => `${path.join(ROOT, "src", file)}:${lineOf(file, text)}:`;
     assert.ok(frames[0].includes(at("codec/errors.ts", "new Error(")), frames.join("\n"));
-    assert.ok(frames.some((f) => f.includes(at("codec/encode-client.ts", 'throw badArgument("bad topic")'))), frames.join("\n"));
+    assert.ok(frames.some((f) => f.includes(at("codec/encode-client.ts", 'throw badTopic("topic", topic)'))), frames.join("\n"));
     // Without the flag, the bundle itself: so it is the map that names src/.
     assert.ok(stackFrom(bundle, [])[0].includes(path.join(ROOT, "dist", bundle)));
   });
