@@ -64,34 +64,19 @@ test("dist/board.js on Espruino: WiFi, MQTT, LED command, heartbeat", { skip: !E
 });
 
 test("dist/board.js on Espruino without a Wifi module (the Linux build has none): says so, starts nothing, no Uncaught", { skip: !ESPRUINO && NO_ESPRUINO }, async (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   // The quit() is armed first: an uncaught error ends the file's run where it happens.
   const prelude =
     `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(SETTINGS))});\n` +
     `setTimeout(function () { print("APP " + typeof global.app); quit(); }, 300);\n`;
-  const file = boardProgram(dir, prelude);
-  const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-  t.after(() => child.kill());
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const code = await new Promise((resolve) => {
-    const timer = setTimeout(() => resolve("timeout"), 10000);
-    child.on("exit", (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
-  const shown = out.split("\n").filter((l) => l.trim() && !/^\s*(#\d|[\]}]\s*$)/.test(l)).join("\n").slice(0, 2000);
+  const { code, out, shown } = await runBoard(t, prelude, 10000);
   assert.notEqual(code, "timeout", shown);
   assert.match(out, /mqtt_as board: no "Wifi" module/, shown);
   assert.match(out, /APP undefined/, shown);
   assert.doesNotMatch(out, /Uncaught|ASSERT/, shown);
 });
 
-/** Runs the application from Storage after `prelude` until it quits (or 20 s): { code, out, shown }. */
-async function runBoard(t, prelude) {
+/** Runs the application from Storage after `prelude` until it quits (or `ms`): { code, out, shown }. */
+async function runBoard(t, prelude, ms = 20000) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "board-espruino-"));
   t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   const file = boardProgram(dir, prelude);
@@ -101,7 +86,7 @@ async function runBoard(t, prelude) {
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
   const code = await new Promise((resolve) => {
-    const timer = setTimeout(() => resolve("timeout"), 20000);
+    const timer = setTimeout(() => resolve("timeout"), ms);
     child.on("exit", (c) => {
       clearTimeout(timer);
       resolve(c);
