@@ -2,6 +2,7 @@
 // What the SIGKILL tests of durable sessions share: a seeded generator, and the check of what
 // arrived against what resolved.
 const assert = require("node:assert/strict");
+const { spawn } = require("node:child_process");
 
 function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -33,4 +34,25 @@ async function settle(resolved, arrivals, ms) {
   while ([...resolved].some((n) => !arrivals.includes(n)) && Date.now() < deadline) await sleep(50);
 }
 
-module.exports = { sleep, random, checkArrivals, settle };
+/** Starts `command` with `args`; calls onLine for each line it prints (stdout, and stderr
+ *  where piped). `exited` resolves with { code, signal, output }. */
+function spawnLines(command, args, options, onLine) {
+  const child = spawn(command, args, options);
+  let buffer = "";
+  let output = "";
+  const take = (chunk) => {
+    output += chunk.toString("latin1");
+    buffer += chunk.toString("latin1");
+    let at;
+    while ((at = buffer.indexOf("\n")) >= 0) {
+      onLine(buffer.slice(0, at).trim());
+      buffer = buffer.slice(at + 1);
+    }
+  };
+  child.stdout.on("data", take);
+  if (child.stderr) child.stderr.on("data", take);
+  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, output })));
+  return { child, exited };
+}
+
+module.exports = { sleep, random, checkArrivals, settle, spawnLines };

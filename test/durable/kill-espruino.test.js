@@ -10,12 +10,11 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
 const { ESPRUINO, NO_ESPRUINO, bundleSource, runEspruino, checkRun, printedObject } = require("../helpers/espruino.js");
 const { startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
 const { MQTTClient } = require("../../dist/mqtt_as.js");
-const { sleep, random, checkArrivals, settle } = require("./helpers.js");
+const { sleep, random, checkArrivals, settle, spawnLines } = require("./helpers.js");
 
 const ROOT = path.join(__dirname, "..", "..");
 const ROUNDS = 10;
@@ -72,22 +71,7 @@ step();
 function start(dir, code, onLine) {
   const file = path.join(dir, "publisher.js");
   fs.writeFileSync(file, code);
-  const child = spawn(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] });
-  let buffer = "";
-  let output = "";
-  const take = (chunk) => {
-    output += chunk.toString("latin1");
-    buffer += chunk.toString("latin1");
-    let at;
-    while ((at = buffer.indexOf("\n")) >= 0) {
-      onLine(buffer.slice(0, at).trim());
-      buffer = buffer.slice(at + 1);
-    }
-  };
-  child.stdout.on("data", take);
-  child.stderr.on("data", take);
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal, output })));
-  return { child, exited };
+  return spawnLines(ESPRUINO, [file], { cwd: dir, stdio: ["pipe", "pipe", "pipe"] }, onLine);
 }
 
 const skip = !ESPRUINO ? NO_ESPRUINO : !mosquittoPath() && "Mosquitto is not installed";

@@ -8,31 +8,19 @@ const assert = require("node:assert/strict");
 const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
-const { spawn } = require("node:child_process");
 const { startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
 const { MQTTClient } = require("../../dist/mqtt_as.js");
-const { sleep, random, checkArrivals, settle } = require("./helpers.js");
+const { sleep, random, checkArrivals, settle, spawnLines } = require("./helpers.js");
 
 const ROUNDS = 12;
 const PER_ROUND = 200;
 
 
 
-/** Starts the publisher; resolves its exit, with the numbers it printed as resolved. */
+/** Starts the publisher on `args`; calls onLine for each line it prints. */
 function runPublisher(args, onLine) {
-  const child = spawn(process.execPath, [path.join(__dirname, "publisher.js"), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] });
-  let buffer = "";
-  child.stdout.on("data", (chunk) => {
-    buffer += chunk;
-    let at;
-    while ((at = buffer.indexOf("\n")) >= 0) {
-      onLine(buffer.slice(0, at));
-      buffer = buffer.slice(at + 1);
-    }
-  });
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  return { child, exited };
+  return spawnLines(process.execPath, [path.join(__dirname, "publisher.js"), ...args.map(String)], { stdio: ["ignore", "pipe", "inherit"] }, onLine);
 }
 
 test("file store: messages whose publish() resolved survive SIGKILL at random moments, the broker path down and up", { skip: !mosquittoPath() && "Mosquitto is not installed", timeout: 180000 }, async (t) => {
