@@ -10,7 +10,7 @@ import { Properties } from "../codec/v5/types";
 import { Stage, Store, StoredMessage } from "../store/store";
 import { Config } from "./config";
 import { Queue } from "./queue";
-import { reject, settler, Settler } from "./settle";
+import { reject, resolvedPromise, settler, Settler } from "./settle";
 import { refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Aliases, setAlias } from "./v5";
@@ -77,7 +77,7 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
   if (store) {
     store.add(bytes); // throws QUEUE_FULL or TOO_LARGE: nothing stored
     fill(s);
-    return Promise.resolve();
+    return resolvedPromise(); // one for a burst, as QoS 0 publishes share
   }
   const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
   if (MQTT5 && alias) entry.alias = alias;
