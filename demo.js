@@ -1,7 +1,7 @@
 // The main job (`npm start`): a tour of the client on Node against a real broker.
 // Starts an Aedes broker in-process, or uses MQTT_URL (mqtt://host:port) when given.
 "use strict";
-const { MQTTClient } = require("./dist/mqtt_as.js");
+const { MQTTClient } = require("./dist/node/mqtt_as.js");
 
 /** An error in words: its message (its code where it has none), and its cause's message
  *  (ECONNREFUSED, a TLS refusal) where the message does not include it already. */

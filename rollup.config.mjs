@@ -73,8 +73,10 @@ function privateNames(dir) {
 const only = (names) => new RegExp(`^(${names.join("|")})$`);
 
 // board/tsconfig.json sits one folder down: its options resolve from there, hence absolute paths.
-const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, privates = "src") => [
-  version(mqtt5),
+const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, privates = "src", espruino) => [
+  fold("src/client/version", `export const MQTT5 = ${mqtt5};`),
+  // undefined: a module for both platforms, which asks at load (keep-connected names no platform).
+  espruino === undefined ? null : fold("src/codec/platform", `export const onEspruino = ${espruino};`),
   // sourceRoot: without it the maps name the sources one folder too high (outDir is dist/).
   typescript({ tsconfig, module: "ESNext", outDir: path.resolve("dist"), rootDir: path.resolve("."), noEmitOnError: true, sourceMap: true, sourceRoot: path.resolve(".") }),
   shortThis(),
@@ -88,39 +90,47 @@ const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, priva
   }),
 ];
 
-// src/client/version.ts as rollup sees it: a `const` that it folds, so that the 3.1.1 bundle
-// holds no MQTT 5 branch (TypeScript would emit a `var`, which rollup and terser keep).
-const version = (mqtt5) => ({
-  name: "version",
+// A module of src/ as rollup sees it, replaced by `code` that defines a `const`, which rollup
+// and terser fold (TypeScript would emit a `var`, which they keep): src/client/version.ts, so
+// that the 3.1.1 bundle holds no MQTT 5 branch, and src/codec/platform.ts, so that a bundle for
+// Espruino holds none of Node's paths and one for Node none of Espruino's.
+const fold = (module, code) => ({
+  name: "fold " + module,
   resolveId(source, importer) {
-    return source === "./version" && importer && path.dirname(importer) === path.resolve("src/client") ? "\0version" : null;
+    return importer && path.resolve(path.dirname(importer), source) === path.resolve(module) ? "\0" + module : null;
   },
   load(id) {
-    return id === "\0version" ? `export const MQTT5 = ${mqtt5};` : null;
+    return id === "\0" + module ? code : null;
   },
 });
 
-// A source map beside each bundle, so that a stack trace on Node names src/ (run node with
-// --enable-source-maps). Node finds a map only through the bundle's last line,
-// `//# sourceMappingURL=...`: the libraries carry it (Node runs them), the board's application
-// does not ("hidden"; scripts/upload.js sends no map, and strips the line from the libraries).
+// A source map beside each bundle, so that a stack trace names src/. Node finds a map only
+// through the bundle's last line, `//# sourceMappingURL=...` (run node with
+// --enable-source-maps): the bundles for Node carry it; those for Espruino do not ("hidden"),
+// since it would cost the board's flash, and their maps serve to read a board's error by hand.
 const output = (file, sourcemap = true) => ({ file, format: "cjs", esModule: false, strict: false, exports: "named", generatedCode: "es5", sourcemap });
 
 // No module of src/ does anything at load time but define things (docs/architecture.md): one imported
 // only for what the bundle does not use is left out whole.
 const treeshake = { moduleSideEffects: false, tryCatchDeoptimization: false };
 
+const library = (input, file, mqtt5, espruino) => ({ input, output: output(file, espruino ? "hidden" : true), plugins: plugins(undefined, true, mqtt5, "src", espruino), treeshake });
+
 export default [
-  { input: "src/index.ts", output: output("dist/mqtt_as.js"), plugins: plugins(undefined, true), treeshake },
-  // The same client speaking MQTT 5 too (protocolVersion: 5).
-  { input: "src/index.ts", output: output("dist/mqtt_as5.js"), plugins: plugins(undefined, true, true), treeshake },
+  // The client for Espruino (the board's Storage, the Web IDE), in 3.1.1 and in MQTT 5 too
+  // (protocolVersion: 5), and the same for Node, which package.json names.
+  library("src/index.ts", "dist/mqtt_as.js", false, true),
+  library("src/index.ts", "dist/mqtt_as5.js", true, true),
+  library("src/index.ts", "dist/node/mqtt_as.js", false, false),
+  library("src/index.ts", "dist/node/mqtt_as5.js", true, false),
   // The supervisor, for those who want it (the board app has it built in).
-  { input: "src/keep-connected.ts", output: output("dist/keep-connected.js"), plugins: plugins(undefined, true), treeshake },
-  // The session stores (src/store/), each its own module. Their methods are the Store
-  // interface, which the client and users' own stores name: only src/store's private members
-  // are renamed (src/'s would include hold and release, private in the client).
-  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
-  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store"), treeshake },
+  library("src/keep-connected.ts", "dist/keep-connected.js", false, true),
+  library("src/keep-connected.ts", "dist/node/keep-connected.js", false, false),
+  // The session stores (src/store/), each its own module for its platform. Their methods are
+  // the Store interface, which the client and users' own stores name: only src/store's private
+  // members are renamed (src/'s would include hold and release, private in the client).
+  { input: "src/store/flash-store.ts", output: output("dist/flash-store.js", "hidden"), plugins: plugins(undefined, false, false, "src/store", true), treeshake },
+  { input: "src/store/file-store.ts", output: output("dist/file-store.js"), plugins: plugins(undefined, false, false, "src/store", false), treeshake },
   // The ESP32 application and the library in one file (board/).
-  { input: "board/main.ts", output: output("dist/board.js", "hidden"), plugins: plugins("./board/tsconfig.json"), treeshake },
+  { input: "board/main.ts", output: output("dist/board.js", "hidden"), plugins: plugins("./board/tsconfig.json", false, false, "src", true), treeshake },
 ];

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// End-to-end throughput through one Mosquitto: our client (dist/mqtt_as.js, the bundle that
+// End-to-end throughput through one Mosquitto: our client (dist/node/mqtt_as.js, the bundle that
 // goes to the board) against MQTT.js, and the ceiling of raw sockets writing pre-encoded
 // packets. One publishing client, one subscribing client, 64-byte payloads; messages/s from
 // the first publish to the last message received. Each measurement runs RUNS times,
@@ -58,7 +58,7 @@ function arrival(label) {
 
 async function runOurs(broker, qos) {
   // BENCH_OURS may name another build of the client (build/index.js, unminified, to profile).
-  const { MQTTClient } = require(process.env.BENCH_OURS || path.join(__dirname, "..", "dist", "mqtt_as.js"));
+  const { MQTTClient } = require(process.env.BENCH_OURS || path.join(__dirname, "..", "dist", "node", "mqtt_as.js"));
   const topic = nextTopic("ours", qos);
   const common = { server: broker.host, port: broker.port, keepalive: 60, responseTime: 30 };
   const sub = new MQTTClient(Object.assign({}, common, { clientId: `bench-ours-sub-${runId}` }));
@@ -252,7 +252,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 200)); // the 
 
 /** Bytes of heap per QoS 1 publish awaiting its PUBACK; the publishes are then dropped. */
 async function heapOurs(server) {
-  const { MQTTClient } = require(process.env.BENCH_OURS || path.join(__dirname, "..", "dist", "mqtt_as.js"));
+  const { MQTTClient } = require(process.env.BENCH_OURS || path.join(__dirname, "..", "dist", "node", "mqtt_as.js"));
   const client = new MQTTClient({ server: "127.0.0.1", port: server.address().port, clientId: "heap-ours", keepalive: 0, responseTime: 600, maxInflight: HELD, queueLen: HELD });
   await client.connect(true);
   await settle();

@@ -17,7 +17,7 @@ const COUNT = 500;
 const PAYLOAD = "x".repeat(64);
 
 async function nodeDrain(broker) {
-  const { MQTTClient } = require("../dist/mqtt_as.js");
+  const { MQTTClient } = require("../dist/node/mqtt_as.js");
   const { fileStore } = require("../dist/file-store.js");
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "durable-bench-"));
   try {

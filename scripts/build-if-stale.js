@@ -9,7 +9,7 @@ const { spawnSync } = require("node:child_process");
 
 const ROOT = path.join(__dirname, "..");
 const SOURCES = ["src", "board", "rollup.config.mjs", "tsconfig.json", "tsconfig.types.json", "package.json", "scripts/short-this.mjs"];
-const OUTPUTS = ["dist/mqtt_as.js", "dist/mqtt_as5.js", "dist/keep-connected.js", "dist/board.js", "dist/types/index.d.ts"];
+const OUTPUTS = ["dist/mqtt_as.js", "dist/mqtt_as5.js", "dist/node/mqtt_as.js", "dist/node/mqtt_as5.js", "dist/keep-connected.js", "dist/board.js", "dist/types/index.d.ts"];
 
 /** The newest modification time under `file` (a file or a folder), in ms. */
 function newest(file) {

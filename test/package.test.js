@@ -22,7 +22,7 @@ test("the package holds the bundles, their source maps and the declarations of b
   const r = spawnSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8" });
   assert.equal(r.status, 0, r.stderr);
   const files = JSON.parse(r.stdout)[0].files.map((f) => f.path);
-  for (const file of ["dist/mqtt_as.js", "dist/mqtt_as.js.map", "dist/mqtt_as5.js", "dist/mqtt_as5.js.map", "dist/keep-connected.js", "dist/keep-connected.js.map", "dist/types/index.d.ts", "dist/types/keep-connected.d.ts", "dist/types/client/client.d.ts"]) {
+  for (const file of ["dist/mqtt_as.js", "dist/mqtt_as.js.map", "dist/mqtt_as5.js", "dist/mqtt_as5.js.map", "dist/node/mqtt_as.js", "dist/node/mqtt_as.js.map", "dist/node/mqtt_as5.js", "dist/node/mqtt_as5.js.map", "dist/keep-connected.js", "dist/keep-connected.js.map", "dist/types/index.d.ts", "dist/types/keep-connected.d.ts", "dist/types/client/client.d.ts"]) {
     assert.ok(files.includes(file), `${file} is not in the package: ${files.join(", ")}`);
   }
   assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("test/") || f.startsWith("dist/board")), files.join(", "));
@@ -35,18 +35,42 @@ test("installing from a git URL builds: prepare runs the build, which makes the 
 });
 
 // MQTT 5 costs 3.1.1 users nothing (issue 12): its branches test a constant that the build
-// folds, so dist/mqtt_as.js holds none of them, and dist/mqtt_as5.js holds all.
-test("dist/mqtt_as.js holds no MQTT 5 code; dist/mqtt_as5.js does", () => {
-  const read = (name) => fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
-  // From the client's MQTT 5 paths (src/client/v5.ts, client.ts) and the MQTT 5 codec.
-  const marks = ["AUTH is not supported", "topic alias not set", "receiveMaximum", "userProperties", '"disconnected"'];
-  const v3 = read("mqtt_as.js");
-  const v5 = read("mqtt_as5.js");
-  for (const mark of marks) {
-    assert.ok(!v3.includes(mark), `dist/mqtt_as.js holds "${mark}"`);
-    assert.ok(v5.includes(mark), `dist/mqtt_as5.js lacks "${mark}"`);
+// folds, so dist/mqtt_as.js holds none of them, and dist/mqtt_as5.js holds all; the same for
+// Node's builds.
+for (const dir of ["dist", "dist/node"]) {
+  test(`${dir}/mqtt_as.js holds no MQTT 5 code; ${dir}/mqtt_as5.js does`, () => {
+    const read = (name) => fs.readFileSync(path.join(ROOT, dir, name), "utf8");
+    // From the client's MQTT 5 paths (src/client/v5.ts, client.ts) and the MQTT 5 codec.
+    const marks = ["AUTH is not supported", "topic alias not set", "receiveMaximum", "userProperties", '"disconnected"'];
+    const v3 = read("mqtt_as.js");
+    const v5 = read("mqtt_as5.js");
+    for (const mark of marks) {
+      assert.ok(!v3.includes(mark), `${dir}/mqtt_as.js holds "${mark}"`);
+      assert.ok(v5.includes(mark), `${dir}/mqtt_as5.js lacks "${mark}"`);
+    }
+  });
+}
+
+test("the package's entry points are Node's builds; a 3.1.1 publish() takes no properties", () => {
+  assert.equal(require.resolve("mqtt_as"), path.join(ROOT, "dist/node/mqtt_as.js"));
+  assert.equal(require.resolve("mqtt_as/mqtt5"), path.join(ROOT, "dist/node/mqtt_as5.js"));
+  assert.equal(require("../dist/node/mqtt_as.js").MQTTClient.prototype.publish.length, 4);
+});
+
+// Each bundle is built for one platform: Espruino's hold none of Node's paths (a transport,
+// setNoDelay, buffer pools) and never ask which platform they are on; Node's none of Espruino's.
+test("dist/*.js are Espruino's and dist/node/*.js Node's: neither asks `typeof E` nor holds the other's paths", () => {
+  for (const name of ["mqtt_as.js", "mqtt_as5.js", "flash-store.js", "board.js"]) {
+    const board = fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
+    assert.ok(!/typeof E\b/.test(board), `dist/${name} asks typeof E`);
+    assert.ok(!board.includes("setNoDelay"), `dist/${name} holds setNoDelay`);
   }
-  assert.equal(require("../dist/mqtt_as.js").MQTTClient.prototype.publish.length, 4, "publish() takes no properties in the 3.1.1 bundle");
+  for (const name of ["node/mqtt_as.js", "node/mqtt_as5.js", "file-store.js"]) {
+    const node = fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
+    assert.ok(!/typeof E\b/.test(node), `dist/${name} asks typeof E`);
+    assert.ok(!node.includes("E.toString"), `dist/${name} holds E.toString`);
+  }
+  assert.ok(fs.readFileSync(path.join(ROOT, "dist/node/mqtt_as.js"), "utf8").includes("setNoDelay"));
 });
 
 // As a user gets it: the tarball installed into a new project (test/helpers/installed-package.js).

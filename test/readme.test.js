@@ -11,7 +11,7 @@ const path = require("node:path");
 const { spawn } = require("node:child_process");
 const { startAedes, startMosquitto } = require("./helpers/brokers.js");
 const { installedPackage } = require("./helpers/installed-package.js");
-const { config } = require("../dist/mqtt_as.js");
+const { config } = require("../dist/node/mqtt_as.js");
 
 const ROOT = path.join(__dirname, "..");
 const README = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");

@@ -29,7 +29,7 @@ function stackFrom(bundle, flags) {
   return r.stdout.split("\n").filter((l) => /^\s+at /.test(l));
 }
 
-for (const bundle of ["mqtt_as.js", "mqtt_as5.js"]) {
+for (const bundle of ["node/mqtt_as.js", "node/mqtt_as5.js"]) {
   test(`dist/${bundle}: with --enable-source-maps, an error's stack names the src/ files and lines`, () => {
     const frames = stackFrom(bundle, ["--enable-source-maps"]);
     const at = (file, text) => `${path.join(ROOT, "src", file)}:${lineOf(file, text)}:`;
@@ -40,11 +40,14 @@ for (const bundle of ["mqtt_as.js", "mqtt_as5.js"]) {
   });
 }
 
-test("every bundle has its map beside it; the board's application does not name it", () => {
-  for (const bundle of ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js", "board.js"]) {
+test("every bundle has its map beside it; those for Espruino do not name it", () => {
+  for (const bundle of ["mqtt_as.js", "mqtt_as5.js", "node/mqtt_as.js", "node/mqtt_as5.js", "keep-connected.js", "node/keep-connected.js", "flash-store.js", "file-store.js", "board.js"]) {
     const map = JSON.parse(fs.readFileSync(path.join(ROOT, "dist", bundle + ".map"), "utf8"));
-    assert.equal(map.file, bundle);
-    for (const source of map.sources) assert.ok(fs.existsSync(path.join(ROOT, "dist", source)), `${bundle}.map: ${source}`);
+    assert.equal(map.file, path.basename(bundle));
+    const dir = path.dirname(path.join(ROOT, "dist", bundle));
+    for (const source of map.sources) assert.ok(fs.existsSync(path.join(dir, source)), `${bundle}.map: ${source}`);
   }
-  assert.ok(!fs.readFileSync(path.join(ROOT, "dist", "board.js"), "utf8").includes("sourceMappingURL"));
+  for (const bundle of ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js", "flash-store.js", "board.js"]) {
+    assert.ok(!fs.readFileSync(path.join(ROOT, "dist", bundle), "utf8").includes("sourceMappingURL"), bundle);
+  }
 });

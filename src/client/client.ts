@@ -1,5 +1,6 @@
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { encodeUtf8, heapRoom, isAsciiString, onEspruino, writeUtf8 } from "../codec/bytes";
+import { encodeUtf8, heapRoom, isAsciiString, writeUtf8 } from "../codec/bytes";
+import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
 import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
@@ -147,7 +148,7 @@ export class MQTTClient {
       // otherwise connect with 3.1.1 and drop every MQTT 5 setting in silence.
       const version = cfg.protocolVersion;
       if (version !== undefined && version !== 4 && !(MQTT5 && version === 5)) {
-        throw badArgument(MQTT5 ? "protocolVersion " + version + ": 4 or 5" : "protocolVersion " + version + ": 4 only; MQTT 5 is the bundle mqtt_as/mqtt5 (Espruino: mqtt_as5)");
+        throw badArgument(MQTT5 ? "protocolVersion " + version + ": 4 or 5" : "protocolVersion " + version + ": 4 only; MQTT 5 is " + (onEspruino ? "mqtt_as5" : "mqtt_as/mqtt5"));
       }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
@@ -423,7 +424,7 @@ export class MQTTClient {
       this.connack = (packet as unknown as { properties?: Properties }).properties || {};
     } else if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
-      const error = mqttError("CONNACK_REFUSED", "connection refused by the broker: return code " + packet.returnCode);
+      const error = mqttError("CONNACK_REFUSED", "refused: return code " + packet.returnCode);
       error.returnCode = packet.returnCode;
       return this.drop(error);
     }
@@ -472,7 +473,7 @@ export class MQTTClient {
     // As handle() and decodePublish() check [MQTT-3.2.0-1] [MQTT-3.3.1-4] [MQTT-2.3.1-1].
     check(this.state === State.UP && qos < 3 && (!qos || id));
     this.queue.oversized++;
-    if (this.cfg.debug) this.log("skipped a PUBLISH over maxPacketSize, id", id);
+    if (this.cfg.debug) this.log("skipped oversized PUBLISH", id);
     if (qos === 2) holdOnce(this, id);
     if (qos) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
@@ -489,7 +490,7 @@ export class MQTTClient {
       MQTT5 && this.v5
         ? refused
         : codes[0] === 0x80
-          ? mqttError("SUBACK_FAILURE", "subscription refused by the broker")
+          ? mqttError("SUBACK_FAILURE", "subscription refused")
           : undefined
     );
   }

@@ -33,7 +33,7 @@ export function refused(cause: unknown): Promise<never> {
 
 /** QUEUE_FULL, without making an error while refusals join a QUEUE_FULL batch. */
 export function refuseFull(): Promise<never> {
-  return refused(batch && batch.error.code === "QUEUE_FULL" ? batch.error : mqttError("QUEUE_FULL", "no room: wait for earlier requests to be sent or acknowledged"));
+  return refused(batch && batch.error.code === "QUEUE_FULL" ? batch.error : mqttError("QUEUE_FULL", "no room until earlier requests settle"));
 }
 
 function rejectNextLater(): void {

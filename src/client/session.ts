@@ -336,7 +336,7 @@ export function forgetSession(s: Session): void {
  *  broker resends after a reset is not delivered twice. */
 export function holdOnce(s: Session, id: number): boolean {
   if (s.received[id]) return true;
-  if (s.holding >= MAX_HELD) throw protocolError("too many QoS 2 messages unreleased");
+  if (s.holding >= MAX_HELD) throw protocolError("over " + MAX_HELD + " QoS 2 ids unreleased");
   if (s.store) s.store.hold(id);
   s.holding++;
   s.received[id] = true;

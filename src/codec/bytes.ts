@@ -5,8 +5,7 @@
 // case, takes a native path there: a view on the string's own memory, checked with E.sum.
 // The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
 import { badArgument, mqttError } from "./errors";
-
-export const onEspruino = typeof E !== "undefined";
+import { onEspruino } from "./platform";
 
 // Elsewhere than on Espruino, buffers of up to 4 KB are views on a shared block of 8 KB, as
 // Node's Buffer pool gives them: a typed array of its own costs V8 several times more to make.
@@ -71,9 +70,11 @@ export function tooLarge(size: number, limit: string): Error {
   return mqttError("TOO_LARGE", "packet of " + grouped(size) + " bytes over " + limit);
 }
 
-/** 102413 as "102,413": Espruino has no toLocaleString. */
+/** 102413 as "102,413" on Node (no toLocaleString: its output varies); as it is on Espruino,
+ *  where the bytes of the code are what counts. */
 export function grouped(n: number): string {
   let s = "" + n;
+  if (onEspruino) return s;
   let out = "";
   while (s.length > 3) {
     out = "," + s.substring(s.length - 3) + out;

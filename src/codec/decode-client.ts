@@ -11,7 +11,8 @@ import {
   QoS,
   SubackPacket,
 } from "./types";
-import { decodeUtf8, onEspruino } from "./bytes";
+import { decodeUtf8 } from "./bytes";
+import { onEspruino } from "./platform";
 import { isValidTopicName } from "./topics";
 import { check } from "./errors";
 

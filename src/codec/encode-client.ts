@@ -12,7 +12,8 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { badTopic, isValidTopicFilter, isValidTopicName } from "./topics";
-import { encodeUtf8, isAsciiString, onEspruino } from "./bytes";
+import { encodeUtf8, isAsciiString } from "./bytes";
+import { onEspruino } from "./platform";
 import { allocPacket, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 import { badArgument } from "./errors";
 

@@ -1,5 +1,7 @@
 // Every failure the library reports is a plain Error with one of these codes (docs/architecture.md).
 // Plain objects, not subclasses: Espruino's Error.call(this) returns a new Error.
+import { onEspruino } from "./platform";
+
 export type ErrorCode =
   | "CONNACK_REFUSED"
   | "TIMEOUT"
@@ -26,7 +28,7 @@ export function mqttError(code: ErrorCode, message?: string): MqttError {
   error.code = code;
   // Espruino's stack is a copy of the source lines of every caller: about 100 JsVars for a
   // publish refused in a burst, held as long as its promise.
-  if (typeof E !== "undefined") delete error.stack;
+  if (onEspruino) delete error.stack;
   return error;
 }
 

@@ -1,7 +1,8 @@
 // The only code that touches a socket. One adapter serves Node (`net`/`tls`, Buffers) and
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
 // It never imports client/: the client hands it one callback.
-import { heapRoom, onEspruino } from "../codec/bytes";
+import { heapRoom } from "../codec/bytes";
+import { onEspruino } from "../codec/platform";
 
 export interface LinkOptions {
   server: string; // host name or address
@@ -143,16 +144,18 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   const extra = options.ssl as { [key: string]: unknown };
   if (typeof extra === "object") for (const key in extra) connectOptions[key] = extra[key];
-  const socket: SocketLike = options.transport
-    ? options.transport(connectOptions)
-    : require(extra ? "tls" : "net").connect(connectOptions, open);
+  // Node: a transport (a socket made by the caller: the tests' fakes) is Node's alone.
+  const made = !onEspruino && options.transport;
+  const socket: SocketLike = made ? made(connectOptions) : require(extra ? "tls" : "net").connect(connectOptions, open);
 
-  if (socket.setNoDelay) socket.setNoDelay(true); // MQTT packets are small and latency-bound
-  if (options.transport) {
-    // Espruino keeps connect's callback as the one "connect" listener: adding another
-    // there fails an assertion in the interpreter. Only sockets made by others need these.
-    socket.on("connect", open);
-    socket.on("secureConnect", open);
+  if (!onEspruino) {
+    if (socket.setNoDelay) socket.setNoDelay(true); // MQTT packets are small and latency-bound
+    if (made) {
+      // Espruino keeps connect's callback as the one "connect" listener: adding another
+      // there fails an assertion in the interpreter. Only sockets made by others need these.
+      socket.on("connect", open);
+      socket.on("secureConnect", open);
+    }
   }
   // Espruino may deliver data before the connect callback, and as 8-bit strings.
   socket.on("data", function (data: Uint8Array | string) {
@@ -160,7 +163,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (closed) return;
     busy = true;
     try {
-      onEvent(LinkEvent.DATA, typeof data === "string" ? new Uint8Array(E.toArrayBuffer(data)) : data);
+      onEvent(LinkEvent.DATA, onEspruino ? new Uint8Array(E.toArrayBuffer(data as string)) : data);
     } catch (error) {
       close(error); // whatever failed, the link ends with it, rather than lose its handler
     }
@@ -243,9 +246,11 @@ function endGracefully(socket: SocketLike, waitMs: number, done: () => void, whe
     done();
   };
   timer = setTimeout(gone, waitMs);
-  socket.on("finish", function () {
-    end(socket);
-  });
+  if (!onEspruino) {
+    socket.on("finish", function () {
+      end(socket);
+    });
+  }
   socket.on("close", gone);
   whenHanded(function () {
     try {
@@ -258,7 +263,9 @@ function endGracefully(socket: SocketLike, waitMs: number, done: () => void, whe
 
 function end(socket: SocketLike): void {
   try {
-    if (socket.destroy) socket.destroy();
+    // Espruino's sockets have no destroy().
+    if (onEspruino) socket.end!();
+    else if (socket.destroy) socket.destroy();
     else if (socket.end) socket.end();
   } catch (error) {
     // Already closed: nothing left to release.

@@ -1,4 +1,4 @@
-// A clientId that is not a string, in the built bundle (dist/mqtt_as.js, minified and
+// A clientId that is not a string, in the built bundle (dist/node/mqtt_as.js, minified and
 // mangled as it goes to the board): connect() rejects BAD_ARGUMENT, as for a wrong user or
 // password, before any socket is opened; the constructor does not throw. An absent id gets
 // a random one. (A random id standing in for a number from JSON settings broke persistent
@@ -6,7 +6,7 @@
 "use strict";
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 
 function recordingTransport() {
   const calls = [];

@@ -4,8 +4,8 @@
 "use strict";
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const v3 = require("../../dist/mqtt_as.js");
-const v5 = require("../../dist/mqtt_as5.js");
+const v3 = require("../../dist/node/mqtt_as.js");
+const v5 = require("../../dist/node/mqtt_as5.js");
 
 function silentTransport() {
   return () => ({ on() {}, write: () => true, end() {}, destroy() {} });
@@ -13,7 +13,7 @@ function silentTransport() {
 
 const refusal = (promise, code, message) => assert.rejects(promise, (e) => e instanceof Error && e.code === code && e.message === message);
 
-for (const [name, bundle] of [["dist/mqtt_as.js", v3], ["dist/mqtt_as5.js", v5]]) {
+for (const [name, bundle] of [["dist/node/mqtt_as.js", v3], ["dist/node/mqtt_as5.js", v5]]) {
   test(`${name}: a publish to a bad topic names the topic and why`, async () => {
     const client = new bundle.MQTTClient({ server: "127.0.0.1", transport: silentTransport() });
     await refusal(client.publish("a/+/b", "x"), "BAD_ARGUMENT", 'bad topic "a/+/b": + and # are for subscribing');

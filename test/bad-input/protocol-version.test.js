@@ -4,8 +4,8 @@
 "use strict";
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
-const v3 = require("../../dist/mqtt_as.js");
-const v5 = require("../../dist/mqtt_as5.js");
+const v3 = require("../../dist/node/mqtt_as.js");
+const v5 = require("../../dist/node/mqtt_as5.js");
 
 function recordingTransport() {
   const calls = [];
@@ -13,10 +13,10 @@ function recordingTransport() {
 }
 
 const refused = [
-  ["dist/mqtt_as.js", v3, 5, /protocolVersion 5: .*mqtt_as\/mqtt5 \(Espruino: mqtt_as5\)/],
-  ["dist/mqtt_as.js", v3, 3, /protocolVersion 3: 4 only/],
-  ["dist/mqtt_as5.js", v5, 6, /protocolVersion 6: 4 or 5/],
-  ["dist/mqtt_as5.js", v5, "5", /protocolVersion 5: 4 or 5/],
+  ["dist/node/mqtt_as.js", v3, 5, /protocolVersion 5: .*4 only; MQTT 5 is mqtt_as\/mqtt5$/],
+  ["dist/node/mqtt_as.js", v3, 3, /protocolVersion 3: 4 only/],
+  ["dist/node/mqtt_as5.js", v5, 6, /protocolVersion 6: 4 or 5/],
+  ["dist/node/mqtt_as5.js", v5, "5", /protocolVersion 5: 4 or 5/],
 ];
 for (const [name, bundle, protocolVersion, message] of refused) {
   test(`${name}: protocolVersion ${JSON.stringify(protocolVersion)} → connect() rejects BAD_ARGUMENT naming what it takes, nothing opened`, async () => {
@@ -28,7 +28,7 @@ for (const [name, bundle, protocolVersion, message] of refused) {
 }
 
 // The control: what each bundle takes opens the socket.
-for (const [name, bundle, protocolVersion] of [["dist/mqtt_as.js", v3, 4], ["dist/mqtt_as5.js", v5, 4], ["dist/mqtt_as5.js", v5, 5], ["dist/mqtt_as.js", v3, undefined]]) {
+for (const [name, bundle, protocolVersion] of [["dist/node/mqtt_as.js", v3, 4], ["dist/node/mqtt_as5.js", v5, 4], ["dist/node/mqtt_as5.js", v5, 5], ["dist/node/mqtt_as.js", v3, undefined]]) {
   test(`${name}: protocolVersion ${protocolVersion} connects`, async () => {
     const { calls, transport } = recordingTransport();
     const client = new bundle.MQTTClient({ server: "127.0.0.1", protocolVersion, transport });

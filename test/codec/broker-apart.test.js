@@ -26,7 +26,7 @@ function reachable(entry, seen = new Set()) {
   return seen;
 }
 
-const entries = [...fs.readFileSync(path.join(ROOT, "rollup.config.mjs"), "utf8").matchAll(/input: "([^"]+)"/g)].map((m) => path.join(ROOT, m[1]));
+const entries = [...fs.readFileSync(path.join(ROOT, "rollup.config.mjs"), "utf8").matchAll(/(?:input: |library\()"([^"]+)"/g)].map((m) => path.join(ROOT, m[1]));
 
 test("no bundle reaches src/codec/broker/", () => {
   assert.ok(entries.length >= 4, entries.join(", ")); // the two libraries, keep-connected, the board's app

@@ -14,7 +14,7 @@ const onNode = require("../../build/codec/decode-client.js");
 function onEspruino() {
   const { context, load } = strippedContext();
   installEspruinoGlobals(context);
-  assert.equal(load(path.join(BUILD, "bytes.js")).onEspruino, true, "the context has E");
+  assert.equal(load(path.join(BUILD, "platform.js")).onEspruino, true, "the context has E");
   return load(path.join(BUILD, "decode-client.js"));
 }
 

@@ -13,7 +13,7 @@ const path = require("node:path");
 const { ESPRUINO, NO_ESPRUINO, bundleSource, runEspruino, checkRun, printedObject } = require("../helpers/espruino.js");
 const { startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { sleep, random, checkArrivals, settle, spawnLines } = require("./helpers.js");
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -10,7 +10,7 @@ const os = require("node:os");
 const path = require("node:path");
 const { startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { sleep, random, checkArrivals, settle, spawnLines } = require("./helpers.js");
 
 const ROUNDS = 12;

@@ -3,7 +3,7 @@
 // (persistent session) through the port it is given, publishing messages start..end-1 in
 // order (odd ones at QoS 1, even ones at QoS 2). It prints "ok N" once publish() of N
 // resolved, and "flushed" once nothing stored is left. Run: node publisher.js DIR PORT TOPIC START END
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { keepConnected } = require("../../dist/keep-connected.js");
 const { fileStore } = require("../../dist/file-store.js");
 

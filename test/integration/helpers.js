@@ -5,7 +5,7 @@
 const { test } = require("node:test");
 const net = require("node:net");
 const { startAedes, startMosquitto, mosquittoPath } = require("../helpers/brokers.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 
 const TEST_TIMEOUT_MS = 15000;
 

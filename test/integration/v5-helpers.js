@@ -9,7 +9,7 @@ const path = require("node:path");
 const mqttPacket = require("mqtt-packet");
 const { collect, messageRecord, uniqueId } = require("./helpers.js");
 
-const BUNDLE = process.env.MQTT_AS5_BUNDLE ? path.resolve(process.env.MQTT_AS5_BUNDLE) : "../../dist/mqtt_as5.js";
+const BUNDLE = process.env.MQTT_AS5_BUNDLE ? path.resolve(process.env.MQTT_AS5_BUNDLE) : "../../dist/node/mqtt_as5.js";
 const { MQTTClient } = require(BUNDLE);
 
 const V5 = { protocolVersion: 5 };

@@ -116,7 +116,7 @@ test("the broker's path closes right after CONNACK, repeatedly: one down each, t
 test("a broker that lost the session: QoS 2 ids held for PUBREL do not swallow new messages", T, async (t) => {
   const { startMosquitto } = require("../helpers/brokers.js");
   const { startProxy } = require("../helpers/proxy.js");
-  const { MQTTClient } = require("../../dist/mqtt_as.js");
+  const { MQTTClient } = require("../../dist/node/mqtt_as.js");
   const { keepConnected } = require("../../dist/keep-connected.js");
   const broker = await startMosquitto();
   if (!broker) return t.skip("mosquitto not installed");
@@ -161,7 +161,7 @@ test("a broker that lost the session: QoS 2 ids held for PUBREL do not swallow n
 test("a subscriber's path cut mid-packet three times while receiving QoS 2: exactly once", T, async (t) => {
   const { startMosquitto } = require("../helpers/brokers.js");
   const { startProxy } = require("../helpers/proxy.js");
-  const { MQTTClient } = require("../../dist/mqtt_as.js");
+  const { MQTTClient } = require("../../dist/node/mqtt_as.js");
   const { keepConnected } = require("../../dist/keep-connected.js");
   const broker = await startMosquitto();
   if (!broker) return t.skip("mosquitto not installed");

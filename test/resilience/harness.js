@@ -5,7 +5,7 @@
 "use strict";
 const { startMosquitto } = require("../helpers/brokers.js");
 const { startProxy } = require("../helpers/proxy.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { keepConnected } = require("../../dist/keep-connected.js");
 
 const MIN_DELAY = 50;

@@ -6,7 +6,7 @@ const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const crypto = require("node:crypto");
 const { startMosquitto } = require("../helpers/brokers.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { waitFor, within } = require("./harness.js");
 
 const TOTAL = 20000;

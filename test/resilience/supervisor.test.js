@@ -6,7 +6,7 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { startAedes } = require("../helpers/brokers.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { keepConnected } = require("../../dist/keep-connected.js");
 const { waitFor, within } = require("./harness.js");
 

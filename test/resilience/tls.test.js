@@ -7,7 +7,7 @@ const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const { startMosquitto, freePort } = require("../helpers/brokers.js");
 const { makeCertificates, tlsListener } = require("../helpers/tls.js");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { within } = require("./harness.js");
 
 const T = { timeout: 30000 };
