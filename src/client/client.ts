@@ -1,5 +1,5 @@
 import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { encodeUtf8, heapRoom, isAsciiString, writeUtf8 } from "../codec/bytes";
+import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
@@ -19,6 +19,7 @@ import {
   acknowledge,
   exchange,
   forgetSession,
+  hasRoom,
   holdOnce,
   nextId,
   openStore,
@@ -93,7 +94,6 @@ export class MQTTClient {
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   pending: Pending[] = [];
   inflight = 0;
-  waiting: Queue<Pending>;
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
   private draining?: Deferred<void> | null;
@@ -101,9 +101,9 @@ export class MQTTClient {
   // allocate anything (on a nearly full Espruino heap each allocation runs the garbage
   // collector, and a loop of publishes would crawl), until the link drains.
   private full?: boolean;
-  // Espruino: the free heap (bytes) below which SUBSCRIBE and UNSUBSCRIBE are refused, and
-  // whether one was (subscription()); cleared when a request settles (session.ts).
-  private requestFloor!: number;
+  // Bounds on the requests in `pending` (session.ts, hasRoom()), and whether one was refused.
+  freeBefore!: number;
+  waitingBytes!: number;
   requestsFull?: boolean;
   private pingWaiters: ((up: boolean) => void)[] = [];
   private pingDeadline!: number; // set by brokerUp() before use
@@ -126,7 +126,7 @@ export class MQTTClient {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
     this.queue.oversized = 0;
-    this.waiting = new Queue<Pending>(this.cfg.queueLen);
+    if (!onEspruino) this.waitingBytes = 0;
     if (MQTT5) {
       this.v5 = this.cfg.protocolVersion === 5;
       this.connack = {};
@@ -321,26 +321,18 @@ export class MQTTClient {
 
   /**
    * SUBSCRIBE (with `qos`) and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT.
-   * Bounded, QUEUE_FULL past it: everywhere by the 65535 packet ids (nextId), which Node's heap
-   * holds with ease, and a smaller count would refuse programs that subscribe to many filters
-   * at once; on Espruino, where a pending request holds about 27 JsVars (and a then() 30 more),
-   * by the heap, as QoS 0 bytes are (link.room): a quarter of what was free when the first of
-   * them was made, the rest being for the program and the messages that follow a SUBACK.
+   * Bounded, QUEUE_FULL past it (hasRoom()): on Espruino, where a pending request holds about
+   * 27 JsVars (and a then() 30 more), by a quarter of what the heap had free, the rest being
+   * for the program and the messages that follow a SUBACK; elsewhere by the 65535 packet ids,
+   * which Node's heap holds with ease (a smaller count would refuse programs that subscribe to
+   * many filters at once).
    */
   private subscription(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
     const self = this;
-    // Refused once: the next are refused at once, allocating nothing, until a request settles.
-    if (self.requestsFull) return refuseFull();
+    if (!hasRoom(self, 0, 3 / 4, 0)) return refuseFull();
     let bytes: Uint8Array;
     let id: number;
     try {
-      if (onEspruino) {
-        if (self.pending.length === self.inflight) self.requestFloor = (heapRoom(16384) * 3) / 4;
-        else if (heapRoom(self.requestFloor) < self.requestFloor) {
-          self.requestsFull = true;
-          return refuseFull();
-        }
-      }
       id = nextId(self);
       bytes = MQTT5 && self.v5 ? subscriptionPacket5(self.connack as Properties, id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (self.state !== State.UP) throw notConnected();

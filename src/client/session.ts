@@ -1,15 +1,16 @@
 // The client's side of MQTT's session state (4.1): the requests awaiting an acknowledgement,
-// with their packet ids and retransmission; the publishes waiting for an in-flight slot; the
-// incoming QoS 2 ids held until PUBREL; and, with a store, the publishes kept in it.
+// with their packet ids and retransmission, and the publishes waiting for an in-flight slot;
+// the incoming QoS 2 ids held until PUBREL; and, with a store, the publishes kept in it.
 // Plain functions over fields of the client (Session), not an object of their own: on
 // Espruino every object costs memory, and the client's fields are there anyway.
+import { heapRoom } from "../codec/bytes";
 import { mqttError, MqttError, protocolError } from "../codec/errors";
+import { onEspruino } from "../codec/platform";
 import { PacketType, QoS } from "../codec/types";
 import { encodeAck, setPacketId } from "../codec/encode-client";
 import { Properties } from "../codec/v5/types";
 import { Stage, Store, StoredMessage } from "../store/store";
 import { Config } from "./config";
-import { Queue } from "./queue";
 import { reject, resolvedPromise, settler, Settler } from "./settle";
 import { refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
@@ -21,7 +22,8 @@ export interface Pending extends Settler {
   expect: PacketType; // the acknowledgement that settles this step
   bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
-  sentAt?: number; // set by transmit(); undefined while it waits for the window (resume())
+  sentAt?: number; // set by transmit(); undefined while it waits for an in-flight slot
+  waits?: boolean; // Node: a publish counted in Session.waitingBytes
   tries: number; // retransmissions so far
   maxTries: number;
   alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
@@ -34,21 +36,32 @@ export interface Pending extends Settler {
  *  Espruino does not check certificates) would fill the heap with ids never released. */
 const MAX_HELD = 1000;
 
+/** Node: bytes of publishes waiting for an in-flight slot at most, past which publish() is
+ *  refused QUEUE_FULL (Espruino's bound is its heap: hasRoom()). */
+const NODE_WAITING_BYTES = 16 << 20;
+
+/** Espruino: the heap (bytes) that publishes waiting for a slot leave free, about 1,500
+ *  JsVars: for the program, and for the then()s of what is refused (14 JsVars each) and of
+ *  what settles (11 more). The ESP32 then takes a loop of 100 with a then() each; the
+ *  ESP32-C3, with about 2,600 JsVars free beside the library, a few. */
+const PUBLISH_RESERVE = 20000;
+
 /** The client's fields that the session state lives in, and what it needs of the client. */
 export interface Session {
   cfg: Config;
   now: number; // the ticker's time, in ms
   isConnected: boolean; // from the accepted CONNACK: requests are written as they come
-  pending: Pending[]; // in the order sent
-  inflight: number; // publishes in `pending`
-  waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0)
+  pending: Pending[]; // in the order made; publishes past the in-flight window wait unsent
+  inflight: number; // publishes in `pending`, sent or waiting
+  freeBefore: number; // Espruino: the heap free (bytes) when `pending` was last empty
+  waitingBytes: number; // Node: the bytes of publishes waiting for a slot
   previousId: number; // the packet id used last
   received: { [id: number]: boolean }; // incoming QoS 2 ids held until PUBREL
   holding: number; // ids in `received`
   store?: Store;
   cursor: number; // the key of the last stored publish taken into `pending`
   flushWaiters?: (() => void)[]; // flushed() calls awaiting nothing unacknowledged
-  requestsFull?: boolean; // Espruino: a SUBSCRIBE or UNSUBSCRIBE was refused for want of heap
+  requestsFull?: boolean; // a request was refused for want of room (hasRoom())
   connack?: Properties; // MQTT 5: the broker's limits
   aliases?: Aliases; // MQTT 5
   send(bytes: Uint8Array): void;
@@ -70,8 +83,12 @@ export function inflightWindow(s: Session): number {
 
 // ---- publishes ----
 
-/** QoS 1 and 2: settles on PUBACK or PUBCOMP; waits for an in-flight slot if need be. With a
- *  store, settles once the store has it, and is sent from there. */
+/**
+ * QoS 1 and 2: settles on PUBACK or PUBCOMP. Past the in-flight window it waits in `pending`,
+ * unsent, with its packet id, until an acknowledgement frees a slot (settle()): as many as
+ * memory holds (hasRoom()), then QUEUE_FULL. With a store, settles once the store has it, and
+ * is sent from there.
+ */
 export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: number): Promise<void> {
   const store = s.store;
   if (store) {
@@ -79,19 +96,38 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
     fill(s);
     return resolvedPromise(); // one for a burst, as QoS 0 publishes share
   }
-  const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
+  const slot = s.inflight < inflightWindow(s);
+  if (!slot && !hasRoom(s, bytes.length, 0, PUBLISH_RESERVE)) return refuseFull();
+  const entry = newPending(nextId(s), qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
+  setPacketId(bytes, entry.id);
   if (MQTT5 && alias) entry.alias = alias;
-  if (s.inflight < inflightWindow(s)) takeSlot(s, entry);
-  else if (s.waiting.length < s.cfg.queueLen) s.waiting.put(entry);
-  else return refuseFull();
+  s.inflight++;
+  s.pending.push(entry);
+  if (slot) {
+    if (s.isConnected) transmit(s, entry);
+  } else if (!onEspruino) {
+    entry.waits = true;
+    s.waitingBytes += bytes.length;
+  }
   return entry.promise;
 }
 
-/** A publish takes an in-flight slot, and its packet id. */
-function takeSlot(s: Session, entry: Pending): void {
-  setPacketId(entry.bytes, (entry.id = nextId(s)));
-  s.inflight++;
-  request(s, entry);
+/**
+ * Whether one more request may wait in `pending`. Everywhere the 65535 packet ids bound them
+ * (nextId()). On Espruino the heap does, as it does QoS 0 bytes (link.room): while what is
+ * free stays above `keep` of what was free when the first of them came (measured once, as
+ * process.memory() walks the heap) and above `reserve` bytes; on Node, the bytes of the
+ * publishes that wait. Refused
+ * once, the next are refused at once, before they allocate anything, until a request settles.
+ */
+export function hasRoom(s: Session, size: number, keep: number, reserve: number): boolean {
+  if (s.requestsFull) return false;
+  if (onEspruino) {
+    const floor = Math.max(s.freeBefore * keep, reserve);
+    if (!s.freeBefore) s.freeBefore = heapRoom(16384);
+    else if (heapRoom(floor) < floor) s.requestsFull = true;
+  } else if (s.waitingBytes + size > NODE_WAITING_BYTES) s.requestsFull = true;
+  return !s.requestsFull;
 }
 
 /** Connected and a slot free: the next stored publishes go, in the order stored. A publish
@@ -145,6 +181,7 @@ function request(s: Session, entry: Pending): void {
 
 function transmit(s: Session, entry: Pending): void {
   let bytes = entry.bytes;
+  if (!onEspruino) unwait(s, entry);
   // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
   // [MQTT-3.3.1-1] (the first write may still be queued unsent).
   if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {
@@ -214,22 +251,25 @@ function settle(s: Session, entry: Pending, value?: unknown, failure?: MqttError
     (s.store as Store).remove(entry.key);
   } else if (failure) reject(entry, failure);
   else entry.done(value);
-  if (!isPublish(entry)) s.requestsFull = false;
-  else {
+  s.requestsFull = false;
+  if (!s.pending.length) s.freeBefore = 0; // measured again when requests next wait
+  if (isPublish(entry)) {
     s.inflight--;
-    const parked = findParked(s);
-    if (parked) transmit(s, parked);
+    const next = findWaiting(s);
+    if (next) transmit(s, next);
     else if (s.store) fill(s);
-    else {
-      const next = s.waiting.shift();
-      if (next) takeSlot(s, next);
-    }
   }
   checkFlushed(s);
 }
 
-/** The first publish that resume() kept back from a window that had shrunk. */
-function findParked(s: Session): Pending | undefined {
+/** Node: a publish no longer waits for a slot (sent, or rejected). */
+function unwait(s: Session, entry: Pending): void {
+  if (entry.waits) s.waitingBytes -= entry.bytes.length;
+  entry.waits = false;
+}
+
+/** The first publish that waits for an in-flight slot. */
+function findWaiting(s: Session): Pending | undefined {
   const pending = s.pending;
   for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined && isPublish(pending[i])) return pending[i];
   return undefined;
@@ -312,12 +352,12 @@ export function rejectPending(s: Session, error: MqttError, keep?: boolean): voi
     if (publish && (keep || entry.key !== undefined)) s.pending.push(entry);
     else {
       if (publish) s.inflight--;
+      if (!onEspruino) unwait(s, entry);
       reject(entry, error);
     }
   }
-  let next: Pending | undefined;
-  while (!keep && (next = s.waiting.shift())) reject(next, error);
   s.requestsFull = false;
+  s.freeBefore = 0;
   checkFlushed(s);
 }
 
@@ -374,7 +414,7 @@ export function whenFlushed(s: Session): Promise<void> {
 
 function checkFlushed(s: Session): void {
   const waiters = s.flushWaiters;
-  if (!waiters || s.inflight || s.waiting.length || (s.store && s.store.count())) return;
+  if (!waiters || s.inflight || (s.store && s.store.count())) return;
   s.flushWaiters = undefined;
   for (let i = 0; i < waiters.length; i++) waiters[i]();
 }

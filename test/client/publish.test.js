@@ -359,7 +359,7 @@ test("QoS 2 after TIMEOUT: a late PUBREC is answered with PUBREL, and the PUBCOM
   await client.disconnect();
 });
 
-test("waiting line: in order with publishes and acks interleaved; a full line refuses QUEUE_FULL; a drop rejects the rest CLOSED", async () => {
+test("waiting line: every publish past maxInflight waits, whatever queueLen (it bounds received messages); in order with acks interleaved; a drop rejects the rest CLOSED", async () => {
   const { client, broker } = makeClient({ maxInflight: 1, queueLen: 3 });
   await connectUp(client, broker);
   const pubs = [];
@@ -369,20 +369,47 @@ test("waiting line: in order with publishes and acks interleaved; a full line re
     const topic = "t" + n++;
     pubs.push(track(client.publish(topic, topic, false, 1)));
   };
-  for (let i = 0; i < 5; i++) publish(); // 1 in flight, 3 waiting, 1 refused
+  for (let i = 0; i < 5; i++) publish(); // 1 in flight, 4 waiting: more than queueLen
   await flush();
-  assert.equal(pubs[4].error.code, "QUEUE_FULL");
+  assert.deepEqual(pubs.map((p) => p.state), Array(5).fill("pending"));
+  let [last] = broker.take();
+  assert.equal(last.topicName, "t0", "one in flight");
   for (let round = 0; round < 6; round++) {
-    const [p] = broker.take();
-    sent.push(p.topicName);
-    broker.send({ type: T.PUBACK, packetId: p.packetId });
+    broker.send({ type: T.PUBACK, packetId: last.packetId });
     await flush();
+    [last] = broker.take();
+    sent.push(last.topicName);
     if (round % 2 === 0) publish();
   }
-  sent.push(...broker.take().map((p) => p.topicName));
-  assert.deepEqual(sent, ["t0", "t1", "t2", "t3", "t5", "t6", "t7"]);
+  assert.deepEqual(sent, ["t1", "t2", "t3", "t4", "t5", "t6"], "in the order made");
   broker.drop();
   await flush();
-  assert.deepEqual(pubs.map((p) => p.state), ["resolved", "resolved", "resolved", "resolved", "rejected", "resolved", "resolved", "rejected"]);
+  assert.deepEqual(pubs.map((p) => p.state), ["resolved", "resolved", "resolved", "resolved", "resolved", "resolved", "rejected", "rejected"]);
   assert.equal(pubs[7].error.code, "CLOSED");
+});
+
+test("on Node, publishes waiting for a slot are bounded by their bytes (16 MB): past it QUEUE_FULL at once, and each settles", async () => {
+  const { client, broker } = makeClient({ maxInflight: 1 });
+  await connectUp(client, broker);
+  const payload = new Uint8Array(8000);
+  // A PUBLISH of topic "t" and 8,000 bytes at QoS 1: 1 + 2 (remaining length) + 2 + 1 + 2
+  // (+ 1, MQTT 5's property length) + 8,000.
+  const size = MQTT5 ? 8009 : 8008;
+  const waiting = Math.floor((16 << 20) / size);
+  const pubs = [];
+  for (let i = 0; i < 1 + waiting + 2; i++) pubs.push(track(client.publish("t", payload, false, 1)));
+  await flush();
+  assert.deepEqual(pubs.slice(-2).map((p) => p.error && p.error.code), ["QUEUE_FULL", "QUEUE_FULL"]);
+  assert.ok(pubs.slice(0, -2).every((p) => p.state === "pending"), "all before the bound wait");
+  const [first] = broker.take();
+  assert.equal(first.payload.length, 8000);
+  broker.send({ type: T.PUBACK, packetId: first.packetId }); // a slot frees: the next goes, and room is made
+  await flush();
+  assert.equal(pubs[0].state, "resolved");
+  const again = track(client.publish("t", payload, false, 1));
+  await flush();
+  assert.equal(again.state, "pending", "taken once one had settled");
+  broker.drop();
+  await flush();
+  assert.ok(pubs.slice(1, -2).concat(again).every((p) => p.state === "rejected" && p.error.code === "CLOSED"));
 });

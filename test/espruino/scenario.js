@@ -168,8 +168,8 @@ var scenario = (function () {
         });
       })
       .then(function () {
-        // A burst past maxInflight: the rest wait in line, at most queueLen of them, and
-        // settle in the order they were made; the one past the line is refused.
+        // A burst past maxInflight (and past queueLen, which bounds received messages only):
+        // the rest wait for a slot, and settle in the order they were made.
         var settled = [];
         var burst = [];
         for (var k = 0; k <= SIZE.maxInflight + SIZE.queueLen; k++) {
