@@ -37,9 +37,12 @@ import {
   aliasSet,
   Aliases,
   connectPacket5,
+  connackLimits,
   disconnectPacket5,
+  Limits,
   message5,
   newAliases,
+  packetLimit,
   publishPacket5,
   refusal5,
   resolveAlias,
@@ -78,6 +81,7 @@ export class MQTTClient {
   isConnected = false; // [_has_connected]: true from an accepted CONNACK until the connection ends
   /** MQTT 5: the properties of the last accepted CONNACK ({} when it had none), obeyed. */
   connack?: Properties;
+  limits?: Limits; // MQTT 5: what that CONNACK sets (v5.ts)
 
   // Fields without `private` are the session state's too (session.ts): internal all the same.
   readonly cfg: Config;
@@ -212,7 +216,7 @@ export class MQTTClient {
     let bytes: Uint8Array | undefined;
     if (MQTT5 && this.v5) {
       try {
-        bytes = disconnectPacket5(this.cfg, this.connack as Properties, reasonCode, properties);
+        bytes = disconnectPacket5(this.cfg, packetLimit(this.cfg, this.limits), reasonCode, properties);
       } catch (error) {
         return refused(error);
       }
@@ -257,8 +261,8 @@ export class MQTTClient {
           MQTT5 && self.v5
             ? publishPacket5(self.connack as Properties, self.aliases as Aliases, topic, payloadBytes(msg), qos || 0, retain, properties)
             : publishPacket(topic, payloadBytes(msg), qos || 0, retain);
-      } else if (MQTT5 && self.v5) checkPacketSize(bytes.length, (self.connack as Properties).maximumPacketSize || 0); // as publishPacket5 does
-      checkPacketSize(bytes.length, self.cfg.maxPacketSize);
+      }
+      checkPacketSize(bytes.length, MQTT5 ? packetLimit(self.cfg, self.limits) : self.cfg.maxPacketSize);
       // MQTT 5: an alias that this publish sets holds from when it is written.
       if (qos) {
         // Offline, a publish waits for the next connect under a persistent session, or in the store.
@@ -334,7 +338,7 @@ export class MQTTClient {
     let id: number;
     try {
       id = nextId(self);
-      bytes = MQTT5 && self.v5 ? subscriptionPacket5(self.connack as Properties, id, topic, qos, options) : encodeSubscription(id, topic, qos);
+      bytes = MQTT5 && self.v5 ? subscriptionPacket5(packetLimit(self.cfg, self.limits), id, topic, qos, options) : encodeSubscription(id, topic, qos);
       if (self.state !== State.UP) throw notConnected();
     } catch (error) {
       return refused(error);
@@ -414,6 +418,7 @@ export class MQTTClient {
     if (MQTT5 && this.v5) {
       if (refused) return this.drop(refused);
       this.connack = (packet as unknown as { properties?: Properties }).properties || {};
+      this.limits = connackLimits(this.cfg, this.connack);
     } else if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
       const error = mqttError("CONNACK_REFUSED", "refused: return code " + packet.returnCode);
@@ -504,8 +509,7 @@ export class MQTTClient {
     if (this.state !== State.UP) return;
     if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
     // MQTT 5: the broker's Server Keep Alive replaces ours [MQTT-3.2.2-21].
-    const serverKeepAlive = MQTT5 ? (this.connack as Properties).serverKeepAlive : undefined;
-    const keepaliveMs = (serverKeepAlive !== undefined ? serverKeepAlive : cfg.keepalive) * 1000;
+    const keepaliveMs = (MQTT5 && this.limits ? this.limits.keepalive : cfg.keepalive) * 1000;
     if (keepaliveMs) {
       if (now - this.lastReceived >= keepaliveMs * 1.5) return this.drop(mqttError("TIMEOUT", "broker silent"));
       // A quarter of keepalive, or pingInterval if that is set and shorter.

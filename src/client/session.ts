@@ -8,13 +8,12 @@ import { mqttError, MqttError, protocolError } from "../codec/errors";
 import { onEspruino } from "../codec/platform";
 import { PacketType, QoS } from "../codec/types";
 import { encodeAck, setPacketId } from "../codec/encode-client";
-import { Properties } from "../codec/v5/types";
 import { Stage, Store, StoredMessage } from "../store/store";
 import { Config } from "./config";
 import { reject, resolvedPromise, settler, Settler } from "./settle";
 import { refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
-import { Aliases, setAlias } from "./v5";
+import { Aliases, Limits, setAlias } from "./v5";
 
 /** A request awaiting its acknowledgement: a PUBLISH (or its PUBREL), SUBSCRIBE or UNSUBSCRIBE. */
 export interface Pending extends Settler {
@@ -62,7 +61,7 @@ export interface Session {
   cursor: number; // the key of the last stored publish taken into `pending`
   flushWaiters?: (() => void)[]; // flushed() calls awaiting nothing unacknowledged
   requestsFull?: boolean; // a request was refused for want of room (hasRoom())
-  connack?: Properties; // MQTT 5: the broker's limits
+  limits?: Limits; // MQTT 5: the broker's limits
   aliases?: Aliases; // MQTT 5
   send(bytes: Uint8Array): void;
 }
@@ -77,8 +76,7 @@ function isPublish(entry: Pending): boolean {
 
 /** Publishes in flight at most: ours, and under MQTT 5 the broker's Receive Maximum [MQTT-3.3.4-7]. */
 export function inflightWindow(s: Session): number {
-  const maxInflight = s.cfg.maxInflight;
-  return MQTT5 ? Math.min(maxInflight, (s.connack as Properties).receiveMaximum || 65535) : maxInflight;
+  return MQTT5 && s.limits ? s.limits.window : s.cfg.maxInflight;
 }
 
 // ---- publishes ----

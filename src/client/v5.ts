@@ -61,10 +61,32 @@ export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: 
   });
 }
 
+/** What the broker's CONNACK sets for the connection, computed once when it comes. */
+export interface Limits {
+  window: number; // publishes in flight at most: ours, and its Receive Maximum [MQTT-3.3.4-7]
+  keepalive: number; // seconds: its Server Keep Alive replaces ours [MQTT-3.2.2-21]
+  packetSize: number; // bytes a packet sent may have: ours, and its Maximum Packet Size [MQTT-3.1.2-24]; 0: no bound
+}
+
+export function connackLimits(cfg: Config, connack: Properties): Limits {
+  const ours = cfg.maxPacketSize;
+  const theirs = connack.maximumPacketSize || 0;
+  return {
+    window: Math.min(cfg.maxInflight, connack.receiveMaximum || 65535),
+    keepalive: connack.serverKeepAlive !== undefined ? connack.serverKeepAlive : cfg.keepalive,
+    packetSize: ours && theirs ? Math.min(ours, theirs) : ours || theirs,
+  };
+}
+
+/** The packet size a packet sent may have (Limits), before a CONNACK our maxPacketSize. */
+export function packetLimit(cfg: Config, limits: Limits | undefined): number {
+  return limits ? limits.packetSize : cfg.maxPacketSize;
+}
+
 /**
  * A PUBLISH within what the broker's CONNACK allows (`connack`, {} before the first): its
- * maximum QoS [MQTT-3.2.2-11], retain [MQTT-3.2.2-14], topic aliases [MQTT-3.3.2-9] and
- * packet size [MQTT-3.1.2-24]. Its packet id is written when it gets a slot (setPacketId).
+ * maximum QoS [MQTT-3.2.2-11], retain [MQTT-3.2.2-14] and topic aliases [MQTT-3.3.2-9]; the
+ * client checks its size. Its packet id is written when it gets a slot (setPacketId).
  */
 export function publishPacket5(
   connack: Properties,
@@ -84,7 +106,7 @@ export function publishPacket5(
   }
   if (qos > (connack.maximumQoS === undefined ? 2 : connack.maximumQoS)) throw badArgument("qos above the broker's maximum");
   if (retain && connack.retainAvailable === false) throw badArgument("retain not available");
-  const bytes = encodePublish5({
+  return encodePublish5({
     type: PacketType.PUBLISH,
     dup: false,
     qos: qos,
@@ -94,8 +116,6 @@ export function publishPacket5(
     properties: properties,
     payload: payload,
   } as Publish5);
-  checkPacketSize(bytes.length, connack.maximumPacketSize || 0);
-  return bytes;
 }
 
 /** The topic alias that a publish of `topic` with `properties` sets: one with a topic. */
@@ -110,10 +130,10 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 }
 
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
- *  its properties; within the broker's Maximum Packet Size [MQTT-3.1.2-24]. */
-export function subscriptionPacket5(connack: Properties, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
+ *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. */
+export function subscriptionPacket5(limit: number, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   const bytes = subscriptionBytes5(packetId, topic, qos, options);
-  checkPacketSize(bytes.length, connack.maximumPacketSize || 0);
+  checkPacketSize(bytes.length, limit);
   return bytes;
 }
 
@@ -145,12 +165,11 @@ function subscriptionBytes5(packetId: number, topic: string, qos: QoS | undefine
 }
 
 /** The DISCONNECT. A Session Expiry Interval where the CONNECT had none is a Protocol Error
- *  [MQTT-3.14.2-2]. Over the broker's Maximum Packet Size, the Reason String and User
+ *  [MQTT-3.14.2-2]. Over `maximum` bytes (packetLimit()), the Reason String and User
  *  Properties are left out [MQTT-3.14.2-20, 3.14.2-21], then TOO_LARGE [MQTT-3.1.2-24]. */
-export function disconnectPacket5(cfg: Config, connack: Properties, reasonCode: unknown, properties: unknown): Uint8Array {
+export function disconnectPacket5(cfg: Config, maximum: number, reasonCode: unknown, properties: unknown): Uint8Array {
   const expiry = properties && (properties as Properties).sessionExpiryInterval;
   if (expiry && !(cfg.properties && cfg.properties.sessionExpiryInterval)) throw badArgument("sessionExpiryInterval where the CONNECT had none");
-  const maximum = connack.maximumPacketSize || 0;
   const packet: Disconnect5 = {
     type: PacketType.DISCONNECT,
     reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
