@@ -12,10 +12,10 @@ const { startAedes, startMosquitto } = require("../test/helpers/brokers.js");
 const { connectedSizeProgram, parseConnectedSize } = require("../test/espruino/connected-size.js");
 const { espruinoDir, modulesDir, interpreters, peerSource, oursSource, runEspruino, resultLine, trouble } = require("./espruino.js");
 
-const TARGET_BYTES = 12288;
+const TARGET_BYTES = 16384;
 // MQTT 5 (dist/mqtt_as5.js, issue 12): its bundle, and a connected client's whole library
 // within 1.3 times the 3.1.1 one's.
-const TARGET_BYTES_5 = 16384;
+const TARGET_BYTES_5 = 28672;
 const TARGET_RATIO_5 = 1.3;
 // From Storage on espruino-esp32: what the client holds, and all the library costs in RAM.
 const TARGET_STORAGE = { "espruino-esp32": { client: 1300, whole: 2000 } }; // connected, subscribed, module from Storage
