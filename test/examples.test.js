@@ -40,8 +40,12 @@ function assertEnded(r) {
 
 const tested = ["publish-subscribe.js", "mqtt5.js", "keep-connected.js", "durable.js"];
 
-test("every Node example has a test here", () => {
+test("every Node example has a test here, and the README links every example", () => {
   assert.deepEqual(fs.readdirSync(path.join(EXAMPLES, "node")).sort(), [...tested].sort());
+  const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+  for (const folder of ["node", "espruino"]) {
+    for (const file of fs.readdirSync(path.join(EXAMPLES, folder))) assert.ok(readme.includes(`](examples/${folder}/${file})`), `README.md does not link examples/${folder}/${file}`);
+  }
 });
 
 test("examples/node/publish-subscribe.js: MQTT 3.1.1 at each QoS, and back", { timeout: RUN_MS + 5000 }, (t) =>
