@@ -35,8 +35,8 @@ for (const name of BUNDLES) {
 }
 
 // Espruino copies a function whose first statement is "ram" into RAM when it is defined; from
-// Storage, any other is read from flash at every call, about ten times slower (README, "On
-// the board"). The build must keep each one in place: terser drops directives it does not
+// Storage, any other is read from flash at every call, about ten times slower (docs/measurements.md,
+// "Speed"). The build must keep each one in place: terser drops directives it does not
 // know, and a line put before one makes it an ordinary string.
 // The MQTT 5 bundle keeps all of them; the 3.1.1 bundle those outside the MQTT 5 modules
 // (src/codec/v5/, src/client/v5.ts), whose code it does not hold.

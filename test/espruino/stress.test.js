@@ -85,7 +85,7 @@ test("interpreter: 1,000 subscribe() calls in one loop, never answered: the firs
   assert.ok(out.result.lost <= HEAP_SLACK, `${out.result.lost} JsVars not given back` + out.tail);
 });
 
-// A then() each costs about 14 JsVars of the program's own (README, "Promises on Espruino"):
+// A then() each costs about 14 JsVars of the program's own (docs/measurements.md, "What promises cost on Espruino"):
 // 1,000 of them do not fit the ESP32-C3's heap whatever the library does, 100 do.
 test("interpreter: 100 subscribe() calls in one loop with a then() each, never answered: all settle TIMEOUT or QUEUE_FULL", async (t) => {
   const out = await runWith(t, "mqtt_as.js", "mqtt_as", (port) =>

@@ -6,8 +6,14 @@ const { spawn } = require("node:child_process");
 /** Runs `script` with `node -e`; resolves with { exited, code, out }: whether it exited by
  *  itself within `ms` (else it is killed), its exit code, and what it printed. */
 function runScript(script, ms) {
+  return runNode(["-e", script], ms);
+}
+
+/** Runs node with `args` (a file and its arguments), `env` added to the environment; resolves
+ *  as runScript does. */
+function runNode(args, ms, env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
     let out = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (out += d));
@@ -22,4 +28,4 @@ function runScript(script, ms) {
   });
 }
 
-module.exports = { runScript };
+module.exports = { runScript, runNode };
