@@ -16,13 +16,17 @@
 // Options: --baud N (serial only, default 115200), --no-build (else it builds when src/ or board/
 // changed since the last build), --dry-run (print the command,
 // quoted for a POSIX shell, to be pasted as it is).
+//
+// The CLI exits 0 whatever the board answers; this script exits 1 when the board printed
+// OUT OF MEMORY, Uncaught or ERROR, or when the CLI did not finish the upload.
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const { spawnSync } = require("node:child_process");
+const { spawn, spawnSync } = require("node:child_process");
 
 const ROOT = path.join(__dirname, "..");
-const CLI = path.join(ROOT, "node_modules", ".bin", "espruino");
+// ESPRUINO_CLI: another program in its place (the tests' stand-in that prints a board's transcript).
+const CLI = process.env.ESPRUINO_CLI || path.join(ROOT, "node_modules", ".bin", "espruino");
 const BAUD = 115200;
 const SETTINGS_FILE = "mqtt_as.json"; // board/settings.ts SETTINGS_FILE
 const MODULE_NAME = "mqtt_as";
@@ -157,12 +161,52 @@ function commandLine(args) {
   return `cd ${shellQuote(ROOT)} && npx espruino ${args.map(shellQuote).join(" ")}`;
 }
 
+// The CLI prints what the board says on lines of their own, after this prefix.
+const BOARD_LINE = /^--\] (.*)$/;
+// What Espruino prints when code failed: out of memory, an exception nobody caught, its own errors.
+const BOARD_FAILURE = /OUT OF MEMORY|\bUncaught\b|\bERROR\b/;
+
+/**
+ * Why an upload failed, from the CLI's output (`transcript`, stdout and stderr), or null when
+ * it did not. The CLI exits 0 even when the board ran out of memory or it never connected.
+ */
+function uploadProblem(transcript) {
+  const lines = transcript.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const board = BOARD_LINE.exec(lines[i]);
+    // Without the terminal's control sequences (ESC [ J and the like).
+    const said = board && board[1].replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trim();
+    if (!said || !BOARD_FAILURE.test(said)) continue;
+    return `the board said "${said}"`;
+  }
+  // "Unable to connect!", "Prompt not detected - upload failed", a lost link: no such line.
+  if (!lines.some((line) => /^Upload Complete/.test(line))) return "the espruino CLI did not complete the upload (check the port, and that the board runs Espruino)";
+  return null;
+}
+
+/** Runs the CLI, its output shown as it comes and kept to be checked; resolves with the exit status. */
 function run(args, opts) {
   console.log(commandLine(args));
-  if (opts.dryRun) return 0;
-  const r = spawnSync(CLI, args, { cwd: ROOT, stdio: "inherit" });
-  if (r.error) throw r.error;
-  return r.status;
+  if (opts.dryRun) return Promise.resolve(0);
+  return new Promise((resolve, reject) => {
+    const child = spawn(CLI, args, { cwd: ROOT, stdio: ["inherit", "pipe", "pipe"] });
+    let transcript = "";
+    child.stdout.on("data", (d) => {
+      process.stdout.write(d);
+      transcript += d.toString("latin1");
+    });
+    child.stderr.on("data", (d) => {
+      process.stderr.write(d);
+      transcript += d.toString("latin1");
+    });
+    child.on("error", reject);
+    child.on("close", (status) => {
+      if (status !== 0) return resolve(status || 1);
+      const problem = uploadProblem(transcript);
+      if (problem) console.error(`${path.basename(__filename)}: failed: ${problem}`);
+      resolve(problem ? 1 : 0);
+    });
+  });
 }
 
 function main(argv) {
@@ -177,19 +221,22 @@ function main(argv) {
   // Built only when src/ or board/ changed since the last build (scripts/build-if-stale.js).
   if (opts.build) {
     const r = spawnSync(process.execPath, [path.join(__dirname, "build-if-stale.js")], { cwd: ROOT, stdio: "inherit" });
-    if (r.status !== 0) return r.status || 1;
+    if (r.status !== 0) return Promise.resolve(r.status || 1);
   }
   if (opts.library) boardCopies();
   return run(uploadArgs(opts), opts);
 }
 
 if (require.main === module) {
-  try {
-    process.exitCode = main(process.argv.slice(2));
-  } catch (e) {
+  const failed = (e) => {
     console.error(`${path.basename(__filename)}: ${e.message}`);
     process.exitCode = 2;
+  };
+  try {
+    main(process.argv.slice(2)).then((status) => (process.exitCode = status), failed);
+  } catch (e) {
+    failed(e);
   }
 }
 
-module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, shellQuote, commandLine, SETTINGS_FILE, MODULE_NAME };
+module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, shellQuote, commandLine, uploadProblem, SETTINGS_FILE, MODULE_NAME };

@@ -6,7 +6,7 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { spawnSync } = require("node:child_process");
-const { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies } = require("../../scripts/upload.js");
+const { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, uploadProblem } = require("../../scripts/upload.js");
 const { ROOT, SETTINGS } = require("./helpers.js");
 
 test("serial: port, 115200 baud, no BLE, the bundle", () => {
@@ -164,4 +164,79 @@ test("--dry-run prints a command that a shell runs as it is, with the same argum
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+// What the CLI printed (0.1.67, over the telnet console of espruino-esp32c3): the board's lines
+// after "--] ", its own without. It exits 0 in every one of these.
+const CONNECTED = [
+  "Espruino Command-line Tool 0.1.67",
+  "Connecting to 'tcp://127.0.0.1:2323'",
+  'getURL("http://www.espruino.com/json/LINUX_ESP32LIKE.json") error : Error: getaddrinfo ENOTFOUND www.espruino.com',
+  "Connected",
+  "--]  2v29.277 (c) 2026 G.Williams",
+  "--] >",
+];
+const transcript = (...lines) => CONNECTED.concat(lines).join("\n") + "\n";
+
+test("the CLI's output: a clean upload passes", () => {
+  assert.equal(uploadProblem(transcript('--] \x1b[Jmqtt_as board: no "Wifi" module in this build of Espruino', "--] >", "Upload Complete")), null);
+  assert.equal(uploadProblem(transcript("--] 2048 bytes", "Upload Complete")), null);
+});
+
+test("the CLI's output: OUT OF MEMORY, Uncaught or ERROR from the board fails the upload, naming the board's line", () => {
+  const cases = [
+    ["--] OUT OF MEMORYUncaught undefined", 'the board said "OUT OF MEMORYUncaught undefined"'],
+    ["--] Uncaught SyntaxError: Got ')' expected EOF", 'the board said "Uncaught SyntaxError: Got \')\' expected EOF"'],
+    ["--] ERROR: Out of Memory!", 'the board said "ERROR: Out of Memory!"'],
+    ["--] \x1b[JERROR: Connect failed (err 111)", 'the board said "ERROR: Connect failed (err 111)"'],
+  ];
+  for (const [line, said] of cases) {
+    assert.equal(uploadProblem(transcript(line, "--] >", "Upload Complete")), said, line);
+  }
+  // Only the board's lines count: the CLI's own "error" above is not the board's.
+  assert.equal(uploadProblem(transcript("--] an ERRORS count of 0", "Upload Complete")), null);
+});
+
+test("the CLI's output: an upload the CLI did not complete fails (it exits 0 after \"Unable to connect!\")", () => {
+  const unreachable = "Espruino Command-line Tool 0.1.67\nConnecting to 'tcp://10.0.0.9'\nUnable to connect!\nDone\n";
+  assert.match(uploadProblem(unreachable), /did not complete the upload/);
+});
+
+test("upload and settings exit 1 with the board's words when the CLI's output shows a failure, and 0 when it does not", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-cli-"));
+  try {
+    // A stand-in for the CLI that prints a board's transcript and exits 0, as the CLI does.
+    const cli = (name, text) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, `#!/bin/sh\ncat <<'EOF'\n${text}EOF\n`, { mode: 0o755 });
+      return file;
+    };
+    const oom = cli("oom", transcript("--] OUT OF MEMORYUncaught undefined", "Upload Complete"));
+    const clean = cli("clean", transcript("--] mqtt_as.json: 170 bytes", "Upload Complete"));
+    const settings = path.join(dir, "settings.json");
+    fs.writeFileSync(settings, JSON.stringify(SETTINGS));
+    const upload = (cliFile, argv) =>
+      spawnSync(process.execPath, ["scripts/upload.js", ...argv, "--port", "/dev/ttyUSB0"], { cwd: ROOT, env: { ...process.env, ESPRUINO_CLI: cliFile }, encoding: "utf8" });
+    for (const argv of [["upload", "--no-build"], ["upload", "--no-build", "--save"], ["upload", "--no-build", "--library"], ["settings", "--file", settings]]) {
+      const failed = upload(oom, argv);
+      assert.equal(failed.status, 1, argv.join(" ") + "\n" + failed.stdout + failed.stderr);
+      assert.match(failed.stdout, /^--\] OUT OF MEMORYUncaught undefined$/m, "the CLI's output is shown");
+      assert.match(failed.stderr, /^upload\.js: failed: the board said "OUT OF MEMORYUncaught undefined"/m);
+      const passed = upload(clean, argv);
+      assert.equal(passed.status, 0, argv.join(" ") + "\n" + passed.stdout + passed.stderr);
+      assert.match(passed.stdout, /^--\] mqtt_as\.json: 170 bytes$/m);
+      assert.equal(passed.stderr, "");
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the real CLI against a port where nothing listens: it exits 0, the upload exits 1", async () => {
+  const server = require("node:net").createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const r = spawnSync(process.execPath, ["scripts/upload.js", "--port", `tcp://127.0.0.1:${port}`, "--no-build"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^upload\.js: failed: the espruino CLI did not complete the upload/m);
 });
