@@ -3,8 +3,11 @@
 // through the `espruino` CLI (a dev dependency). The argument lists are built by pure
 // functions, tested in test/board/upload.test.js without a board.
 //
-//   npm run upload -- --port /dev/ttyUSB0            build, send dist/board.js to RAM (runs at once)
-//   npm run upload -- --port /dev/ttyUSB0 --save     ... written to flash (.bootcde): survives a reset
+//   npm run upload -- --port /dev/ttyUSB0            build, write dist/board.js to flash (.bootcde) and
+//                                                    run it: it runs at every boot, on the ESP32 and the
+//                                                    ESP32-C3 alike
+//   npm run upload -- --port /dev/ttyUSB0 --ram      ... to RAM instead: runs at once, gone after a reset;
+//                                                    not on the ESP32-C3, whose RAM cannot hold it
 //   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
 //   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js and dist/keep-connected.js to
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
@@ -15,7 +18,7 @@
 //
 // Options: --baud N (serial only, default 115200), --no-build (else it builds when src/ or board/
 // changed since the last build), --dry-run (print the command,
-// quoted for a POSIX shell, to be pasted as it is).
+// quoted for a POSIX shell, to be pasted as it is). --save, once needed for flash, is accepted.
 //
 // The CLI exits 0 whatever the board answers; this script exits 1 when the board printed
 // OUT OF MEMORY, Uncaught or ERROR, or when the CLI did not finish the upload.
@@ -41,9 +44,9 @@ function usage(message) {
   return error;
 }
 
-/** Parses `[upload|settings] --port P [--baud N] [--save] [--library [--mqtt5]] [--file F] [--no-build] [--dry-run]`. */
+/** Parses `[upload|settings] --port P [--baud N] [--ram|--save] [--library [--mqtt5]] [--file F] [--no-build] [--dry-run]`. */
 function parseArgs(argv) {
-  const opts = { command: "upload", port: null, baud: BAUD, save: false, library: false, mqtt5: false, file: null, build: true, dryRun: false };
+  const opts = { command: "upload", port: null, baud: BAUD, ram: false, save: false, library: false, mqtt5: false, file: null, build: true, dryRun: false };
   let i = 0;
   if (argv[0] === "upload" || argv[0] === "settings") opts.command = argv[i++];
   for (; i < argv.length; i++) {
@@ -57,7 +60,8 @@ function parseArgs(argv) {
     else if (arg === "--baud" || arg === "-b") {
       opts.baud = Number(value());
       if (!(opts.baud > 0) || Math.floor(opts.baud) !== opts.baud) throw usage("--baud needs a whole number");
-    } else if (arg === "--save") opts.save = true;
+    } else if (arg === "--ram") opts.ram = true;
+    else if (arg === "--save") opts.save = true;
     else if (arg === "--library") opts.library = true;
     else if (arg === "--mqtt5") opts.mqtt5 = true;
     else if (arg === "--file") opts.file = value();
@@ -67,8 +71,9 @@ function parseArgs(argv) {
   }
   if (!opts.port) throw usage("--port is missing (a serial device such as /dev/ttyUSB0, or tcp://HOST)");
   if (opts.command === "settings" && !opts.file) throw usage("--file is missing (the settings JSON)");
-  if (opts.command === "settings" && (opts.save || opts.library)) throw usage("--save and --library are for upload");
-  if (opts.save && opts.library) throw usage("--save and --library do not go together");
+  if (opts.command === "settings" && (opts.ram || opts.save || opts.library)) throw usage("--ram, --save and --library are for upload");
+  if (opts.ram && opts.save) throw usage("--ram and --save do not go together");
+  if ((opts.ram || opts.save) && opts.library) throw usage("--ram and --save do not go together with --library");
   if (opts.mqtt5 && !opts.library) throw usage("--mqtt5 goes with --library");
   return opts;
 }
@@ -97,7 +102,9 @@ function uploadArgs(opts) {
     );
   }
   // SAVE_ON_SEND=1: "Direct to Flash (execute code at boot)", i.e. the code goes to .bootcde.
-  if (opts.save) args.push("--config", "SAVE_ON_SEND=1");
+  // The default because in RAM the application's code runs the ESP32-C3's 4,095 JsVars out of
+  // memory while it loads; from flash its code stays in flash and leaves the JsVars to the app.
+  if (!opts.ram) args.push("--config", "SAVE_ON_SEND=1");
   args.push("dist/board.js");
   return args;
 }
@@ -170,14 +177,15 @@ const BOARD_FAILURE = /OUT OF MEMORY|\bUncaught\b|\bERROR\b/;
  * Why an upload failed, from the CLI's output (`transcript`, stdout and stderr), or null when
  * it did not. The CLI exits 0 even when the board ran out of memory or it never connected.
  */
-function uploadProblem(transcript) {
+function uploadProblem(transcript, opts) {
   const lines = transcript.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const board = BOARD_LINE.exec(lines[i]);
     // Without the terminal's control sequences (ESC [ J and the like).
     const said = board && board[1].replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trim();
     if (!said || !BOARD_FAILURE.test(said)) continue;
-    return `the board said "${said}"`;
+    const hint = /OUT OF MEMORY/.test(said) && opts.ram ? " (the application does not fit this board's RAM: leave out --ram to send it to flash)" : "";
+    return `the board said "${said}"${hint}`;
   }
   // "Unable to connect!", "Prompt not detected - upload failed", a lost link: no such line.
   if (!lines.some((line) => /^Upload Complete/.test(line))) return "the espruino CLI did not complete the upload (check the port, and that the board runs Espruino)";
@@ -202,7 +210,7 @@ function run(args, opts) {
     child.on("error", reject);
     child.on("close", (status) => {
       if (status !== 0) return resolve(status || 1);
-      const problem = uploadProblem(transcript);
+      const problem = uploadProblem(transcript, opts);
       if (problem) console.error(`${path.basename(__filename)}: failed: ${problem}`);
       resolve(problem ? 1 : 0);
     });
