@@ -17,8 +17,9 @@ const { ROOT, SETTINGS } = require("./helpers.js");
 // own, and processes of its own: when the run's shell ends, however it ends, the interpreter
 // ends with it (it ignores SIGTERM).
 const NAMESPACES = ["-n", "-p", "-f", "--kill-child"];
-const OWN_NETWORK = spawnSync("unshare", [...NAMESPACES, "ip", "link", "set", "lo", "up"]).status === 0;
-const skip = (!ESPRUINO && NO_ESPRUINO) || (!OWN_NETWORK && "needs namespaces of its own (unshare -n -p, ip) for the console's fixed port");
+const skip = !ESPRUINO
+  ? NO_ESPRUINO
+  : spawnSync("unshare", [...NAMESPACES, "ip", "link", "set", "lo", "up"]).status !== 0 && "needs namespaces of its own (unshare -n -p, ip) for the console's fixed port";
 
 // In the namespaces: the loopback up, the interpreter serving its console from `dir` (its
 // Storage) with a quiet standard input (at end of file the Linux build reads endless console
@@ -36,8 +37,10 @@ shift 2
 exec "$@"
 `;
 
-/** Runs `program` on the interpreter in `dir` (Storage to start from), then the upload with `argv`: { status, out }. */
-function upload(dir, program, argv) {
+/** Runs `program` on the interpreter in a new folder (Storage to start from), then the upload with `argv`: { status, out }. */
+function upload(t, program, argv) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upload-espruino-"));
+  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   fs.writeFileSync(path.join(dir, "seed.js"), program + "\nquit();\n");
   const seeded = spawnSync(ESPRUINO, ["seed.js"], { cwd: dir, input: "", timeout: 20000, encoding: "latin1" });
   assert.equal(seeded.status, 0, seeded.stdout);
@@ -63,19 +66,17 @@ function heap() {
 const STAND_IN_WIFI = `require("Storage").write("Wifi", "exports.connect=function(s,o,cb){setTimeout(function(){cb(null)},10)};exports.on=function(){};exports.removeListener=function(){};");`;
 
 test("npm run upload sends dist/board.js to flash, where it runs, on either heap; to RAM (--ram) it fails on the ESP32-C3's with out of memory", { skip }, (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upload-espruino-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
   // Settings without "server": the application, once running, says so, and connects nowhere.
   const { server, ...settings } = SETTINGS;
   const program = STAND_IN_WIFI + `require("Storage").write("mqtt_as.json", ${JSON.stringify(JSON.stringify(settings))});`;
 
-  const flash = upload(dir, program, []);
+  const flash = upload(t, program, []);
   assert.equal(flash.status, 0, flash.out);
   assert.match(flash.out, /SAVE_ON_SEND=1/);
   assert.match(flash.out, /^--\] [^\n]*mqtt_as board: missing field "server" in mqtt_as\.json\r?$/m, flash.out);
   assert.doesNotMatch(flash.out, /OUT OF MEMORY|Uncaught|failed:/, flash.out);
 
-  const ram = upload(dir, program, ["--ram"]);
+  const ram = upload(t, program, ["--ram"]);
   if (heap() < 8192) {
     assert.equal(ram.status, 1, ram.out);
     assert.match(ram.out, /^upload\.js: failed: the board said "OUT OF MEMORY.*leave out --ram to send it to flash\)$/m, ram.out);
@@ -88,9 +89,7 @@ test("npm run upload sends dist/board.js to flash, where it runs, on either heap
 // Not `npm run settings` here: over the interpreter's console the espruino CLI (0.1.67) itself,
 // run by hand too, never exits after an upload as short as the settings'.
 test("npm run upload -- --library succeeds on the interpreter", { skip }, (t) => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "upload-espruino-"));
-  t.after(() => fs.rmSync(dir, { recursive: true, force: true }));
-  const library = upload(dir, "", ["--library"]);
+  const library = upload(t, "", ["--library"]);
   assert.equal(library.status, 0, library.out);
   assert.match(library.out, /^--\] mqtt_as in Storage: \d+ bytes\r?$/m, library.out);
 });
