@@ -185,7 +185,7 @@ const transcript = (...lines) => CONNECTED.concat(lines).join("\n") + "\n";
 
 test("the CLI's output: a clean upload passes", () => {
   assert.equal(uploadProblem(transcript('--] \x1b[Jmqtt_as board: no "Wifi" module in this build of Espruino', "--] >", "Upload Complete"), {}), null);
-  assert.equal(uploadProblem(transcript("--] 2048 bytes", "Upload Complete"), { library: true }), null);
+  assert.equal(uploadProblem(transcript("--] 2048 bytes", "Upload Complete"), {}), null);
 });
 
 test("the CLI's output: OUT OF MEMORY, Uncaught or ERROR from the board fails the upload, naming the board's line", () => {
@@ -243,7 +243,7 @@ test("upload and settings exit 1 with the board's words when the CLI's output sh
   }
 });
 
-test("the real CLI against a port where nothing listens: it exits 0, the upload exits 1", async () => {
+test("the real CLI against a port where nothing listens (it exits 0 there): the upload exits 1", async () => {
   const server = require("node:net").createServer();
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
   const port = server.address().port;
