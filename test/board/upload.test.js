@@ -6,25 +6,26 @@ const path = require("node:path");
 const fs = require("node:fs");
 const os = require("node:os");
 const { spawnSync } = require("node:child_process");
-const { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies } = require("../../scripts/upload.js");
+const { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, uploadProblem } = require("../../scripts/upload.js");
 const { ROOT, SETTINGS } = require("./helpers.js");
 
 test("serial: port, 115200 baud, no BLE, the bundle", () => {
-  assert.deepEqual(uploadArgs(parseArgs(["upload", "--port", "/dev/ttyUSB0"])), ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "dist/board.js"]);
-  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyACM0", "--baud", "921600"])), ["-p", "/dev/ttyACM0", "-b", "921600", "--no-ble", "dist/board.js"]);
+  assert.deepEqual(uploadArgs(parseArgs(["upload", "--port", "/dev/ttyUSB0", "--ram"])), ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "dist/board.js"]);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyACM0", "--baud", "921600", "--ram"])), ["-p", "/dev/ttyACM0", "-b", "921600", "--no-ble", "dist/board.js"]);
 });
 
 test("tcp://HOST: the telnet console, no baud rate", () => {
-  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://192.168.1.50"])), ["-p", "tcp://192.168.1.50", "--no-ble", "dist/board.js"]);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://192.168.1.50", "--ram"])), ["-p", "tcp://192.168.1.50", "--no-ble", "dist/board.js"]);
 });
 
-test("--save writes to flash with the CLI's SAVE_ON_SEND=1 (.bootcde, runs at boot)", () => {
-  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--save"])), [
-    "-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "--config", "SAVE_ON_SEND=1", "dist/board.js",
-  ]);
-  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://esp32.local", "--save"])), [
+test("the application goes to flash by default, with the CLI's SAVE_ON_SEND=1 (.bootcde, runs at boot); --ram to RAM; --save is the default", () => {
+  const flash = ["-p", "/dev/ttyUSB0", "-b", "115200", "--no-ble", "--config", "SAVE_ON_SEND=1", "dist/board.js"];
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyUSB0"])), flash);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--save"])), flash);
+  assert.deepEqual(uploadArgs(parseArgs(["--port", "tcp://esp32.local"])), [
     "-p", "tcp://esp32.local", "--no-ble", "--config", "SAVE_ON_SEND=1", "dist/board.js",
   ]);
+  assert.ok(!uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--ram"])).includes("--config"));
 });
 
 test("--library puts dist/mqtt_as.js and dist/keep-connected.js in Storage as modules", () => {
@@ -71,6 +72,9 @@ test("bad command lines are refused with BAD_ARGUMENT", () => {
   bad(["settings", "--port", "/dev/ttyUSB0"]);
   bad(["settings", "--port", "/dev/ttyUSB0", "--file", "a.json", "--save"]);
   bad(["--port", "/dev/ttyUSB0", "--save", "--library"]);
+  bad(["--port", "/dev/ttyUSB0", "--ram", "--library"]);
+  bad(["--port", "/dev/ttyUSB0", "--ram", "--save"]);
+  bad(["settings", "--port", "/dev/ttyUSB0", "--file", "a.json", "--ram"]);
   assert.throws(() => settingsArgs({ port: "/dev/ttyUSB0", file: "C:\\s.json" }), /':'/);
 });
 
@@ -147,6 +151,7 @@ test("--dry-run prints a command that a shell runs as it is, with the same argum
     const cwdOut = path.join(dir, "cwd");
     const cases = [
       [["upload", "--port", "/dev/ttyUSB0", "--no-build"], uploadArgs(parseArgs(["--port", "/dev/ttyUSB0"]))],
+      [["upload", "--port", "/dev/ttyUSB0", "--ram", "--no-build"], uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--ram"]))],
       [["upload", "--port", "tcp://192.168.1.50", "--save", "--no-build"], uploadArgs(parseArgs(["--port", "tcp://192.168.1.50", "--save"]))],
       [["upload", "--port", "/dev/ttyUSB0", "--library", "--no-build"], uploadArgs(parseArgs(["--port", "/dev/ttyUSB0", "--library"]))],
       [["settings", "--port", "/dev/ttyUSB0", "--file", file], settingsArgs({ port: "/dev/ttyUSB0", file })],
@@ -162,4 +167,86 @@ test("--dry-run prints a command that a shell runs as it is, with the same argum
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+});
+
+// What the CLI printed (0.1.67, over the telnet console of espruino-esp32c3): the board's lines
+// after "--] ", its own without. It exits 0 in every one of these.
+const CONNECTED = [
+  "Espruino Command-line Tool 0.1.67",
+  "Connecting to 'tcp://127.0.0.1:2323'",
+  'getURL("http://www.espruino.com/json/LINUX_ESP32LIKE.json") error : Error: getaddrinfo ENOTFOUND www.espruino.com',
+  "Connected",
+  "--]  2v29.277 (c) 2026 G.Williams",
+  "--] >",
+];
+const transcript = (...lines) => CONNECTED.concat(lines).join("\n") + "\n";
+
+test("the CLI's output: a clean upload passes", () => {
+  assert.equal(uploadProblem(transcript('--] \x1b[Jmqtt_as board: no "Wifi" module in this build of Espruino', "--] >", "Upload Complete"), {}), null);
+  assert.equal(uploadProblem(transcript("--] 2048 bytes", "Upload Complete"), {}), null);
+});
+
+test("the CLI's output: OUT OF MEMORY, Uncaught or ERROR from the board fails the upload, naming the board's line", () => {
+  const cases = [
+    ["--] OUT OF MEMORYUncaught undefined", 'the board said "OUT OF MEMORYUncaught undefined"'],
+    ["--] Uncaught SyntaxError: Got ')' expected EOF", 'the board said "Uncaught SyntaxError: Got \')\' expected EOF"'],
+    ["--] ERROR: Out of Memory!", 'the board said "ERROR: Out of Memory!"'],
+    ["--] \x1b[JERROR: Connect failed (err 111)", 'the board said "ERROR: Connect failed (err 111)"'],
+  ];
+  for (const [line, said] of cases) {
+    assert.equal(uploadProblem(transcript(line, "--] >", "Upload Complete"), {}), said, line);
+  }
+  // Only the board's lines count: the CLI's own "error" above is not the board's.
+  assert.equal(uploadProblem(transcript("--] an ERRORS count of 0", "Upload Complete"), {}), null);
+});
+
+test("the CLI's output: out of memory with --ram says to leave --ram out", () => {
+  const oom = transcript("--] OUT OF MEMORYUncaught undefined", "--] New interpreter error: LOW_MEMORY,MEMORY", "Upload Complete");
+  assert.match(uploadProblem(oom, { ram: true }), /^the board said "OUT OF MEMORYUncaught undefined" \(.*leave out --ram to send it to flash\)$/);
+  assert.doesNotMatch(uploadProblem(oom, {}), /--ram/);
+});
+
+test("the CLI's output: an upload the CLI did not complete fails (it exits 0 after \"Unable to connect!\")", () => {
+  const unreachable = "Espruino Command-line Tool 0.1.67\nConnecting to 'tcp://10.0.0.9'\nUnable to connect!\nDone\n";
+  assert.match(uploadProblem(unreachable, {}), /did not complete the upload/);
+});
+
+test("upload and settings exit 1 with the board's words when the CLI's output shows a failure, and 0 when it does not", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-cli-"));
+  try {
+    // A stand-in for the CLI that prints a board's transcript and exits 0, as the CLI does.
+    const cli = (name, text) => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, `#!/bin/sh\ncat <<'EOF'\n${text}EOF\n`, { mode: 0o755 });
+      return file;
+    };
+    const oom = cli("oom", transcript("--] OUT OF MEMORYUncaught undefined", "Upload Complete"));
+    const clean = cli("clean", transcript("--] mqtt_as.json: 170 bytes", "Upload Complete"));
+    const settings = path.join(dir, "settings.json");
+    fs.writeFileSync(settings, JSON.stringify(SETTINGS));
+    const upload = (cliFile, argv) =>
+      spawnSync(process.execPath, ["scripts/upload.js", ...argv, "--port", "/dev/ttyUSB0"], { cwd: ROOT, env: { ...process.env, ESPRUINO_CLI: cliFile }, encoding: "utf8" });
+    for (const argv of [["upload", "--no-build", "--ram"], ["upload", "--no-build"], ["upload", "--no-build", "--library"], ["settings", "--file", settings]]) {
+      const failed = upload(oom, argv);
+      assert.equal(failed.status, 1, argv.join(" ") + "\n" + failed.stdout + failed.stderr);
+      assert.match(failed.stdout, /^--\] OUT OF MEMORYUncaught undefined$/m, "the CLI's output is shown");
+      assert.match(failed.stderr, /^upload\.js: failed: the board said "OUT OF MEMORYUncaught undefined"/m);
+      const passed = upload(clean, argv);
+      assert.equal(passed.status, 0, argv.join(" ") + "\n" + passed.stdout + passed.stderr);
+      assert.match(passed.stdout, /^--\] mqtt_as\.json: 170 bytes$/m);
+      assert.equal(passed.stderr, "");
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the real CLI against a port where nothing listens (it exits 0 there): the upload exits 1", async () => {
+  const server = require("node:net").createServer();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const port = server.address().port;
+  await new Promise((r) => server.close(r));
+  const r = spawnSync(process.execPath, ["scripts/upload.js", "--port", `tcp://127.0.0.1:${port}`, "--no-build"], { cwd: ROOT, encoding: "utf8", timeout: 60000 });
+  assert.equal(r.status, 1, r.stdout + r.stderr);
+  assert.match(r.stderr, /^upload\.js: failed: the espruino CLI did not complete the upload/m);
 });
