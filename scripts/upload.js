@@ -11,8 +11,7 @@
 //   npm run upload -- --port tcp://192.168.1.50      ... over the board's telnet console (port 23)
 //   npm run upload -- --port /dev/ttyUSB0 --library  dist/mqtt_as.js and dist/keep-connected.js to
 //                                                    Storage as modules "mqtt_as" and "keep-connected"
-//                                                    (copies in dist/board-modules/, without the
-//                                                    line naming their source map)
+//                                                    (built for Espruino: no line naming a source map)
 //   npm run upload -- --port /dev/ttyUSB0 --library --mqtt5   ... and dist/mqtt_as5.js as "mqtt_as5"
 //   npm run settings -- --port /dev/ttyUSB0 --file settings.json   the settings file to Storage
 //
@@ -33,10 +32,8 @@ const CLI = process.env.ESPRUINO_CLI || path.join(ROOT, "node_modules", ".bin", 
 const BAUD = 115200;
 const SETTINGS_FILE = "mqtt_as.json"; // board/settings.ts SETTINGS_FILE
 const MODULE_NAME = "mqtt_as";
-// The libraries as the board gets them (--library): without their last line,
-// `//# sourceMappingURL=...`, which serves Node alone and would cost the board's flash.
-const BOARD_DIR = "dist/board-modules";
-const LIBRARIES = ["mqtt_as.js", "mqtt_as5.js", "keep-connected.js"];
+// The libraries as the board gets them (--library): dist/*.js are built for Espruino.
+const BOARD_DIR = "dist";
 
 function usage(message) {
   const error = new Error(message);
@@ -146,17 +143,6 @@ function checkSettings(file, name) {
   return mod.exports.readSettings({ read: () => text, readJSON: () => json }, label);
 }
 
-/** Writes the libraries of dist/ into BOARD_DIR without the line naming their source map;
- *  returns the files written. */
-function boardCopies() {
-  fs.mkdirSync(path.join(ROOT, BOARD_DIR), { recursive: true });
-  return LIBRARIES.map((name) => {
-    const file = path.join(ROOT, BOARD_DIR, name);
-    const source = fs.readFileSync(path.join(ROOT, "dist", name), "utf8");
-    fs.writeFileSync(file, source.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n"));
-    return file;
-  });
-}
 
 /** `arg` as one word of a POSIX shell: quoted unless it is made of characters that need none. */
 function shellQuote(arg) {
@@ -231,7 +217,6 @@ function main(argv) {
     const r = spawnSync(process.execPath, [path.join(__dirname, "build-if-stale.js")], { cwd: ROOT, stdio: "inherit" });
     if (r.status !== 0) return Promise.resolve(r.status || 1);
   }
-  if (opts.library) boardCopies();
   return run(uploadArgs(opts), opts);
 }
 
@@ -247,4 +232,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, boardCopies, shellQuote, commandLine, uploadProblem, SETTINGS_FILE, MODULE_NAME };
+module.exports = { parseArgs, uploadArgs, settingsArgs, checkSettings, shellQuote, commandLine, uploadProblem, SETTINGS_FILE, MODULE_NAME };
