@@ -18,9 +18,6 @@ export interface SocketLike {
   end?(): void;
   destroy?(): void;
   setNoDelay?(noDelay: boolean): unknown;
-  cork?(): void;
-  uncork?(): void;
-  writableCorked?: number;
 }
 
 export const enum LinkEvent {
@@ -56,6 +53,9 @@ export interface Link {
  */
 const SOCKET_SHARE = 1024;
 
+/** Node: the bytes of the largest socket write that the link gathers from smaller ones. */
+const GATHERED = 16384;
+
 /** The budget below which the free heap is measured after a garbage collection (heapRoom). */
 const BUDGET_WANTED = 16384;
 
@@ -70,6 +70,12 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   let waiting = 0;
   let budget = 0;
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
+  // Node: what is written in one turn (a loop of publishes, the answers to one chunk) is
+  // gathered, and leaves in socket writes of GATHERED bytes (the first while the loop still
+  // runs) and one at the end of the turn: a write costs Node's stream far more than the copy.
+  let gathered: Uint8Array | null = null;
+  let filled = 0;
+  let pressed = false; // the socket asked for a drain, which has not come yet
   /** Gives the socket `data`; false when it asks for a drain first (Node). */
   const hand = function (data: string | Uint8Array): boolean {
     "ram";
@@ -81,6 +87,32 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       close(error);
       return true;
     }
+  };
+  /** Node: `bytes` join the gathered ones, which wait for the end of the turn (DRAIN once
+   *  the socket has them, and has not asked for a drain). */
+  const gather = function (bytes: Uint8Array): boolean {
+    if (gathered && filled + bytes.length > GATHERED) flush();
+    if (bytes.length >= GATHERED) {
+      if (!hand(bytes)) pressed = true;
+      return !pressed;
+    }
+    if (!gathered) {
+      gathered = new Uint8Array(GATHERED);
+      Promise.resolve().then(flush); // once the code that writes has run
+    }
+    gathered.set(bytes, filled);
+    filled += bytes.length;
+    return false;
+  };
+  /** Node: hands the socket what was gathered. */
+  const flush = function () {
+    const bytes = gathered;
+    gathered = null;
+    if (bytes && !closed) {
+      if (!hand(bytes.subarray(0, filled))) pressed = true;
+      if (!pressed) onEvent(LinkEvent.DRAIN);
+    }
+    filled = 0;
   };
   /** Espruino: `data` waits, in blocks; false while anything waits. */
   const put = function (data: string): boolean {
@@ -126,6 +158,8 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (closed) return;
     closed = true;
     if (done && socket.end) {
+      // Node: what was gathered first (the DISCONNECT among it).
+      if (!onEspruino && gathered) hand(gathered.subarray(0, filled));
       // What waits in the link goes first, drain by drain (all at once would copy it).
       endGracefully(socket, waitMs as number, done, function (then) {
         if (waiting) ending = then;
@@ -174,6 +208,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     if (closed && !ending) return;
     busy = true;
     share = 0;
+    pressed = false;
     pump();
     // Also after a graceful close: what waited has been handed over.
     if (!waiting) {
@@ -195,10 +230,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     write: function (bytes: Uint8Array | string): boolean {
       "ram";
       if (closed) return true;
-      if (!onEspruino) {
-        corkTurn(socket);
-        return hand(bytes); // strings of bytes are made on Espruino only
-      }
+      if (!onEspruino) return gather(bytes as Uint8Array); // strings of bytes are made on Espruino only
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
       if (waiting || share + data.length > 2 * SOCKET_SHARE) return put(data);
@@ -214,20 +246,6 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       if (busy) close(new Error("socket handler stopped"));
     },
   };
-}
-
-/**
- * Node: what is written in one turn (a loop of publishes, the answers to one chunk) leaves in
- * one write, not a system call each: corked until the code that wrote it has run. (Espruino
- * has no cork.)
- */
-function corkTurn(socket: SocketLike): void {
-  if (socket.cork && !socket.writableCorked) {
-    socket.cork();
-    Promise.resolve().then(function () {
-      socket.uncork!();
-    });
-  }
 }
 
 /**
