@@ -46,7 +46,7 @@ const path = require("node:path");
 const net = require("node:net");
 const { runScript } = require("../helpers/child.js");
 
-const DIST = JSON.stringify(path.resolve(__dirname, "../../dist"));
+const DIST = JSON.stringify(path.resolve(__dirname, "../../dist/node"));
 
 /** Runs `body` in a child Node process with a client under keepConnected() on `port`; resolves
  *  with whether it exited by itself within 8 s, and what it printed. maxDelay is 100 s: a
