@@ -71,8 +71,10 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   let budget = 0;
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   // Node: what is written in one turn (a loop of publishes, the answers to one chunk) is
-  // gathered, and leaves in socket writes of GATHERED bytes (the first while the loop still
-  // runs) and one at the end of the turn: a write costs Node's stream far more than the copy.
+  // gathered, and leaves when that code has run, in socket writes of up to GATHERED bytes: a
+  // write costs Node's stream far more than the copy. Not before: while the code runs, what the
+  // broker sends meanwhile waits unread, unacknowledged by TCP.
+  let ready: Uint8Array[] = []; // this turn's writes, but the one being filled
   let gathered: Uint8Array | null = null;
   let filled = 0;
   let pressed = false; // the socket asked for a drain, which has not come yet
@@ -88,31 +90,34 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       return true;
     }
   };
-  /** Node: `bytes` join the gathered ones, which wait for the end of the turn (DRAIN once
-   *  the socket has them, and has not asked for a drain). */
+  /** Node: `bytes` wait for the end of the turn (then DRAIN, once the socket has them and has
+   *  not asked for a drain); a packet of GATHERED bytes or more, as it is. */
   const gather = function (bytes: Uint8Array): boolean {
-    if (gathered && filled + bytes.length > GATHERED) flush();
-    if (bytes.length >= GATHERED) {
-      if (!hand(bytes)) pressed = true;
-      return !pressed;
+    if (!gathered && !ready.length) Promise.resolve().then(flush);
+    if (gathered && filled + bytes.length > GATHERED) finish();
+    if (bytes.length >= GATHERED) ready.push(bytes);
+    else {
+      if (!gathered) gathered = new Uint8Array(GATHERED);
+      gathered.set(bytes, filled);
+      filled += bytes.length;
     }
-    if (!gathered) {
-      gathered = new Uint8Array(GATHERED);
-      Promise.resolve().then(flush); // once the code that writes has run
-    }
-    gathered.set(bytes, filled);
-    filled += bytes.length;
     return false;
   };
-  /** Node: hands the socket what was gathered. */
-  const flush = function () {
-    const bytes = gathered;
+  const finish = function () {
+    ready.push((gathered as Uint8Array).subarray(0, filled));
     gathered = null;
-    if (bytes && !closed) {
-      if (!hand(bytes.subarray(0, filled))) pressed = true;
-      if (!pressed) onEvent(LinkEvent.DRAIN);
-    }
     filled = 0;
+  };
+  /** Node: hands the socket what waits; false when it asks for a drain. */
+  const handAll = function (): boolean {
+    if (gathered) finish();
+    const writes = ready;
+    ready = [];
+    for (let i = 0; i < writes.length; i++) if (!hand(writes[i])) pressed = true;
+    return !pressed;
+  };
+  const flush = function () {
+    if (!closed && handAll()) onEvent(LinkEvent.DRAIN);
   };
   /** Espruino: `data` waits, in blocks; false while anything waits. */
   const put = function (data: string): boolean {
@@ -159,7 +164,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     closed = true;
     if (done && socket.end) {
       // Node: what was gathered first (the DISCONNECT among it).
-      if (!onEspruino && gathered) hand(gathered.subarray(0, filled));
+      if (!onEspruino) handAll();
       // What waits in the link goes first, drain by drain (all at once would copy it).
       endGracefully(socket, waitMs as number, done, function (then) {
         if (waiting) ending = then;

@@ -41,16 +41,16 @@ test("publishes made in one turn leave in one socket write, once that code has r
   await client.disconnect();
 });
 
-test("a turn that writes more than 16 KB: the gathered bytes leave in writes of at most 16 KB while it runs, a packet over that as it is, all in order", async () => {
+test("a turn that writes more than 16 KB: at its end, in writes of at most 16 KB gathered from the packets, one over that as it is, all in order", async () => {
   const { client, broker } = makeClient({ maxPacketSize: 0 });
   await connectUp(client, broker);
   const socket = broker.sockets[0];
   const before = socket.writes.length;
   const small = new Uint8Array(1000); // a PUBLISH of 1,006 bytes (MQTT 5: 1,007, with its property length)
   for (let i = 0; i < 20; i++) client.publish("t", small);
-  assert.equal(socket.writes.length - before, 1, "the first 16 packets left while the loop ran");
   client.publish("t", new Uint8Array(20000)); // over 16 KB: after the 4 gathered, alone
   client.publish("t", "last");
+  assert.equal(socket.writes.length, before, "nothing written while the loop runs");
   await flush();
   const sizes = socket.writes.slice(before).map((w) => w.length);
   const v5 = MQTT5 ? 1 : 0;
