@@ -85,7 +85,9 @@ const plugins = (tsconfig = "./tsconfig.json", all = false, mqtt5 = false, priva
     // directives: false keeps "ram", which terser would drop as unknown: on Espruino it copies
     // a function into RAM, where it runs ten times faster than from flash (src/client/client.ts).
     compress: { hoist_funs: true, hoist_vars: true, passes: 2, reduce_funcs: false, directives: false, keep_fargs: false },
-    mangle: { properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames(privates)) } },
+    // Node's bundles name no local E, Espruino's global (test/package.test.js reads `typeof E` as
+    // asking which platform a bundle is on); Espruino's never do, as they use the global.
+    mangle: { reserved: espruino === false ? ["E"] : [], properties: all ? { regex: only(declaredNames("src")), builtins: true } : { regex: only(privateNames(privates)) } },
     format: { ascii_only: true, comments: false },
   }),
 ];

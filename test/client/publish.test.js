@@ -22,23 +22,42 @@ test("QoS 0 publish: one PUBLISH with topic, payload, retain; resolves when writ
   await client.disconnect();
 });
 
-test("publishes made in one turn are written while the socket is corked, uncorked once that code has run", async () => {
+test("publishes made in one turn leave in one socket write, once that code has run, and settle then", async () => {
   // Node: one write (system call) for the lot instead of one each.
   const { client, broker } = makeClient();
   await connectUp(client, broker);
   const socket = broker.sockets[0];
   const before = socket.writes.length;
-  const published = [1, 2, 3].map((i) => client.publish("t", "m" + i));
-  assert.equal(socket.corked, 1, "corked once for the three");
+  const published = [1, 2, 3].map((i) => track(client.publish("t", "m" + i)));
+  assert.equal(socket.writes.length, before, "nothing written while the loop runs");
   await Promise.resolve();
-  assert.equal(socket.corked, 0, "uncorked after the loop");
-  assert.deepEqual(socket.corkedWrites.slice(before), [true, true, true]);
-  await Promise.all(published);
+  assert.equal(socket.writes.length, before + 1, "one write for the three");
+  await flush();
+  assert.deepEqual(published.map((p) => p.state), ["resolved", "resolved", "resolved"]);
   assert.deepEqual(broker.take().map((p) => text(p.payload)), ["m1", "m2", "m3"]);
   client.publish("t", "m4");
-  assert.equal(socket.corked, 1, "corked again in a later turn");
+  await Promise.resolve();
+  assert.equal(socket.writes.length, before + 2, "a later turn, a write of its own");
   await client.disconnect();
-  assert.equal(socket.corked, 0);
+});
+
+test("a turn that writes more than 16 KB: at its end, in writes of at most 16 KB gathered from the packets, one over that as it is, all in order", async () => {
+  const { client, broker } = makeClient({ maxPacketSize: 0 });
+  await connectUp(client, broker);
+  const socket = broker.sockets[0];
+  const before = socket.writes.length;
+  const small = new Uint8Array(1000); // a PUBLISH of 1,006 bytes (MQTT 5: 1,007, with its property length)
+  for (let i = 0; i < 20; i++) client.publish("t", small);
+  client.publish("t", new Uint8Array(20000)); // over 16 KB: after the 4 gathered, alone
+  client.publish("t", "last");
+  assert.equal(socket.writes.length, before, "nothing written while the loop runs");
+  await flush();
+  const sizes = socket.writes.slice(before).map((w) => w.length);
+  const v5 = MQTT5 ? 1 : 0;
+  assert.deepEqual(sizes, [16 * (1006 + v5), 4 * (1006 + v5), 20007 + v5, 9 + v5]);
+  const lengths = broker.take().map((p) => p.payload.length);
+  assert.deepEqual(lengths, [...Array(20).fill(1000), 20000, 4]);
+  await client.disconnect();
 });
 
 test("QoS 1 publish resolves on PUBACK, not before", async () => {

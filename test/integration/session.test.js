@@ -116,9 +116,13 @@ brokerTest("a clean connect after a persistent session finds no session", async 
           if (c.id === clientId) resolve();
         })
       );
-      // Publish QoS 0 until Node holds bytes the kernel has not taken yet.
+      // Publish QoS 0 until Node holds bytes the kernel has not taken yet (what a turn writes
+      // reaches the socket once that turn's code has run).
       const chunk = new Uint8Array(1024);
-      for (let i = 0; i < 200000 && socket.writableLength === 0; i++) client.publish(ctx.topic("data"), chunk).catch(() => {});
+      for (let turn = 0; turn < 200 && socket.writableLength === 0; turn++) {
+        for (let i = 0; i < 1000; i++) client.publish(ctx.topic("data"), chunk).catch(() => {});
+        await Promise.resolve();
+      }
       assert.ok(socket.writableLength > 0, "precondition: writes are buffered in the socket");
       await client.disconnect();
       await gone;
