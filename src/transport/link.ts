@@ -7,6 +7,7 @@ export interface LinkOptions {
   server: string; // host name or address
   port: number;
   ssl: boolean | object;
+  maxPacketSize: number; // 0: no bound
   transport?: (opts: object) => SocketLike;
 }
 
@@ -20,6 +21,7 @@ export interface SocketLike {
   cork?(): void;
   uncork?(): void;
   writableCorked?: number;
+  writableLength?: number;
 }
 
 export const enum LinkEvent {
@@ -34,7 +36,9 @@ export interface Link {
    *  in the link, and the caller should wait for DRAIN. */
   write(bytes: Uint8Array | string): boolean;
   /** Whether `size` more bytes may wait in the link (Espruino: within three quarters of the
-   *  heap that was free when the first of them began to wait). */
+   *  heap that was free when the first of them began to wait; Node: BACKLOG). A write past
+   *  that ends the connection: a broker that sends and never reads would otherwise have the
+   *  acknowledgements pile up without end. */
   room(size: number): boolean;
   /**
    * Closes at once; or, given `done`, after what was written has been sent, waiting for that
@@ -55,6 +59,10 @@ export interface Link {
  */
 const SOCKET_SHARE = 1024;
 
+/** Node: bytes written and not yet taken by the socket, past which the connection ends: 4 MB,
+ *  or eight packets of maxPacketSize if more (0: no bound). */
+const BACKLOG = 1 << 22;
+
 /** The budget below which the free heap is measured after a garbage collection (heapRoom). */
 const BUDGET_WANTED = 16384;
 
@@ -68,6 +76,8 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const blocks: string[] = [];
   let waiting = 0;
   let budget = 0;
+  let overflowed = false;
+  const backlog = Math.max(BACKLOG, 8 * (options.maxPacketSize || Infinity)); // Node
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   /** Gives the socket `data`; false when it asks for a drain first (Node). */
   const hand = function (data: string | Uint8Array): boolean {
@@ -87,6 +97,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     // Three quarters of the free heap, in flat blocks: what waits is sent as it is and needs
     // nothing more; the last quarter is for the rest of the program meanwhile.
     if (!waiting) budget = (heapRoom(BUDGET_WANTED, true) * 3) / 4;
+    else if (waiting + data.length > budget) return overflow();
     waiting += data.length;
     // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
     const last = blocks.length - 1;
@@ -116,6 +127,14 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       hand(block);
     }
   };
+  /** Past the bound (room) the broker takes nothing: what is written is dropped, and the link
+   *  closes once the handler that wrote it has returned (closed from within its data handler,
+   *  an Espruino socket keeps about 110 JsVars for good). */
+  const overflow = function (): boolean {
+    if (!overflowed) setTimeout(function () { close(new Error("send backlog full")); }, 0);
+    overflowed = true;
+    return true;
+  };
   const open = function () {
     if (!closed) onEvent(LinkEvent.OPEN);
   };
@@ -133,7 +152,12 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
           then();
         }
       });
-    } else end(socket);
+    } else {
+      end(socket);
+      // Never sent now. An Espruino socket lives on until it has sent what it holds, and with
+      // it this closure: a broker that reads nothing would keep all that waited here.
+      blocks.splice(0);
+    }
     onEvent(LinkEvent.CLOSE, cause);
   };
 
@@ -193,6 +217,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       "ram";
       if (closed) return true;
       if (!onEspruino) {
+        if (socket.writableLength! > backlog) return overflow();
         corkTurn(socket);
         return hand(bytes); // strings of bytes are made on Espruino only
       }
@@ -204,7 +229,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     },
     room: function (size: number): boolean {
       "ram";
-      return !waiting || waiting + size <= budget;
+      return onEspruino ? !waiting || waiting + size <= budget : !(socket.writableLength! > backlog);
     },
     close: close,
     verify: function () {
@@ -259,7 +284,12 @@ function endGracefully(socket: SocketLike, waitMs: number, done: () => void, whe
 function end(socket: SocketLike): void {
   try {
     if (socket.destroy) socket.destroy();
-    else if (socket.end) socket.end();
+    else if (socket.end) {
+      // Espruino has no destroy, and end() closes once the socket has sent what it holds: never,
+      // if the broker reads nothing. Its flag "clsNow" (socketserver.c) closes it at once.
+      (socket as { clsNow?: boolean }).clsNow = true;
+      socket.end();
+    }
   } catch (error) {
     // Already closed: nothing left to release.
   }
