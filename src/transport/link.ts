@@ -77,7 +77,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   let waiting = 0;
   let budget = 0;
   let overflowed = false;
-  const backlog = Math.max(BACKLOG, 8 * (options.maxPacketSize || Infinity)); // Node
+  const backlog = onEspruino ? 0 : Math.max(BACKLOG, 8 * (options.maxPacketSize || Infinity)); // Node only
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   /** Gives the socket `data`; false when it asks for a drain first (Node). */
   const hand = function (data: string | Uint8Array): boolean {
