@@ -2,6 +2,7 @@
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
 // It never imports client/: the client hands it one callback.
 import { heapRoom, onEspruino } from "../codec/bytes";
+import { mqttError } from "../codec/errors";
 
 export interface LinkOptions {
   server: string; // host name or address
@@ -63,10 +64,16 @@ const SOCKET_SHARE = 1024;
  *  or eight packets of maxPacketSize if more (0: no bound). */
 const BACKLOG = 1 << 22;
 
+/** Espruino: the free heap (bytes, flat) that a TLS socket needs. Its mbedtls takes 2,100 to
+ *  2,800 JsVars (of 17 or 18 bytes) from the heap, in flat blocks; short of them the
+ *  interpreter fails an assertion (jsvIsFlatString) and stops. */
+const TLS_ROOM = 50000;
+
 /** The budget below which the free heap is measured after a garbage collection (heapRoom). */
 const BUDGET_WANTED = 16384;
 
-/** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
+/** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure; TOO_LARGE where
+ *  a TLS socket does not fit the heap). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
   let busy = false; // true while the data or drain handler runs, and after one was stopped midway
@@ -167,6 +174,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   const extra = options.ssl as { [key: string]: unknown };
   if (typeof extra === "object") for (const key in extra) connectOptions[key] = extra[key];
+  if (onEspruino && extra && heapRoom(TLS_ROOM, true) < TLS_ROOM) throw mqttError("TOO_LARGE", "TLS needs 50 KB of free memory");
   const socket: SocketLike = options.transport
     ? options.transport(connectOptions)
     : require(extra ? "tls" : "net").connect(connectOptions, open);
