@@ -136,9 +136,9 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   /** Past the bound (room) the broker takes nothing: what is written is dropped, and the link
    *  closes once the handler that wrote it has returned (closed from within its data handler,
-   *  an Espruino socket keeps about 110 JsVars for good). */
+   *  an Espruino socket keeps about 100 JsVars for good). */
   const overflow = function (): boolean {
-    if (!overflowed) setTimeout(function () { close(new Error("send backlog full")); }, 0);
+    if (!overflowed) setTimeout(close, 0, new Error("send backlog full"));
     overflowed = true;
     return true;
   };
