@@ -16,7 +16,7 @@ const PUBLIC = new Set(
   ("MQTTClient config keepConnected up down queue isConnected connect disconnect subscribe unsubscribe " +
     "publish brokerUp on off wait set clear isSet get discards oversized stop server port clientId user password " +
     "keepalive pingInterval responseTime maxRepubs will topic msg retain qos ssl queueLen maxPacketSize " +
-    "maxInflight debug transport retained dup host write end destroy setNoDelay cork uncork writableCorked code returnCode cause " +
+    "maxInflight debug transport retained dup host write end destroy setNoDelay writableLength clsNow code returnCode cause " +
     "message subscriptions clean minDelay maxDelay onFailure length then push shift splice subarray log min max pow resolve reject " +
     // A session store's methods and records (src/store/store.ts): users write their own.
     "store flushed open add next sent released remove hold release clearSession count key packet id stage held lastId corrupt " +

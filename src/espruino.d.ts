@@ -13,7 +13,7 @@ declare const E: {
 declare const process: { memory(gc?: boolean): { free: number; blocksize: number } };
 declare function require(name: string): any;
 declare const console: { log(...args: unknown[]): void };
-declare function setTimeout(fn: () => void, ms: number): unknown;
+declare function setTimeout(fn: (...args: any[]) => void, ms: number, ...args: unknown[]): unknown; // args: to fn (both platforms)
 declare function clearTimeout(id: unknown): void;
 declare function setInterval(fn: () => void, ms: number): unknown;
 declare function clearInterval(id: unknown): void;

@@ -204,8 +204,9 @@ export class MQTTClient {
       // link's closures, made inside connect(), would keep the CONNECT packet and the promise.
       self.link = /*#__NOINLINE__*/ openLink(cfg, self.linkEvent.bind(self));
     } catch (cause) {
-      // Espruino: DNS or TCP failure is thrown synchronously from connect().
-      self.drop(closedError(cause));
+      // Espruino: DNS or TCP failure is thrown synchronously from connect(); TOO_LARGE, a TLS
+      // socket that the heap cannot hold, by openLink.
+      self.drop(cause && (cause as MqttError).code == "TOO_LARGE" ? (cause as MqttError) : closedError(cause));
     }
     return connecting.promise;
   }

@@ -2,12 +2,14 @@
 // Espruino (`net`/`tls`, 8-bit strings of at most 536 bytes, writes as strings).
 // It never imports client/: the client hands it one callback.
 import { heapRoom } from "../codec/bytes";
+import { mqttError } from "../codec/errors";
 import { onEspruino } from "../codec/platform";
 
 export interface LinkOptions {
   server: string; // host name or address
   port: number;
   ssl: boolean | object;
+  maxPacketSize: number; // 0: no bound
   transport?: (opts: object) => SocketLike;
 }
 
@@ -18,6 +20,7 @@ export interface SocketLike {
   end?(): void;
   destroy?(): void;
   setNoDelay?(noDelay: boolean): unknown;
+  writableLength?: number;
 }
 
 export const enum LinkEvent {
@@ -31,8 +34,10 @@ export interface Link {
   /** Sends bytes, or on Espruino a string of bytes (char codes 0..255); false when they wait
    *  in the link, and the caller should wait for DRAIN. */
   write(bytes: Uint8Array | string): boolean;
-  /** Whether `size` more bytes may wait in the link (Espruino: within three quarters of the
-   *  heap that was free when the first of them began to wait). */
+  /** Whether `size` more bytes may wait in the link (Espruino: within half the
+   *  heap that was free when the first of them began to wait; Node: BACKLOG). A write past
+   *  that ends the connection: a broker that sends and never reads would otherwise have the
+   *  acknowledgements pile up without end. */
   room(size: number): boolean;
   /**
    * Closes at once; or, given `done`, after what was written has been sent, waiting for that
@@ -56,10 +61,20 @@ const SOCKET_SHARE = 1024;
 /** Node: the bytes of the largest socket write that the link gathers from smaller ones. */
 const GATHERED = 16384;
 
+/** Node: bytes written and not yet taken by the socket, past which the connection ends: 4 MB,
+ *  or eight packets of maxPacketSize if more (0: no bound). */
+const BACKLOG = 1 << 22;
+
+/** Espruino: the free heap (bytes, flat) that a TLS socket needs. Its mbedtls takes 2,100 to
+ *  2,800 JsVars (of 17 or 18 bytes) from the heap, in flat blocks; short of them the
+ *  interpreter fails an assertion (jsvIsFlatString) and stops. */
+const TLS_ROOM = 50000;
+
 /** The budget below which the free heap is measured after a garbage collection (heapRoom). */
 const BUDGET_WANTED = 16384;
 
-/** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure). */
+/** Opens a connection. May throw synchronously (Espruino: DNS or TCP failure; TOO_LARGE where
+ *  a TLS socket does not fit the heap). */
 export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value?: any) => void): Link {
   let closed = false;
   let busy = false; // true while the data or drain handler runs, and after one was stopped midway
@@ -69,6 +84,8 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const blocks: string[] = [];
   let waiting = 0;
   let budget = 0;
+  let overflowed = false;
+  const backlog = onEspruino ? 0 : Math.max(BACKLOG, 8 * (options.maxPacketSize || Infinity)); // Node only
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   // Node: what is written in one turn (a loop of publishes, the answers to one chunk) is
   // gathered, and leaves when that code has run, in socket writes of up to GATHERED bytes: a
@@ -122,9 +139,11 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   /** Espruino: `data` waits, in blocks; false while anything waits. */
   const put = function (data: string): boolean {
     "ram";
-    // Three quarters of the free heap, in flat blocks: what waits is sent as it is and needs
-    // nothing more; the last quarter is for the rest of the program meanwhile.
-    if (!waiting) budget = (heapRoom(BUDGET_WANTED, true) * 3) / 4;
+    // Half the free heap, in flat blocks: what waits is sent as it is and needs nothing more;
+    // the other half is for the rest of the program meanwhile, and for the socket's own copies
+    // of what it sends (with three quarters, a burst of 1,000 ran the ESP32-C3 out of memory).
+    if (!waiting) budget = heapRoom(BUDGET_WANTED, true) / 2;
+    else if (waiting + data.length > budget) return overflow();
     waiting += data.length;
     // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
     const last = blocks.length - 1;
@@ -154,6 +173,14 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       hand(block);
     }
   };
+  /** Past the bound (room) the broker takes nothing: what is written is dropped, and the link
+   *  closes once the handler that wrote it has returned (closed from within its data handler,
+   *  an Espruino socket keeps about 100 JsVars for good). */
+  const overflow = function (): boolean {
+    if (!overflowed) setTimeout(close, 0, new Error("send backlog full"));
+    overflowed = true;
+    return true;
+  };
   const open = function () {
     if (!closed) onEvent(LinkEvent.OPEN);
   };
@@ -173,7 +200,12 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
           then();
         }
       });
-    } else end(socket);
+    } else {
+      end(socket);
+      // Never sent now. An Espruino socket lives on until it has sent what it holds, and with
+      // it this closure: a broker that reads nothing would keep all that waited here.
+      blocks.splice(0);
+    }
     onEvent(LinkEvent.CLOSE, cause);
   };
 
@@ -183,6 +215,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   };
   const extra = options.ssl as { [key: string]: unknown };
   if (typeof extra === "object") for (const key in extra) connectOptions[key] = extra[key];
+  if (onEspruino && extra && heapRoom(TLS_ROOM, true) < TLS_ROOM) throw mqttError("TOO_LARGE", "TLS needs 50 KB of free memory");
   // Node: a transport (a socket made by the caller: the tests' fakes) is Node's alone.
   const made = !onEspruino && options.transport;
   const socket: SocketLike = made ? made(connectOptions) : require(extra ? "tls" : "net").connect(connectOptions, open);
@@ -238,7 +271,10 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     write: function (bytes: Uint8Array | string): boolean {
       "ram";
       if (closed) return true;
-      if (!onEspruino) return gather(bytes as Uint8Array); // strings of bytes are made on Espruino only
+      if (!onEspruino) {
+        if (socket.writableLength! > backlog) return overflow();
+        return gather(bytes as Uint8Array); // strings of bytes are made on Espruino only
+      }
       // Espruino's write(Uint8Array) would send "16,0,255": strings carry its bytes.
       const data = typeof bytes == "string" ? bytes : E.toString(bytes);
       if (waiting || share + data.length > 2 * SOCKET_SHARE) return put(data);
@@ -247,7 +283,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     },
     room: function (size: number): boolean {
       "ram";
-      return !waiting || waiting + size <= budget;
+      return onEspruino ? !waiting || waiting + size <= budget : !(socket.writableLength! > backlog);
     },
     close: close,
     verify: function () {
@@ -289,9 +325,12 @@ function endGracefully(socket: SocketLike, waitMs: number, done: () => void, whe
 
 function end(socket: SocketLike): void {
   try {
-    // Espruino's sockets have no destroy().
-    if (onEspruino) socket.end!();
-    else if (socket.destroy) socket.destroy();
+    if (onEspruino) {
+      // Espruino has no destroy(), and end() closes once the socket has sent what it holds:
+      // never, if the broker reads nothing. Its flag "clsNow" (socketserver.c) closes it at once.
+      (socket as { clsNow?: boolean }).clsNow = true;
+      socket.end!();
+    } else if (socket.destroy) socket.destroy();
     else if (socket.end) socket.end();
   } catch (error) {
     // Already closed: nothing left to release.

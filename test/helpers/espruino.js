@@ -25,8 +25,9 @@ function bundleSource(file) {
   return fs.readFileSync(file, "utf8");
 }
 
-/** Runs `code` as the file `name` in `dir` (its Storage, espruino.flash, lives there); resolves with { output, code, timedOut }. */
-function runEspruino(dir, code, name) {
+/** Runs `code` as the file `name` in `dir` (its Storage, espruino.flash, lives there), killed
+ *  after `timeoutMs` (default 30 s); resolves with { output, code, timedOut }. */
+function runEspruino(dir, code, name, timeoutMs) {
   const file = path.join(dir, name || "program.js");
   fs.writeFileSync(file, code);
   return new Promise((resolve) => {
@@ -38,7 +39,7 @@ function runEspruino(dir, code, name) {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill("SIGKILL");
-    }, RUN_TIMEOUT_MS);
+    }, timeoutMs || RUN_TIMEOUT_MS);
     child.on("close", (exitCode) => {
       clearTimeout(timer);
       resolve({ output, code: exitCode, timedOut });
