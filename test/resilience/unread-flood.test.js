@@ -6,7 +6,7 @@
 const { test } = require("node:test");
 const assert = require("node:assert/strict");
 const net = require("node:net");
-const { MQTTClient } = require("../../dist/mqtt_as.js");
+const { MQTTClient } = require("../../dist/node/mqtt_as.js");
 const { waitFor } = require("./harness.js");
 
 const BOUND = 4 * 1024 * 1024;
