@@ -49,7 +49,8 @@ function libraries(N, moduleSource) {
   const ours = (v5, props) =>
     common(N, v5 ? (props ? `${PROPERTY_BYTES}+P` : `${fromCharCodes(0)}+P`) : "P") +
     `var m=require("${v5 ? "mqtt_as5" : "mqtt_as"}");
-var c=new m.MQTTClient({server:"x",clientId:"percall",keepalive:0${v5 ? ",protocolVersion:5" : ""},transport:function(){return sock;}});
+require("net").connect=function(o,cb){sock.h.connect=[cb];return sock;}; // the bundles for Espruino take no transport
+var c=new m.MQTTClient({server:"x",clientId:"percall",keepalive:0${v5 ? ",protocolVersion:5" : ""}});
 c.on("msg",onMessage);${props ? `var PR=${PROPERTIES};` : ""}
 c.connect().then(function(){setTimeout(function(){run(function(){c.publish(T,P,false,0${props ? ",PR" : ""});});},10);});
 setTimeout(function(){sock.emit("connect");setTimeout(function(){sock.emit("data",${v5 ? fromCharCodes(0x20, 3, 0, 0, 0) : fromCharCodes(0x20, 2, 0, 0)});},1);},1);`;

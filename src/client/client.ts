@@ -98,6 +98,7 @@ export class MQTTClient {
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   pending: Pending[] = [];
   inflight = 0;
+  waiting: Queue<Pending>;
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
   private draining?: Deferred<void> | null;
@@ -130,6 +131,7 @@ export class MQTTClient {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
     this.queue.oversized = 0;
+    this.waiting = new Queue<Pending>(Infinity);
     if (!onEspruino) this.waitingBytes = 0;
     if (MQTT5) {
       this.v5 = this.cfg.protocolVersion === 5;

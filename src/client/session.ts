@@ -10,6 +10,7 @@ import { PacketType, QoS } from "../codec/types";
 import { encodeAck, setPacketId } from "../codec/encode-client";
 import { Stage, Store, StoredMessage } from "../store/store";
 import { Config } from "./config";
+import { Queue } from "./queue";
 import { reject, resolvedPromise, settler, Settler } from "./settle";
 import { refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
@@ -21,8 +22,7 @@ export interface Pending extends Settler {
   expect: PacketType; // the acknowledgement that settles this step
   bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
-  sentAt?: number; // set by transmit(); undefined while it waits for an in-flight slot
-  waits?: boolean; // Node: a publish counted in Session.waitingBytes
+  sentAt?: number; // set by transmit(); undefined while it waits for the window (resume())
   tries: number; // retransmissions so far
   maxTries: number;
   alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
@@ -50,10 +50,11 @@ export interface Session {
   cfg: Config;
   now: number; // the ticker's time, in ms
   isConnected: boolean; // from the accepted CONNACK: requests are written as they come
-  pending: Pending[]; // in the order made; publishes past the in-flight window wait unsent
-  inflight: number; // publishes in `pending`, sent or waiting
+  pending: Pending[]; // in the order sent
+  inflight: number; // publishes in `pending`
+  waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0)
   freeBefore: number; // Espruino: the heap free (bytes) when `pending` was last empty
-  waitingBytes: number; // Node: the bytes of publishes waiting for a slot
+  waitingBytes: number; // Node: the bytes of the publishes in `waiting`
   previousId: number; // the packet id used last
   received: { [id: number]: boolean }; // incoming QoS 2 ids held until PUBREL
   holding: number; // ids in `received`
@@ -82,10 +83,11 @@ export function inflightWindow(s: Session): number {
 // ---- publishes ----
 
 /**
- * QoS 1 and 2: settles on PUBACK or PUBCOMP. Past the in-flight window it waits in `pending`,
- * unsent, with its packet id, until an acknowledgement frees a slot (settle()): as many as
- * memory holds (hasRoom()), then QUEUE_FULL. With a store, settles once the store has it, and
- * is sent from there.
+ * QoS 1 and 2: settles on PUBACK or PUBCOMP. Past the in-flight window it waits, in order,
+ * until an acknowledgement frees a slot (settle()): as many as memory holds (hasRoom()), then
+ * QUEUE_FULL. It takes its packet id with its slot: ids are looked for among `pending`, which
+ * a long line would make slow. With a store, settles once the store has it, and is sent from
+ * there.
  */
 export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: number): Promise<void> {
   const store = s.store;
@@ -96,18 +98,21 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
   }
   const slot = s.inflight < inflightWindow(s);
   if (!slot && !hasRoom(s, bytes.length, 0, PUBLISH_RESERVE)) return refuseFull();
-  const entry = newPending(nextId(s), qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
-  setPacketId(bytes, entry.id);
+  const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
   if (MQTT5 && alias) entry.alias = alias;
-  s.inflight++;
-  s.pending.push(entry);
-  if (slot) {
-    if (s.isConnected) transmit(s, entry);
-  } else if (!onEspruino) {
-    entry.waits = true;
-    s.waitingBytes += bytes.length;
+  if (slot) takeSlot(s, entry);
+  else {
+    s.waiting.put(entry);
+    if (!onEspruino) s.waitingBytes += bytes.length;
   }
   return entry.promise;
+}
+
+/** A publish takes an in-flight slot, and its packet id. */
+function takeSlot(s: Session, entry: Pending): void {
+  setPacketId(entry.bytes, (entry.id = nextId(s)));
+  s.inflight++;
+  request(s, entry);
 }
 
 /**
@@ -179,7 +184,6 @@ function request(s: Session, entry: Pending): void {
 
 function transmit(s: Session, entry: Pending): void {
   let bytes = entry.bytes;
-  if (!onEspruino) unwait(s, entry);
   // Awaiting PUBACK or PUBREC: the PUBLISH itself, sent again as a copy with DUP set
   // [MQTT-3.3.1-1] (the first write may still be queued unsent).
   if (entry.sends && entry.expect < PacketType.PUBREL && !(bytes[0] & 8)) {
@@ -253,21 +257,20 @@ function settle(s: Session, entry: Pending, value?: unknown, failure?: MqttError
   if (!s.pending.length) s.freeBefore = 0; // measured again when requests next wait
   if (isPublish(entry)) {
     s.inflight--;
-    const next = findWaiting(s);
-    if (next) transmit(s, next);
+    const parked = findParked(s);
+    let next: Pending | undefined;
+    if (parked) transmit(s, parked);
     else if (s.store) fill(s);
+    else if ((next = s.waiting.shift())) {
+      if (!onEspruino) s.waitingBytes -= next.bytes.length;
+      takeSlot(s, next);
+    }
   }
   checkFlushed(s);
 }
 
-/** Node: a publish no longer waits for a slot (sent, or rejected). */
-function unwait(s: Session, entry: Pending): void {
-  if (entry.waits) s.waitingBytes -= entry.bytes.length;
-  entry.waits = false;
-}
-
-/** The first publish that waits for an in-flight slot. */
-function findWaiting(s: Session): Pending | undefined {
+/** The first publish that resume() kept back from a window that had shrunk. */
+function findParked(s: Session): Pending | undefined {
   const pending = s.pending;
   for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined && isPublish(pending[i])) return pending[i];
   return undefined;
@@ -350,10 +353,12 @@ export function rejectPending(s: Session, error: MqttError, keep?: boolean): voi
     if (publish && (keep || entry.key !== undefined)) s.pending.push(entry);
     else {
       if (publish) s.inflight--;
-      if (!onEspruino) unwait(s, entry);
       reject(entry, error);
     }
   }
+  let next: Pending | undefined;
+  while (!keep && (next = s.waiting.shift())) reject(next, error);
+  if (!onEspruino && !keep) s.waitingBytes = 0;
   s.requestsFull = false;
   s.freeBefore = 0;
   checkFlushed(s);
@@ -412,7 +417,7 @@ export function whenFlushed(s: Session): Promise<void> {
 
 function checkFlushed(s: Session): void {
   const waiters = s.flushWaiters;
-  if (!waiters || s.inflight || (s.store && s.store.count())) return;
+  if (!waiters || s.inflight || s.waiting.length || (s.store && s.store.count())) return;
   s.flushWaiters = undefined;
   for (let i = 0; i < waiters.length; i++) waiters[i]();
 }
