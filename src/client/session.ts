@@ -53,7 +53,7 @@ export interface Session {
   pending: Pending[]; // in the order sent
   inflight: number; // publishes in `pending`
   waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0)
-  freeBefore: number; // Espruino: the heap free (bytes) when `pending` was last empty
+  freeBefore: number; // Espruino: the heap free (bytes) when requests began to wait (hasRoom())
   waitingBytes: number; // Node: the bytes of the publishes in `waiting`
   previousId: number; // the packet id used last
   received: { [id: number]: boolean }; // incoming QoS 2 ids held until PUBREL
@@ -116,12 +116,12 @@ function takeSlot(s: Session, entry: Pending): void {
 }
 
 /**
- * Whether one more request may wait in `pending`. Everywhere the 65535 packet ids bound them
- * (nextId()). On Espruino the heap does, as it does QoS 0 bytes (link.room): while what is
- * free stays above `keep` of what was free when the first of them came (measured once, as
- * process.memory() walks the heap) and above `reserve` bytes; on Node, the bytes of the
- * publishes that wait. Refused
- * once, the next are refused at once, before they allocate anything, until a request settles.
+ * Whether one more request may wait: a subscribe for its answer, a publish for a slot.
+ * Everywhere the 65535 packet ids bound them (nextId()). On Espruino the heap does, as it does
+ * QoS 0 bytes (link.room): while what is free stays above `keep` of what was free when the
+ * first of them came (measured once, as process.memory() walks the heap) and above `reserve`
+ * bytes; on Node, the bytes of the publishes that wait. Refused once, the next are refused at
+ * once, before they allocate anything, until a request settles.
  */
 export function hasRoom(s: Session, size: number, keep: number, reserve: number): boolean {
   if (s.requestsFull) return false;
