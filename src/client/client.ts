@@ -11,7 +11,7 @@ import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { deferred, Deferred, reject, resolvedPromise, Settler } from "./settle";
+import { Deferred, reject, resolvedPromise, settler, Settler } from "./settle";
 import { refused, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Store } from "../store/store";
@@ -197,7 +197,7 @@ export class MQTTClient {
       // refused. MQTT 5 tells it (Maximum Packet Size), and a larger packet is an error.
       MQTT5 && self.v5 ? undefined : self.skipped.bind(self)
     );
-    const connecting = (self.connecting = deferred<boolean>());
+    const connecting = (self.connecting = settler({}) as Deferred<boolean>);
     // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
     const period = Math.max(10, Math.min(1000, cfg.responseTime * 250));
     self.timer = setInterval(self.tick.bind(self, period), period);
@@ -392,7 +392,7 @@ export class MQTTClient {
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
     // ended the connection: the promise would outlive it.
     const link = this.link;
-    if (link && !link.write(bytes) && this.link === link && !this.draining) this.draining = /*#__NOINLINE__*/ deferred<void>();
+    if (link && !link.write(bytes) && this.link === link && !this.draining) this.draining = settler({}) as Deferred<void>;
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one
