@@ -17,16 +17,17 @@ import { MQTT5 } from "./version";
 import { Store } from "../store/store";
 import {
   acknowledge,
-  exchange,
   forgetSession,
   hasRoom,
   holdOnce,
+  newPending,
   nextId,
   openStore,
   Pending,
   publishAcked,
   rejectPending,
   release,
+  request,
   resume,
   retransmit,
   whenFlushed,
@@ -346,7 +347,7 @@ export class MQTTClient {
     } catch (error) {
       return refused(error);
     }
-    return exchange(self, expect, bytes, id);
+    return request(self, newPending(id, expect, bytes, 0));
   }
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */

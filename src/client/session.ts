@@ -161,16 +161,12 @@ function fill(s: Session): void {
   }
 }
 
-/** SUBSCRIBE or UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
-export function exchange(s: Session, expect: PacketType, bytes: Uint8Array, id: number): Promise<unknown> {
-  const entry = newPending(id, expect, bytes, 0);
-  request(s, entry);
-  return entry.promise;
-}
-
-function request(s: Session, entry: Pending): void {
+/** Sends `entry` when connected, and awaits its acknowledgement; returns its promise
+ *  (SUBSCRIBE and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT). */
+export function request(s: Session, entry: Pending): Promise<unknown> {
   s.pending.push(entry);
   if (s.isConnected) transmit(s, entry);
+  return entry.promise;
 }
 
 function transmit(s: Session, entry: Pending): void {
