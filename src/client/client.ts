@@ -1,4 +1,4 @@
-import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
+import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
 import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
@@ -159,20 +159,16 @@ export class MQTTClient {
       }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
-      bytes =
-        MQTT5 && self.v5
-          ? connectPacket5(cfg, clean, payloadBytes)
-          : encodeConnect({
-              type: PacketType.CONNECT,
-              cleanSession: clean,
-              keepAlive: cfg.keepalive,
-              clientId: cfg.clientId,
-              will: will
-                ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain }
-                : undefined,
-              username: cfg.user,
-              password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-            });
+      const packet: ConnectPacket = {
+        type: PacketType.CONNECT,
+        cleanSession: clean,
+        keepAlive: cfg.keepalive,
+        clientId: cfg.clientId,
+        will: will ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain } : undefined,
+        username: cfg.user,
+        password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
+      };
+      bytes = MQTT5 && self.v5 ? connectPacket5(cfg, packet) : encodeConnect(packet);
     } catch (error) {
       return refused(error);
     }

@@ -1,12 +1,11 @@
 // What the client does differently under MQTT 5, kept out of client.ts, which calls these only
 // behind `MQTT5 &&` (version.ts): the 3.1.1 bundle holds none of it.
 import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
-import { encodeUtf8 } from "../codec/bytes";
-import { PacketType, QoS } from "../codec/types";
+import { ConnectPacket, PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
-import { Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
+import { Connect5, Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
-import { Config } from "./config";
+import { Config, WillConfig } from "./config";
 import { Message } from "./queue";
 
 /** What subscribe() takes besides topic and QoS (3.8.3.1). */
@@ -34,8 +33,8 @@ export function newAliases(): Aliases {
   return { incoming: {}, held: 0, outgoing: {} };
 }
 
-/** The CONNECT; `payloadBytes` makes the will's message bytes (client.ts). */
-export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: string | Uint8Array) => Uint8Array): Uint8Array {
+/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties. */
+export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
   let properties = cfg.properties;
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
@@ -46,19 +45,11 @@ export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: 
     copy.maximumPacketSize = cfg.maxPacketSize;
     properties = copy as Properties;
   }
-  const given = cfg.will;
-  return encodeConnect5({
-    type: PacketType.CONNECT,
-    cleanStart: clean,
-    keepAlive: cfg.keepalive,
-    clientId: cfg.clientId,
-    properties: properties,
-    will: given
-      ? { topic: given.topic, message: payloadBytes(given.msg), qos: given.qos || 0, retain: !!given.retain, properties: given.properties }
-      : undefined,
-    username: cfg.user,
-    password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-  });
+  const p = packet as unknown as Connect5;
+  p.cleanStart = packet.cleanSession;
+  p.properties = properties;
+  if (p.will) p.will.properties = (cfg.will as WillConfig).properties;
+  return encodeConnect5(p);
 }
 
 /** What the broker's CONNACK sets for the connection, computed once when it comes. */
