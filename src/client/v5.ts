@@ -123,36 +123,34 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
  *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. */
 export function subscriptionPacket5(limit: number, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
-  const bytes = subscriptionBytes5(packetId, topic, qos, options);
-  checkPacketSize(bytes.length, limit);
-  return bytes;
-}
-
-function subscriptionBytes5(packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   if (options != null && typeof options != "object") throw badArgument("bad options");
   const given = (options || {}) as SubscribeOptions;
+  let bytes: Uint8Array;
   if (qos === undefined) {
-    return encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
-  }
-  for (const name in given) {
-    if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
-      throw badArgument("unknown option " + name);
+    bytes = encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
+  } else {
+    for (const name in given) {
+      if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
+        throw badArgument("unknown option " + name);
+      }
     }
+    bytes = encodeSubscribe5({
+      type: PacketType.SUBSCRIBE,
+      packetId: packetId,
+      properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
+      subscriptions: [
+        {
+          topicFilter: topic,
+          qos: qos,
+          noLocal: !!given.noLocal,
+          retainAsPublished: !!given.retainAsPublished,
+          retainHandling: given.retainHandling || 0,
+        },
+      ],
+    });
   }
-  return encodeSubscribe5({
-    type: PacketType.SUBSCRIBE,
-    packetId: packetId,
-    properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
-    subscriptions: [
-      {
-        topicFilter: topic,
-        qos: qos,
-        noLocal: !!given.noLocal,
-        retainAsPublished: !!given.retainAsPublished,
-        retainHandling: given.retainHandling || 0,
-      },
-    ],
-  });
+  checkPacketSize(bytes.length, limit);
+  return bytes;
 }
 
 /** The DISCONNECT. A Session Expiry Interval where the CONNECT had none is a Protocol Error
