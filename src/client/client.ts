@@ -1,4 +1,4 @@
-import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
+import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
 import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
@@ -11,22 +11,23 @@ import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
 import { Event } from "./event";
 import { Message, Queue } from "./queue";
-import { deferred, Deferred, reject, resolvedPromise, Settler } from "./settle";
+import { Deferred, reject, resolvedPromise, settler, Settler } from "./settle";
 import { refused, refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Store } from "../store/store";
 import {
   acknowledge,
-  exchange,
   forgetSession,
   hasRoom,
   holdOnce,
+  newPending,
   nextId,
   openStore,
   Pending,
   publishAcked,
   rejectPending,
   release,
+  request,
   resume,
   retransmit,
   whenFlushed,
@@ -158,20 +159,16 @@ export class MQTTClient {
       }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
       const will = cfg.will;
-      bytes =
-        MQTT5 && self.v5
-          ? connectPacket5(cfg, clean, payloadBytes)
-          : encodeConnect({
-              type: PacketType.CONNECT,
-              cleanSession: clean,
-              keepAlive: cfg.keepalive,
-              clientId: cfg.clientId,
-              will: will
-                ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain }
-                : undefined,
-              username: cfg.user,
-              password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-            });
+      const packet: ConnectPacket = {
+        type: PacketType.CONNECT,
+        cleanSession: clean,
+        keepAlive: cfg.keepalive,
+        clientId: cfg.clientId,
+        will: will ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain } : undefined,
+        username: cfg.user,
+        password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
+      };
+      bytes = MQTT5 && self.v5 ? connectPacket5(cfg, packet) : encodeConnect(packet);
     } catch (error) {
       return refused(error);
     }
@@ -197,7 +194,7 @@ export class MQTTClient {
       // refused. MQTT 5 tells it (Maximum Packet Size), and a larger packet is an error.
       MQTT5 && self.v5 ? undefined : self.skipped.bind(self)
     );
-    const connecting = (self.connecting = deferred<boolean>());
+    const connecting = (self.connecting = settler({}) as Deferred<boolean>);
     // The tick: a quarter of responseTime (ms), between 10 ms and 1 s.
     const period = Math.max(10, Math.min(1000, cfg.responseTime * 250));
     self.timer = setInterval(self.tick.bind(self, period), period);
@@ -346,7 +343,7 @@ export class MQTTClient {
     } catch (error) {
       return refused(error);
     }
-    return exchange(self, expect, bytes, id);
+    return request(self, newPending(id, expect, bytes, 0));
   }
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
@@ -392,7 +389,7 @@ export class MQTTClient {
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
     // ended the connection: the promise would outlive it.
     const link = this.link;
-    if (link && !link.write(bytes) && this.link === link && !this.draining) this.draining = /*#__NOINLINE__*/ deferred<void>();
+    if (link && !link.write(bytes) && this.link === link && !this.draining) this.draining = settler({}) as Deferred<void>;
   }
 
   /** Handles a packet from the broker; throws PROTOCOL (through the parser, to drop()) on one

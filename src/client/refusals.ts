@@ -25,7 +25,7 @@ export function refused(cause: unknown): Promise<never> {
   const error = (cause as MqttError).code ? (cause as MqttError) : (badArgument(String((cause as Error).message)) as MqttError);
   if (!batch || batch.count === batch.size || batch.error.code !== error.code || batch.error.message !== error.message) {
     batch = settler({ error: error, size: batch ? batch.size * 2 : FIRST_BATCH, count: 0 } as Batch);
-    if (unsettled.push(batch) === 1) rejectNextLater();
+    if (unsettled.push(batch) === 1) resolvedPromise().then(rejectNext);
   }
   batch.count++;
   return batch.promise;
@@ -36,14 +36,10 @@ export function refuseFull(): Promise<never> {
   return refused(batch && batch.error.code === "QUEUE_FULL" ? batch.error : mqttError("QUEUE_FULL", "no room until earlier requests settle"));
 }
 
-function rejectNextLater(): void {
-  resolvedPromise().then(rejectNext);
-}
-
 /** Rejects the oldest batch; the next one after the then()s of this one have run. */
 function rejectNext(): void {
   const next = unsettled.shift() as Batch;
   if (next === batch) batch = null;
   reject(next, next.error);
-  if (unsettled.length) rejectNextLater();
+  if (unsettled.length) resolvedPromise().then(rejectNext);
 }

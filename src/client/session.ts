@@ -67,8 +67,13 @@ export interface Session {
   send(bytes: Uint8Array): void;
 }
 
-export function newPending(id: number, expect: PacketType, bytes: Uint8Array, maxTries: number): Pending {
-  return settler({ id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries } as Pending);
+/** A request and its promise; a stored publish in flight (`key`) has none of its own:
+ *  publish() settled when it was stored. */
+export function newPending(id: number, expect: PacketType, bytes: Uint8Array, maxTries: number, key?: number): Pending {
+  const entry = { id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries } as Pending;
+  if (key === undefined) return settler(entry);
+  entry.key = key;
+  return entry;
 }
 
 function isPublish(entry: Pending): boolean {
@@ -143,43 +148,25 @@ function fill(s: Session): void {
     s.cursor = message.key;
     // A copy: the id and DUP are written into it, and a store may hand out a view on flash.
     const packet = new Uint8Array(message.packet);
-    const qos2 = packet[0] & 4;
-    const entry = newStored(message.key, packet, s.cfg.maxRepubs);
-    if (message.stage === Stage.NEW) {
-      store.sent(message.key, (entry.id = nextId(s)));
-      setPacketId(packet, entry.id);
-      entry.expect = qos2 ? PacketType.PUBREC : PacketType.PUBACK;
-    } else {
-      entry.id = message.id;
-      setPacketId(packet, entry.id);
-      if (message.stage === Stage.RELEASED) {
-        entry.expect = PacketType.PUBCOMP;
-        entry.bytes = encodeAck(PacketType.PUBREL, entry.id);
-      } else {
-        entry.expect = qos2 ? PacketType.PUBREC : PacketType.PUBACK;
-        packet[0] |= 8; // DUP: sent before [MQTT-3.3.1-1]
-      }
-    }
+    const entry = newPending(0, packet[0] & 4 ? PacketType.PUBREC : PacketType.PUBACK, packet, s.cfg.maxRepubs, message.key);
+    if (message.stage === Stage.NEW) store.sent(message.key, (entry.id = nextId(s)));
+    else entry.id = message.id;
+    setPacketId(packet, entry.id);
+    if (message.stage === Stage.RELEASED) {
+      entry.expect = PacketType.PUBCOMP;
+      entry.bytes = encodeAck(PacketType.PUBREL, entry.id);
+    } else if (message.stage === Stage.SENT) packet[0] |= 8; // DUP: sent before [MQTT-3.3.1-1]
     s.inflight++;
     request(s, entry);
   }
 }
 
-/** A stored publish in flight: no promise of its own (publish() settled when it was stored). */
-function newStored(key: number, bytes: Uint8Array, maxTries: number): Pending {
-  return { id: 0, expect: PacketType.PUBACK, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries, key: key } as Pending;
-}
-
-/** SUBSCRIBE or UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT. */
-export function exchange(s: Session, expect: PacketType, bytes: Uint8Array, id: number): Promise<unknown> {
-  const entry = newPending(id, expect, bytes, 0);
-  request(s, entry);
-  return entry.promise;
-}
-
-function request(s: Session, entry: Pending): void {
+/** Sends `entry` when connected, and awaits its acknowledgement; returns its promise
+ *  (SUBSCRIBE and UNSUBSCRIBE: one try, answered within responseTime or TIMEOUT). */
+export function request(s: Session, entry: Pending): Promise<unknown> {
   s.pending.push(entry);
   if (s.isConnected) transmit(s, entry);
+  return entry.promise;
 }
 
 function transmit(s: Session, entry: Pending): void {

@@ -25,10 +25,6 @@ export function settler<S extends object>(target: S): S & Settler {
   return s;
 }
 
-export function deferred<T>(): Deferred<T> {
-  return settler({}) as Deferred<T>;
-}
-
 /**
  * Rejects a settler's promise, marked handled first so that a caller who never awaits it
  * causes no unhandled rejection (fatal on Node, reported on Espruino, which checks when the

@@ -1,12 +1,11 @@
 // What the client does differently under MQTT 5, kept out of client.ts, which calls these only
 // behind `MQTT5 &&` (version.ts): the 3.1.1 bundle holds none of it.
 import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
-import { encodeUtf8 } from "../codec/bytes";
-import { PacketType, QoS } from "../codec/types";
+import { ConnectPacket, PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
-import { Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
+import { Connect5, Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
-import { Config } from "./config";
+import { Config, WillConfig } from "./config";
 import { Message } from "./queue";
 
 /** What subscribe() takes besides topic and QoS (3.8.3.1). */
@@ -34,8 +33,8 @@ export function newAliases(): Aliases {
   return { incoming: {}, held: 0, outgoing: {} };
 }
 
-/** The CONNECT; `payloadBytes` makes the will's message bytes (client.ts). */
-export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: string | Uint8Array) => Uint8Array): Uint8Array {
+/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties. */
+export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
   let properties = cfg.properties;
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
@@ -46,19 +45,11 @@ export function connectPacket5(cfg: Config, clean: boolean, payloadBytes: (msg: 
     copy.maximumPacketSize = cfg.maxPacketSize;
     properties = copy as Properties;
   }
-  const given = cfg.will;
-  return encodeConnect5({
-    type: PacketType.CONNECT,
-    cleanStart: clean,
-    keepAlive: cfg.keepalive,
-    clientId: cfg.clientId,
-    properties: properties,
-    will: given
-      ? { topic: given.topic, message: payloadBytes(given.msg), qos: given.qos || 0, retain: !!given.retain, properties: given.properties }
-      : undefined,
-    username: cfg.user,
-    password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-  });
+  const p = packet as unknown as Connect5;
+  p.cleanStart = packet.cleanSession;
+  p.properties = properties;
+  if (p.will) p.will.properties = (cfg.will as WillConfig).properties;
+  return encodeConnect5(p);
 }
 
 /** What the broker's CONNACK sets for the connection, computed once when it comes. */
@@ -132,36 +123,34 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
  *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. */
 export function subscriptionPacket5(limit: number, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
-  const bytes = subscriptionBytes5(packetId, topic, qos, options);
-  checkPacketSize(bytes.length, limit);
-  return bytes;
-}
-
-function subscriptionBytes5(packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   if (options != null && typeof options != "object") throw badArgument("bad options");
   const given = (options || {}) as SubscribeOptions;
+  let bytes: Uint8Array;
   if (qos === undefined) {
-    return encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
-  }
-  for (const name in given) {
-    if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
-      throw badArgument("unknown option " + name);
+    bytes = encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
+  } else {
+    for (const name in given) {
+      if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
+        throw badArgument("unknown option " + name);
+      }
     }
+    bytes = encodeSubscribe5({
+      type: PacketType.SUBSCRIBE,
+      packetId: packetId,
+      properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
+      subscriptions: [
+        {
+          topicFilter: topic,
+          qos: qos,
+          noLocal: !!given.noLocal,
+          retainAsPublished: !!given.retainAsPublished,
+          retainHandling: given.retainHandling || 0,
+        },
+      ],
+    });
   }
-  return encodeSubscribe5({
-    type: PacketType.SUBSCRIBE,
-    packetId: packetId,
-    properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
-    subscriptions: [
-      {
-        topicFilter: topic,
-        qos: qos,
-        noLocal: !!given.noLocal,
-        retainAsPublished: !!given.retainAsPublished,
-        retainHandling: given.retainHandling || 0,
-      },
-    ],
-  });
+  checkPacketSize(bytes.length, limit);
+  return bytes;
 }
 
 /** The DISCONNECT. A Session Expiry Interval where the CONNECT had none is a Protocol Error

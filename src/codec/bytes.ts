@@ -71,10 +71,11 @@ export function tooLarge(size: number, limit: string): Error {
 }
 
 /** 102413 as "102,413" on Node (no toLocaleString: its output varies); as it is on Espruino,
- *  where the bytes of the code are what counts. */
-export function grouped(n: number): string {
+ *  where the bytes of the code are what counts: String itself, no function of ours. */
+export const grouped: (n: number) => string = onEspruino ? String : groupThousands;
+
+function groupThousands(n: number): string {
   let s = "" + n;
-  if (onEspruino) return s;
   let out = "";
   while (s.length > 3) {
     out = "," + s.substring(s.length - 3) + out;

@@ -171,12 +171,18 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
     }
   }
-  // Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
-  // 3.2.2.3.18, 3.15.2.2.3); readProperties() checks it too.
-  if (props && props.authenticationData !== undefined && props.authenticationMethod === undefined) throw badArgument("authenticationData without authenticationMethod");
+  if (authWithoutMethod(props)) throw badArgument(AUTH_WITHOUT_METHOD);
   fields.push(vbiBytes(size));
   // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
   for (let j = 0; j < own.length; j++) fields.push(own[j]);
+}
+
+/** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
+ *  3.2.2.3.18, 3.15.2.2.3): refused when sent, and when received. */
+const AUTH_WITHOUT_METHOD = "authenticationData without authenticationMethod";
+
+function authWithoutMethod(props: Properties | undefined): boolean {
+  return !!props && props.authenticationData !== undefined && props.authenticationMethod === undefined;
 }
 
 /** User Properties as [name, value] pairs, given so or in MQTT.js's form, an object
@@ -313,7 +319,7 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
     any = true;
   }
   if (at !== end) throw protocolError("property past the property length");
-  if (props.authenticationData !== undefined && props.authenticationMethod === undefined) throw protocolError("authenticationData without authenticationMethod");
+  if (authWithoutMethod(props)) throw protocolError(AUTH_WITHOUT_METHOD);
   if (any) packet.properties = props as Properties;
   return end;
 }
