@@ -5,7 +5,7 @@ import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, en
 import { clientDecoders } from "../codec/decode-client";
 import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
 import { PacketParser } from "../codec/parser";
-import { checkPacketSize } from "../codec/packet-size";
+import { checkPacketSize, packetSize } from "../codec/packet-size";
 import { openLink, Link, LinkEvent } from "../transport/link";
 import { Config, resolveConfig } from "./config";
 import { Emitter, mixEmitter } from "./emitter";
@@ -618,5 +618,5 @@ function checkPublishSize(topic: string, msg: string | Uint8Array, qos: number, 
   const payload = typeof msg != "string" ? msg.length : isAsciiString(msg) ? msg.length : writeUtf8(msg, 0, 0);
   // Fixed header (remaining length in 1 to 4 bytes), topic, packet id (MQTT 5: and properties, not counted).
   const remaining = 2 + (typeof topic == "string" ? writeUtf8(topic, 0, 0) : 0) + (qos ? 2 : 0) + payload;
-  checkPacketSize(1 + (remaining > 2097151 ? 4 : remaining > 16383 ? 3 : remaining > 127 ? 2 : 1) + remaining, max);
+  checkPacketSize(packetSize(remaining), max);
 }

@@ -2,6 +2,7 @@
 // allocated once with its fixed header, then filled in place.
 import { badArgument, mqttError } from "./errors";
 import { allocBytes, encodeUtf8 } from "./bytes";
+import { packetSize } from "./packet-size";
 
 /**
  * A field of a packet body: a string (length-prefixed UTF-8, [MQTT-1.5.3]), bytes
@@ -13,8 +14,8 @@ export type Field = string | Uint8Array | number[];
  *  starts at `buf.length - remaining`. */
 export function allocPacket(header: number, remaining: number): Uint8Array {
   if (remaining > 268435455) throw mqttError("TOO_LARGE", "over 256 MB"); // 4 length bytes [MQTT-2.2.3]
-  const lengthBytes = remaining < 128 ? 1 : remaining < 16384 ? 2 : remaining < 2097152 ? 3 : 4;
-  const buf = allocBytes(1 + lengthBytes + remaining);
+  const buf = allocBytes(packetSize(remaining));
+  const lengthBytes = buf.length - 1 - remaining;
   buf[0] = header;
   for (let o = 1, x = remaining; o <= lengthBytes; o++, x >>>= 7) buf[o] = o < lengthBytes ? (x & 127) | 128 : x;
   return buf;
