@@ -131,9 +131,11 @@ function takeSlot(s: Session, entry: Pending): void {
 export function hasRoom(s: Session, size: number, keep: number, reserve: number): boolean {
   if (s.requestsFull) return false;
   if (onEspruino) {
+    // Measured now, the heap is checked against the reserve with that measure, not let by.
+    const measured = !s.freeBefore;
+    if (measured) s.freeBefore = heapRoom(16384);
     const floor = Math.max(s.freeBefore * keep, reserve);
-    if (!s.freeBefore) s.freeBefore = heapRoom(16384);
-    else if (heapRoom(floor) < floor) s.requestsFull = true;
+    if ((measured ? s.freeBefore : heapRoom(floor)) < floor) s.requestsFull = true;
   } else if (s.waitingBytes + size > NODE_WAITING_BYTES) s.requestsFull = true;
   return !s.requestsFull;
 }

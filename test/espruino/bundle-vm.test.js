@@ -256,6 +256,30 @@ test("a burst past the link's room: the rest are refused QUEUE_FULL at once, wha
   }
 });
 
+test("QoS 1 publishes past maxInflight where less than the heap's reserve is free: refused QUEUE_FULL from the first that would wait, the in-flight ones delivered", async () => {
+  ensureBundle();
+  const broker = await startAedes();
+  // 300 JsVars of 18 bytes: 5,400 bytes, under the 20,000 that waiting publishes leave free.
+  const shim = lowMemoryShim(broker, 300);
+  try {
+    shim.run(
+      "var mqtt = require('mqtt_as');" +
+        "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10, maxInflight: 2 });" +
+        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+    );
+    assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
+    shim.run("for (var i = 0; i < 4; i++) count(client.publish('reserve/t', 'm' + i, false, 1), i);");
+    const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
+    await until(() => outcomes().filter(Boolean).length === 4, "every publish to settle");
+    assert.deepEqual(outcomes(), ["ok", "ok", "QUEUE_FULL", "QUEUE_FULL"]);
+    await settle(shim, "client.disconnect()");
+    await checkClean(shim);
+  } finally {
+    shim.dispose();
+    await broker.close();
+  }
+});
+
 test("where the heap has no room for flat strings, the link's blocks count at their real cost: fewer publishes are taken", async () => {
   ensureBundle();
   const broker = await startAedes();
