@@ -30,7 +30,7 @@ import {
   request,
   resume,
   retransmit,
-  whenFlushed,
+  checkFlushed,
 } from "./session";
 import { Properties, Publish5, SubAck5 } from "../codec/v5/types";
 import { clientDecoders5 } from "../codec/v5/decode";
@@ -318,9 +318,11 @@ export class MQTTClient {
   /** Resolves once no publish waits to be sent or acknowledged, nor any in the store: a
    *  board about to sleep awaits it. */
   flushed(): Promise<void> {
-    // Not inlined by terser: it would leave the promise's `var` after the return, which
-    // Espruino, which does not hoist, never creates (hazards.js, var-after-use).
-    return /*#__NOINLINE__*/ whenFlushed(this);
+    const self = this;
+    return new Promise<void>(function (resolve) {
+      (self.flushWaiters = self.flushWaiters || []).push(resolve);
+      checkFlushed(self);
+    });
   }
 
   /**
@@ -343,7 +345,7 @@ export class MQTTClient {
     } catch (error) {
       return refused(error);
     }
-    return request(self, newPending(id, expect, bytes, 0));
+    return request(self, newPending(id, expect, bytes));
   }
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
@@ -385,7 +387,7 @@ export class MQTTClient {
   send(bytes: Uint8Array | string): void {
     "ram";
     this.lastSent = this.now;
-    if (this.cfg.debug) this.log("send", bytes);
+    if (this.cfg.debug) console.log("mqtt_as", "send", bytes);
     // Waiting in the link: what a QoS 0 publish returns settles on DRAIN. Not if the write
     // ended the connection: the promise would outlive it.
     const link = this.link;
@@ -396,7 +398,7 @@ export class MQTTClient {
    *  that breaks the protocol. Short, as publish() is: each kind has a method of its own. */
   private handle(packet: Packet): void {
     "ram";
-    if (this.cfg.debug) this.log("recv", packet.type);
+    if (this.cfg.debug) console.log("mqtt_as", "recv", packet.type);
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
@@ -470,7 +472,7 @@ export class MQTTClient {
     // As handle() and decodePublish() check [MQTT-3.2.0-1] [MQTT-3.3.1-4] [MQTT-2.3.1-1].
     check(this.state === State.UP && qos < 3 && (!qos || id));
     this.queue.oversized++;
-    if (this.cfg.debug) this.log("skipped oversized PUBLISH", id);
+    if (this.cfg.debug) console.log("mqtt_as", "skipped oversized PUBLISH", id);
     if (qos === 2) holdOnce(this, id);
     if (qos) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
@@ -580,11 +582,6 @@ export class MQTTClient {
   /** Rejects (CLOSED) the publishes that a persistent session kept while offline. */
   private discardSession(): void {
     rejectPending(this, mqttError("CLOSED", "session discarded"));
-  }
-
-  /** [DEBUG]: callers check cfg.debug first, so that no call is made without it. */
-  private log(what: string, detail: unknown): void {
-    console.log("mqtt_as", what, detail);
   }
 }
 

@@ -23,8 +23,7 @@ export interface Pending extends Settler {
   bytes: Uint8Array; // what is sent, and sent again
   sends: number; // writes in this step: after the first, a PUBLISH goes with DUP
   sentAt?: number; // set by transmit(); undefined while it waits for the window (resume())
-  tries: number; // retransmissions so far
-  maxTries: number;
+  tries: number; // retransmissions so far: a PUBLISH up to maxRepubs, a subscription none
   alias?: number; // MQTT 5: the topic alias this PUBLISH sets, once written
   key?: number; // a stored publish: its key in the store (its promise settled when stored)
 }
@@ -69,8 +68,8 @@ export interface Session {
 
 /** A request and its promise; a stored publish in flight (`key`) has none of its own:
  *  publish() settled when it was stored. */
-export function newPending(id: number, expect: PacketType, bytes: Uint8Array, maxTries: number, key?: number): Pending {
-  const entry = { id: id, expect: expect, bytes: bytes, sends: 0, tries: 0, maxTries: maxTries } as Pending;
+export function newPending(id: number, expect: PacketType, bytes: Uint8Array, key?: number): Pending {
+  const entry = { id: id, expect: expect, bytes: bytes, sends: 0, tries: 0 } as Pending;
   if (key === undefined) return settler(entry);
   entry.key = key;
   return entry;
@@ -103,7 +102,7 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
   }
   const slot = s.inflight < inflightWindow(s);
   if (!slot && !hasRoom(s, bytes.length, 0, PUBLISH_RESERVE)) return refuseFull();
-  const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes, s.cfg.maxRepubs);
+  const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes);
   if (MQTT5 && alias) entry.alias = alias;
   if (slot) takeSlot(s, entry);
   else {
@@ -150,7 +149,7 @@ function fill(s: Session): void {
     s.cursor = message.key;
     // A copy: the id and DUP are written into it, and a store may hand out a view on flash.
     const packet = new Uint8Array(message.packet);
-    const entry = newPending(0, packet[0] & 4 ? PacketType.PUBREC : PacketType.PUBACK, packet, s.cfg.maxRepubs, message.key);
+    const entry = newPending(0, packet[0] & 4 ? PacketType.PUBREC : PacketType.PUBACK, packet, message.key);
     if (message.stage === Stage.NEW) store.sent(message.key, (entry.id = nextId(s)));
     else entry.id = message.id;
     setPacketId(packet, entry.id);
@@ -277,7 +276,7 @@ export function retransmit(s: Session): MqttError | undefined {
   for (let i = 0; i < pending.length && s.isConnected; i++) {
     const entry = pending[i];
     if (entry.sentAt === undefined || now - entry.sentAt < responseMs) continue;
-    if (entry.tries < entry.maxTries) {
+    if (entry.tries < (isPublish(entry) ? s.cfg.maxRepubs : 0)) {
       entry.tries++;
       transmit(s, entry);
       continue;
@@ -396,15 +395,8 @@ export function openStore(s: Session, store: Store): void {
   s.previousId = opened.lastId;
 }
 
-/** Resolves once no publish waits to be sent or acknowledged, in RAM or in the store. */
-export function whenFlushed(s: Session): Promise<void> {
-  return new Promise<void>(function (resolve) {
-    (s.flushWaiters = s.flushWaiters || []).push(resolve);
-    checkFlushed(s);
-  });
-}
-
-function checkFlushed(s: Session): void {
+/** Resolves flushed()'s promises once no publish waits to be sent or acknowledged, in RAM or in the store. */
+export function checkFlushed(s: Session): void {
   const waiters = s.flushWaiters;
   if (!waiters || s.inflight || s.waiting.length || (s.store && s.store.count())) return;
   s.flushWaiters = undefined;
