@@ -1,4 +1,4 @@
-import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
+import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS } from "../codec/types";
 import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
@@ -99,7 +99,7 @@ export class MQTTClient {
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   pending: Pending[] = [];
   inflight = 0;
-  waiting: Queue<Pending>;
+  waiting?: Queue<Pending>;
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
   private draining?: Deferred<void> | null;
@@ -132,7 +132,6 @@ export class MQTTClient {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
     this.queue.oversized = 0;
-    this.waiting = new Queue<Pending>(Infinity);
     if (!onEspruino) this.waitingBytes = 0;
     if (MQTT5) {
       this.v5 = this.cfg.protocolVersion === 5;
@@ -350,7 +349,6 @@ export class MQTTClient {
 
   /** Settles the QoS 0 publishes whose bytes waited in the link: resolved, or rejected with `error`. */
   private drained(error?: MqttError): void {
-    "ram";
     const draining = this.draining;
     this.draining = null;
     this.full = false;
@@ -402,12 +400,23 @@ export class MQTTClient {
     if (this.pingWaiters.length) this.answerPings(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
-    if (packet.type === PacketType.PUBLISH) return this.deliver(packet);
+    if (packet.type === PacketType.PUBLISH) this.deliver(packet);
+    else this.control(packet);
+  }
+
+  /** The packets but PUBLISH: apart from handle(), whose text Espruino copies into RAM. */
+  private control(packet: Packet): void {
     // MQTT 5: what the packet's reason code refuses, decided in one place (v5.ts).
     const refused = MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP ? refusal5(packet as unknown as SubAck5) : undefined;
     if (packet.type === PacketType.CONNACK) this.connacked(packet, refused);
     else if (packet.type === PacketType.PUBREL) release(this, packet.packetId);
-    else if (packet.type === PacketType.SUBACK) this.subacked(packet, refused);
+    else if (packet.type === PacketType.SUBACK) {
+      // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
+      const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
+      check(codes.length === 1);
+      const failure = MQTT5 && this.v5 ? refused : codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "subscription refused") : undefined;
+      acknowledge(this, PacketType.SUBACK, packet.packetId, codes[0], failure);
+    }
     else if (MQTT5 && packet.type >= PacketType.DISCONNECT) {
       // The broker's DISCONNECT ends the connection with its reason code; its AUTH too, as
       // enhanced authentication is not supported.
@@ -477,22 +486,6 @@ export class MQTTClient {
     if (qos) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
-  private subacked(packet: SubackPacket, refused?: MqttError): void {
-    // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-    const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
-    check(codes.length === 1);
-    acknowledge(
-      this,
-      PacketType.SUBACK,
-      packet.packetId,
-      codes[0],
-      MQTT5 && this.v5
-        ? refused
-        : codes[0] === 0x80
-          ? mqttError("SUBACK_FAILURE", "subscription refused")
-          : undefined
-    );
-  }
 
   // ---- time ----
 

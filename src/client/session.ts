@@ -51,7 +51,7 @@ export interface Session {
   isConnected: boolean; // from the accepted CONNACK: requests are written as they come
   pending: Pending[]; // in the order sent
   inflight: number; // publishes in `pending`
-  waiting: Queue<Pending>; // publishes awaiting an in-flight slot (id 0)
+  waiting?: Queue<Pending>; // publishes awaiting an in-flight slot (id 0); made when the first waits
   freeBefore: number; // Espruino: the heap free (bytes) when requests began to wait (hasRoom())
   waitingBytes: number; // Node: the bytes of the publishes in `waiting`
   previousId: number; // the packet id used last
@@ -106,7 +106,7 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
   if (MQTT5 && alias) entry.alias = alias;
   if (slot) takeSlot(s, entry);
   else {
-    s.waiting.put(entry);
+    (s.waiting = s.waiting || new Queue<Pending>(Infinity)).put(entry);
     if (!onEspruino) s.waitingBytes += bytes.length;
   }
   return entry.promise;
@@ -245,23 +245,19 @@ function settle(s: Session, entry: Pending, value?: unknown, failure?: MqttError
   if (!s.pending.length) s.freeBefore = 0; // measured again when requests next wait
   if (isPublish(entry)) {
     s.inflight--;
-    const parked = findParked(s);
+    // The first publish that resume() kept back from a window that had shrunk, if any.
+    const pending = s.pending;
+    let i = 0;
+    while (i < pending.length && !(pending[i].sentAt === undefined && isPublish(pending[i]))) i++;
     let next: Pending | undefined;
-    if (parked) transmit(s, parked);
+    if (i < pending.length) transmit(s, pending[i]);
     else if (s.store) fill(s);
-    else if ((next = s.waiting.shift())) {
+    else if (s.waiting && (next = s.waiting.shift())) {
       if (!onEspruino) s.waitingBytes -= next.bytes.length;
       takeSlot(s, next);
     }
   }
   checkFlushed(s);
-}
-
-/** The first publish that resume() kept back from a window that had shrunk. */
-function findParked(s: Session): Pending | undefined {
-  const pending = s.pending;
-  for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined && isPublish(pending[i])) return pending[i];
-  return undefined;
 }
 
 /**
@@ -301,8 +297,11 @@ export function resume(s: Session, sessionPresent: boolean): void {
   if (!sessionPresent) forgetSession(s);
   const store = s.store;
   if (store) {
-    // The store says where each publish stands: they are read again from it.
-    dropStored(s);
+    // The store says where each publish stands: they are read again from it. What `pending`
+    // holds is stored publishes (rejectPending() kept no other), which the store still has.
+    s.pending = [];
+    s.inflight = 0;
+    s.cursor = -1;
     return fill(s);
   }
   const pending = s.pending;
@@ -314,17 +313,6 @@ export function resume(s: Session, sessionPresent: boolean): void {
     if (isPublish(entry) && sent++ >= window) entry.sentAt = undefined;
     else transmit(s, entry);
   }
-}
-
-/** Forgets the publishes taken from the store into `pending`: the store still has them. */
-function dropStored(s: Session): void {
-  const pending = s.pending;
-  s.pending = [];
-  for (let i = 0; i < pending.length; i++) {
-    if (pending[i].key === undefined) s.pending.push(pending[i]);
-    else s.inflight--;
-  }
-  s.cursor = -1;
 }
 
 /**
@@ -345,7 +333,7 @@ export function rejectPending(s: Session, error: MqttError, keep?: boolean): voi
     }
   }
   let next: Pending | undefined;
-  while (!keep && (next = s.waiting.shift())) reject(next, error);
+  while (!keep && s.waiting && (next = s.waiting.shift())) reject(next, error);
   if (!onEspruino && !keep) s.waitingBytes = 0;
   s.requestsFull = false;
   s.freeBefore = 0;
@@ -398,7 +386,7 @@ export function openStore(s: Session, store: Store): void {
 /** Resolves flushed()'s promises once no publish waits to be sent or acknowledged, in RAM or in the store. */
 export function checkFlushed(s: Session): void {
   const waiters = s.flushWaiters;
-  if (!waiters || s.inflight || s.waiting.length || (s.store && s.store.count())) return;
+  if (!waiters || s.inflight || (s.waiting && s.waiting.length) || (s.store && s.store.count())) return;
   s.flushWaiters = undefined;
   for (let i = 0; i < waiters.length; i++) waiters[i]();
 }
