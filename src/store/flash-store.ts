@@ -32,9 +32,7 @@ export function storageMedium(storage: any): Medium {
     erase: function (name: string) {
       storage.erase(name);
     },
-    crc: function (bytes: Uint8Array) {
-      return E.CRC32(bytes);
-    },
+    crc: E.CRC32,
     overhead: HEADER,
   };
 }

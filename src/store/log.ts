@@ -32,12 +32,6 @@ const UNHOLD = 0x5a;
 const CLEAR = 0x66;
 const MARK = 0x69;
 
-function byte(value: number): Uint8Array {
-  const b = new Uint8Array(1);
-  b[0] = value;
-  return b;
-}
-
 // Big-endian numbers without loops: on Espruino a loop of % and Math.floor costs ~50 µs a
 // byte, and a Uint8Array keeps the low 8 bits of what is assigned to it.
 function get16(b: Uint8Array, at: number): number {
@@ -166,7 +160,7 @@ export class LogStore implements Store {
         off += HEAD + len;
       }
       if (off + HEAD > size) tail = off; // full: nothing more goes in
-      this.push(segs[i], n, off);
+      this.segs.set([segs[i], n, off], 3 * this.n++);
       this.total += n;
       this.pos = tail;
     }
@@ -249,14 +243,6 @@ export class LogStore implements Store {
     this.fStages.splice(f, 1);
   }
 
-  private push(seq: number, live: number, end: number): void {
-    const t = this.segs;
-    const at = 3 * this.n++;
-    t[at] = seq;
-    t[at + 1] = live;
-    t[at + 2] = end;
-  }
-
   /** Erases segment i and takes it out of the list. */
   private drop(i: number): void {
     const t = this.segs;
@@ -303,7 +289,7 @@ export class LogStore implements Store {
       } catch (e) {
         throw mqttError("QUEUE_FULL", "no room in storage");
       }
-      this.push(this.nextSeq++, 0, 4);
+      t.set([this.nextSeq++, 0, 4], 3 * this.n++);
       this.pos = 4;
       last = this.n - 1;
     } else {
@@ -315,7 +301,7 @@ export class LogStore implements Store {
       }
     }
     const at = this.pos;
-    m.write(this.segName(t[3 * last]), byte(COMMIT), at);
+    m.write(this.segName(t[3 * last]), new Uint8Array([COMMIT]), at);
     t[3 * last + 1]++;
     t[3 * last + 2] = this.pos = at + need;
     this.total++;
@@ -362,7 +348,6 @@ export class LogStore implements Store {
     this.note(SENT, key, id);
     this.flight(f, key, id);
   }
-
   released(key: number): void {
     const f = this.fKeys.indexOf(key);
     if (f < 0 || this.fStages[f] === 2) return;
@@ -376,7 +361,7 @@ export class LogStore implements Store {
     const name = this.segName(this.segs[3 * i]);
     const off = key % STRIDE;
     if (this.m.read(name, off + 1, 1)[0] !== 0xff) return;
-    this.m.write(name, byte(0), off + 1);
+    this.m.write(name, new Uint8Array([0]), off + 1);
     this.total--;
     const f = this.fKeys.indexOf(key);
     if (f >= 0) {
@@ -417,7 +402,7 @@ export class LogStore implements Store {
     const e = new Uint8Array(ENTRY - 1);
     putEntry(e, 0, key, id);
     this.m.write(this.jName, e, this.jPos + 1);
-    this.m.write(this.jName, byte(type), this.jPos);
+    this.m.write(this.jName, new Uint8Array([type]), this.jPos);
     this.jPos += ENTRY;
   }
 
@@ -445,7 +430,7 @@ export class LogStore implements Store {
     const name = this.prefix + "~" + this.nextGen.toString(36);
     try {
       this.m.write(name, b, 0, this.size);
-      this.m.write(name, byte(MARK), end);
+      this.m.write(name, new Uint8Array([MARK]), end);
     } catch (e) {
       throw mqttError("QUEUE_FULL", "no room in storage");
     }
