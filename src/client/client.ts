@@ -111,14 +111,14 @@ export class MQTTClient {
   freeBefore!: number;
   waitingBytes!: number;
   requestsFull?: boolean;
-  private pingWaiters: ((up: boolean) => void)[] = [];
-  private pingDeadline!: number; // set by brokerUp() before use
+  private ping?: Deferred<boolean> | null; // brokerUp()'s answer while its PINGREQ awaits one, shared
+  private pingDeadline!: number; // set with `ping`
   received: { [id: number]: boolean } = {};
   holding = 0;
   previousId = 0;
   store?: Store;
   cursor = -1;
-  flushWaiters?: (() => void)[];
+  flushing?: Deferred<void> | null;
   private connectPacket?: Uint8Array | null; // sent once the link is open
   private lastSent!: number; // these two are set by connect()
   private lastReceived!: number;
@@ -301,15 +301,14 @@ export class MQTTClient {
     const now = this.now;
     // Down: false; heard from within the last second: true, without a ping.
     if (!up || now - this.lastReceived < 1000) return Promise.resolve(up);
-    const self = this;
-    return new Promise<boolean>(function (resolve) {
-      // Waiting before the write: a write that fails ends the connection, which answers false.
-      self.pingWaiters.push(resolve);
-      if (self.pingWaiters.length === 1) {
-        self.pingDeadline = now + self.cfg.responseTime * 1000;
-        self.send(encodeEmpty(PacketType.PINGREQ));
-      }
-    });
+    let ping = this.ping;
+    if (!ping) {
+      // Set before the write: a write that fails ends the connection, which answers false.
+      ping = this.ping = settler({}) as Deferred<boolean>;
+      this.pingDeadline = now + this.cfg.responseTime * 1000;
+      this.send(encodeEmpty(PacketType.PINGREQ));
+    }
+    return ping.promise;
   }
 
   // ---- requests and their acknowledgements ----
@@ -317,11 +316,9 @@ export class MQTTClient {
   /** Resolves once no publish waits to be sent or acknowledged, nor any in the store: a
    *  board about to sleep awaits it. */
   flushed(): Promise<void> {
-    const self = this;
-    return new Promise<void>(function (resolve) {
-      (self.flushWaiters = self.flushWaiters || []).push(resolve);
-      checkFlushed(self);
-    });
+    const flushing = this.flushing || (this.flushing = settler({}) as Deferred<void>);
+    checkFlushed(this);
+    return flushing.promise;
   }
 
   /**
@@ -397,7 +394,7 @@ export class MQTTClient {
   private handle(packet: Packet): void {
     "ram";
     if (this.cfg.debug) console.log("mqtt_as", "recv", packet.type);
-    if (this.pingWaiters.length) this.answerPings(true);
+    if (this.ping) this.answerPing(true);
     // The first packet from the broker is a CONNACK [MQTT-3.2.0-1], and only the first.
     if ((this.state === State.CONNECTING) !== (packet.type === PacketType.CONNACK)) throw protocolError("CONNACK out of place");
     if (packet.type === PacketType.PUBLISH) this.deliver(packet);
@@ -407,22 +404,26 @@ export class MQTTClient {
   /** The packets but PUBLISH: apart from handle(), whose text Espruino copies into RAM. */
   private control(packet: Packet): void {
     // MQTT 5: what the packet's reason code refuses, decided in one place (v5.ts).
-    const refused = MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP ? refusal5(packet as unknown as SubAck5) : undefined;
+    let refused: MqttError | undefined;
+    if (MQTT5 && this.v5 && packet.type !== PacketType.PINGRESP) refused = refusal5(packet as unknown as SubAck5);
     if (packet.type === PacketType.CONNACK) this.connacked(packet, refused);
     else if (packet.type === PacketType.PUBREL) release(this, packet.packetId);
-    else if (packet.type === PacketType.SUBACK) {
-      // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
-      const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
-      check(codes.length === 1);
-      const failure = MQTT5 && this.v5 ? refused : codes[0] === 0x80 ? mqttError("SUBACK_FAILURE", "subscription refused") : undefined;
-      acknowledge(this, PacketType.SUBACK, packet.packetId, codes[0], failure);
-    }
     else if (MQTT5 && packet.type >= PacketType.DISCONNECT) {
       // The broker's DISCONNECT ends the connection with its reason code; its AUTH too, as
       // enhanced authentication is not supported.
       if (packet.type !== PacketType.DISCONNECT) throw protocolError("AUTH is not supported");
       this.drop(refused);
-    } else if (packet.type !== PacketType.PINGRESP) acknowledge(this, packet.type, (packet as AckPacket).packetId, undefined, refused);
+    } else if (packet.type !== PacketType.PINGRESP) {
+      let code: number | undefined;
+      if (packet.type === PacketType.SUBACK) {
+        // One filter a SUBSCRIBE, so one return code [MQTT-3.8.4-5].
+        const codes = MQTT5 && this.v5 ? (packet as unknown as SubAck5).reasonCodes : packet.returnCodes;
+        check(codes.length === 1);
+        code = codes[0];
+        if (!(MQTT5 && this.v5) && code === 0x80) refused = mqttError("SUBACK_FAILURE", "subscription refused");
+      }
+      acknowledge(this, packet.type, (packet as AckPacket).packetId, code, refused);
+    }
   }
 
   private connacked(packet: ConnackPacket, refused?: MqttError): void {
@@ -502,7 +503,7 @@ export class MQTTClient {
     }
     if (this.link) this.link.verify(); // may end the connection
     if (this.state !== State.UP) return;
-    if (this.pingWaiters.length && now >= this.pingDeadline) this.answerPings(false);
+    if (this.ping && now >= this.pingDeadline) this.answerPing(false);
     // MQTT 5: the broker's Server Keep Alive replaces ours [MQTT-3.2.2-21].
     const keepaliveMs = (MQTT5 && this.limits ? this.limits.keepalive : cfg.keepalive) * 1000;
     if (keepaliveMs) {
@@ -519,10 +520,10 @@ export class MQTTClient {
     if (given) this.drop(given);
   }
 
-  private answerPings(up: boolean): void {
-    const waiters = this.pingWaiters;
-    this.pingWaiters = [];
-    for (let i = 0; i < waiters.length; i++) waiters[i](up);
+  private answerPing(up: boolean): void {
+    const ping = this.ping;
+    this.ping = null;
+    if (ping) ping.done(up);
   }
 
   // ---- the end of a connection ----
@@ -539,11 +540,8 @@ export class MQTTClient {
     this.generation++;
     clearInterval(this.timer);
     const link = this.link; // null when connect() threw
-    const parser = this.parser as PacketParser;
-    parser.reset(); // stops it, should a packet's callback have ended the connection mid-chunk
-    this.link = null;
-    this.parser = null;
-    this.connectPacket = null;
+    (this.parser as PacketParser).reset(); // stops it, should a packet's callback have ended the connection mid-chunk
+    this.link = this.parser = this.connectPacket = null;
     if (MQTT5) this.aliases = newAliases(); // a connection's aliases end with it (up to 4 KB of topics)
     // disconnect() lets what was written leave first: the DISCONNECT, and QoS 0 publishes,
     // which settle on the link's last DRAIN, or CLOSED if the socket is gone before it.
@@ -561,7 +559,7 @@ export class MQTTClient {
     const reason = error && error.code === "CLOSED" ? error : closedError(error);
     rejectPending(this, reason, !!error && this.persistent);
     if (!graceful) this.drained(reason);
-    this.answerPings(false);
+    this.answerPing(false);
     const connecting = this.connecting;
     this.connecting = null;
     if (connecting) reject(connecting, error || reason);

@@ -11,7 +11,7 @@ import { encodeAck, setPacketId } from "../codec/encode-client";
 import { Stage, Store, StoredMessage } from "../store/store";
 import { Config } from "./config";
 import { Queue } from "./queue";
-import { reject, resolvedPromise, settler, Settler } from "./settle";
+import { Deferred, reject, resolvedPromise, settler, Settler } from "./settle";
 import { refuseFull } from "./refusals";
 import { MQTT5 } from "./version";
 import { Aliases, Limits, setAlias } from "./v5";
@@ -59,7 +59,7 @@ export interface Session {
   holding: number; // ids in `received`
   store?: Store;
   cursor: number; // the key of the last stored publish taken into `pending`
-  flushWaiters?: (() => void)[]; // flushed() calls awaiting nothing unacknowledged
+  flushing?: Deferred<void> | null; // flushed()'s promise, shared, until nothing is unacknowledged
   requestsFull?: boolean; // a request was refused for want of room (hasRoom())
   limits?: Limits; // MQTT 5: the broker's limits
   aliases?: Aliases; // MQTT 5
@@ -383,10 +383,10 @@ export function openStore(s: Session, store: Store): void {
   s.previousId = opened.lastId;
 }
 
-/** Resolves flushed()'s promises once no publish waits to be sent or acknowledged, in RAM or in the store. */
+/** Resolves flushed()'s promise once no publish waits to be sent or acknowledged, in RAM or in the store. */
 export function checkFlushed(s: Session): void {
-  const waiters = s.flushWaiters;
-  if (!waiters || s.inflight || (s.waiting && s.waiting.length) || (s.store && s.store.count())) return;
-  s.flushWaiters = undefined;
-  for (let i = 0; i < waiters.length; i++) waiters[i]();
+  const flushing = s.flushing;
+  if (!flushing || s.inflight || (s.waiting && s.waiting.length) || (s.store && s.store.count())) return;
+  s.flushing = null;
+  flushing.done();
 }
