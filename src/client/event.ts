@@ -1,19 +1,20 @@
 // asyncio.Event with Promises: wait() resolves once set() has been called.
+import { Deferred, settler } from "./settle";
+
 export class Event {
   private flag = false;
   // What wait() hands out while the flag is clear: one promise for every waiter.
-  private promise?: Promise<void>;
-  private release?: () => void;
+  private waiters?: Deferred<void> | null;
 
   isSet(): boolean {
     return this.flag;
   }
 
   set(): void {
-    const release = this.release;
+    const waiters = this.waiters;
     this.flag = true;
-    this.promise = this.release = undefined;
-    if (release) release();
+    this.waiters = null;
+    if (waiters) waiters.done();
   }
 
   clear(): void {
@@ -21,12 +22,7 @@ export class Event {
   }
 
   wait(): Promise<void> {
-    const self = this;
-    if (self.flag) return Promise.resolve();
-    return (self.promise =
-      self.promise ||
-      new Promise<void>(function (resolve) {
-        self.release = resolve;
-      }));
+    if (this.flag) return Promise.resolve();
+    return (this.waiters = this.waiters || (settler({}) as Deferred<void>)).promise;
   }
 }
