@@ -245,12 +245,12 @@ function settle(s: Session, entry: Pending, value?: unknown, failure?: MqttError
   if (!s.pending.length) s.freeBefore = 0; // measured again when requests next wait
   if (isPublish(entry)) {
     s.inflight--;
-    // The first publish that resume() kept back from a window that had shrunk, if any.
+    // MQTT 5: the first publish that resume() kept back from a window that had shrunk, if any.
     const pending = s.pending;
     let i = 0;
-    while (i < pending.length && !(pending[i].sentAt === undefined && isPublish(pending[i]))) i++;
+    while (MQTT5 && i < pending.length && !(pending[i].sentAt === undefined && isPublish(pending[i]))) i++;
     let next: Pending | undefined;
-    if (i < pending.length) transmit(s, pending[i]);
+    if (MQTT5 && i < pending.length) transmit(s, pending[i]);
     else if (s.store) fill(s);
     else if (s.waiting && (next = s.waiting.shift())) {
       if (!onEspruino) s.waitingBytes -= next.bytes.length;
@@ -310,7 +310,8 @@ export function resume(s: Session, sessionPresent: boolean): void {
   for (let i = 0; i < pending.length && s.isConnected; i++) {
     const entry = pending[i];
     // Past the window: kept, with its id, until an acknowledgement frees a slot (settle()).
-    if (isPublish(entry) && sent++ >= window) entry.sentAt = undefined;
+    // Only MQTT 5's can shrink; under 3.1.1 what is in flight took its slots in this window.
+    if (MQTT5 && isPublish(entry) && sent++ >= window) entry.sentAt = undefined;
     else transmit(s, entry);
   }
 }
