@@ -3,8 +3,8 @@
 import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
 import { ConnectPacket, PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
-import { Connect5, Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
-import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
+import { Connect5, Disconnect5, Properties, Publish5, Subscribe5, UserProperty, UserPropertyMap } from "../codec/v5/types";
+import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscription5 } from "../codec/v5/encode";
 import { Config, WillConfig } from "./config";
 import { Message } from "./queue";
 
@@ -121,34 +121,25 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 }
 
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
- *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. */
+ *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. The options besides
+ *  the subscription's own three (3.8.3.1) are the SUBSCRIBE's properties, which the encoder
+ *  checks as it checks every packet's: a name it does not know is BAD_ARGUMENT. */
 export function subscriptionPacket5(limit: number, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   if (options != null && typeof options != "object") throw badArgument("bad options");
-  const given = (options || {}) as SubscribeOptions;
-  let bytes: Uint8Array;
-  if (qos === undefined) {
-    bytes = encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
-  } else {
-    for (const name in given) {
-      if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
-        throw badArgument("unknown option " + name);
-      }
-    }
-    bytes = encodeSubscribe5({
-      type: PacketType.SUBSCRIBE,
-      packetId: packetId,
-      properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
-      subscriptions: [
-        {
-          topicFilter: topic,
-          qos: qos,
-          noLocal: !!given.noLocal,
-          retainAsPublished: !!given.retainAsPublished,
-          retainHandling: given.retainHandling || 0,
-        },
-      ],
-    });
+  const given = (options || {}) as { [name: string]: unknown };
+  let properties = given;
+  if (qos !== undefined) {
+    properties = {};
+    for (const name in given) if (name != "noLocal" && name != "retainAsPublished" && name != "retainHandling") properties[name] = given[name];
   }
+  const bytes = encodeSubscription5({
+    type: qos === undefined ? PacketType.UNSUBSCRIBE : PacketType.SUBSCRIBE,
+    packetId: packetId,
+    properties: properties,
+    // The encoder reads the list of the packet's type.
+    subscriptions: [{ topicFilter: topic, qos: qos, noLocal: given.noLocal, retainAsPublished: given.retainAsPublished, retainHandling: given.retainHandling }],
+    topicFilters: [topic],
+  } as Subscribe5);
   checkPacketSize(bytes.length, limit);
   return bytes;
 }

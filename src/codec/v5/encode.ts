@@ -2,7 +2,7 @@
 // the specification forbids a sender, TOO_LARGE past 256 MB. Packets are field lists written
 // by the 3.1.1 codec's writer; properties come from properties.ts. Any packet, as a broker or
 // a test sends it: encode5() in ../broker/encode5.ts.
-import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Unsubscribe5 } from "./types";
+import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Subscription5, Unsubscribe5 } from "./types";
 import { PacketType } from "../types";
 import { checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
 import { badArgument } from "../errors";
@@ -82,33 +82,29 @@ export function hasProperties(props: unknown): boolean {
   return false;
 }
 
-export function encodeSubscribe5(p: Subscribe5): Uint8Array {
+/** SUBSCRIBE and UNSUBSCRIBE: the packet id, properties, then each topic filter, with its
+ *  options in a SUBSCRIBE. One function for both: on Espruino each function costs memory. */
+export function encodeSubscription5(p: Subscribe5 | Unsubscribe5): Uint8Array {
   checkPacketId(p.packetId);
-  const subs = p.subscriptions;
-  if (!subs || !subs.length) throw badArgument("no subscriptions"); // [MQTT-3.8.3-2]
+  const subscribe = p.type === PacketType.SUBSCRIBE;
+  const list: (Subscription5 | string)[] = subscribe ? (p as Subscribe5).subscriptions : (p as Unsubscribe5).topicFilters;
+  // At least one [MQTT-3.8.3-2] [MQTT-3.10.3-2].
+  if (!list || !list.length) throw badArgument(subscribe ? "no subscriptions" : "no topic filters");
   const rest: Field[] = [];
-  for (let i = 0; i < subs.length; i++) {
-    const s = subs[i];
-    const rh = s.retainHandling || 0;
-    if (!isValidTopicFilter5(s.topicFilter)) throw badFilter5(s.topicFilter);
-    if (rh !== 0 && rh !== 1 && rh !== 2) throw badArgument("bad retainHandling"); // 3 is a Protocol Error
-    // No Local on a shared subscription is a Protocol Error [MQTT-3.8.3-4].
-    if (s.noLocal && isShared(s.topicFilter)) throw badArgument("noLocal on a shared subscription");
-    rest.push(s.topicFilter, [checkQos(s.qos) | (s.noLocal ? 4 : 0) | (s.retainAsPublished ? 8 : 0) | (rh << 4)]);
+  for (let i = 0; i < list.length; i++) {
+    const s = list[i] as Subscription5;
+    const filter = subscribe ? s.topicFilter : (s as unknown as string);
+    if (!isValidTopicFilter5(filter)) throw badFilter5(filter);
+    rest.push(filter);
+    if (subscribe) {
+      const rh = s.retainHandling || 0;
+      if (rh !== 0 && rh !== 1 && rh !== 2) throw badArgument("bad retainHandling"); // 3 is a Protocol Error
+      // No Local on a shared subscription is a Protocol Error [MQTT-3.8.3-4].
+      if (s.noLocal && isShared(filter)) throw badArgument("noLocal on a shared subscription");
+      rest.push([checkQos(s.qos) | (s.noLocal ? 4 : 0) | (s.retainAsPublished ? 8 : 0) | (rh << 4)]);
+    }
   }
-  return withProperties(0x82, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.8.1-1]
-}
-
-export function encodeUnsubscribe5(p: Unsubscribe5): Uint8Array {
-  checkPacketId(p.packetId);
-  const filters = p.topicFilters;
-  if (!filters || !filters.length) throw badArgument("no topic filters"); // [MQTT-3.10.3-2]
-  const rest: Field[] = [];
-  for (let i = 0; i < filters.length; i++) {
-    if (!isValidTopicFilter5(filters[i])) throw badFilter5(filters[i]);
-    rest.push(filters[i]);
-  }
-  return withProperties(0xa2, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.10.1-1]
+  return withProperties(subscribe ? 0x82 : 0xa2, [idBytes(p.packetId)], p, rest); // flags 0010 [MQTT-3.8.1-1] [MQTT-3.10.1-1]
 }
 
 /** A filter that 3.1.1 takes fails only for its $share/ prefix (4.8.2). */
