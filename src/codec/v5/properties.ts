@@ -188,28 +188,25 @@ function authWithoutMethod(props: Properties | undefined): boolean {
 /** User Properties as [name, value] pairs, given so or in MQTT.js's form, an object
  *  { name: value | [values] } (a list repeats its name, in order). */
 function userPairs(given: unknown): string[][] {
-  const pairs: string[][] = [];
-  if (given instanceof Array) {
-    for (let i = 0; i < given.length; i++) {
-      const pair = given[i];
-      if (!(pair instanceof Array) || pair.length !== 2) return badUserProperties();
-      pairs.push(pair);
+  let pairs = given as unknown[];
+  if (!(given instanceof Array)) {
+    pairs = [];
+    if (given === null || typeof given != "object") pairs.push(given); // no pair: refused below
+    else {
+      for (const name in given) {
+        const v = (given as { [name: string]: unknown })[name];
+        const values = v instanceof Array ? v : [v];
+        for (let j = 0; j < values.length; j++) pairs.push([name, values[j]]);
+      }
     }
-  } else if (given !== null && typeof given == "object") {
-    for (const name in given) {
-      const v = (given as { [name: string]: unknown })[name];
-      const values = v instanceof Array ? v : [v];
-      for (let j = 0; j < values.length; j++) pairs.push([name, values[j]]);
-    }
-  } else return badUserProperties();
-  for (let k = 0; k < pairs.length; k++) {
-    if (typeof pairs[k][0] != "string" || typeof pairs[k][1] != "string") return badUserProperties();
   }
-  return pairs;
-}
-
-function badUserProperties(): never {
-  throw badArgument("bad userProperties: [name, value] pairs or { name: value | [values] }, of strings");
+  for (let k = 0; k < pairs.length; k++) {
+    const pair = pairs[k];
+    if (!(pair instanceof Array && pair.length === 2 && typeof pair[0] == "string" && typeof pair[1] == "string")) {
+      throw badArgument("bad userProperties: [name, value] pairs or { name: value | [values] }, of strings");
+    }
+  }
+  return pairs as string[][];
 }
 
 function byIdentifier(a: Entry, b: Entry): number {
