@@ -4,7 +4,7 @@ import { badArgument, mqttError, MqttError, protocolError } from "../codec/error
 import { ConnectPacket, PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
 import { Connect5, Disconnect5, Properties, Publish5, Subscribe5, UserProperty, UserPropertyMap } from "../codec/v5/types";
-import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscription5 } from "../codec/v5/encode";
+import { encodeConnect5, encodeDisconnect5, publishBytes5, encodeSubscription5 } from "../codec/v5/encode";
 import { Config, WillConfig } from "./config";
 import { Message } from "./queue";
 
@@ -97,16 +97,7 @@ export function publishPacket5(
   }
   if (qos > (connack.maximumQoS === undefined ? 2 : connack.maximumQoS)) throw badArgument("qos above the broker's maximum");
   if (retain && connack.retainAvailable === false) throw badArgument("retain not available");
-  return encodePublish5({
-    type: PacketType.PUBLISH,
-    dup: false,
-    qos: qos,
-    retain: !!retain,
-    topicName: topic,
-    packetId: 1, // a place for the id
-    properties: properties,
-    payload: payload,
-  } as Publish5);
+  return publishBytes5(topic, payload, qos, retain, false, 1, properties); // 1: a place for the id
 }
 
 /** The topic alias that a publish of `topic` with `properties` sets: one with a topic. */

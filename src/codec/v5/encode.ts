@@ -2,7 +2,7 @@
 // the specification forbids a sender, TOO_LARGE past 256 MB. Packets are field lists written
 // by the 3.1.1 codec's writer; properties come from properties.ts. Any packet, as a broker or
 // a test sends it: encode5() in ../broker/encode5.ts.
-import { Connect5, Disconnect5, Packet5, Publish5, Subscribe5, Subscription5, Unsubscribe5 } from "./types";
+import { Connect5, Disconnect5, Packet5, Properties, Publish5, Subscribe5, Subscription5, Unsubscribe5 } from "./types";
 import { PacketType } from "../types";
 import { checkPacketId, checkQos, encodePacket, Field, idBytes } from "../writer";
 import { badArgument } from "../errors";
@@ -51,19 +51,32 @@ export function encodeConnect5(p: Connect5): Uint8Array {
 }
 
 export function encodePublish5(p: Publish5): Uint8Array {
-  const qos = checkQos(p.qos);
-  if (p.dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
-  const alias = p.properties && p.properties.topicAlias;
+  return publishBytes5(p.topicName, p.payload, p.qos, p.retain, p.dup, p.packetId, p.properties);
+}
+
+/** A PUBLISH from its fields as arguments: the client makes no packet object for it. */
+export function publishBytes5(
+  topic: string,
+  payload: Uint8Array,
+  qos: number,
+  retain: boolean | undefined,
+  dup: boolean | undefined,
+  packetId: number | undefined,
+  properties: Properties | undefined
+): Uint8Array {
+  checkQos(qos);
+  if (dup && !qos) throw badArgument("dup with qos 0"); // [MQTT-3.3.1-2]
+  const alias = properties && properties.topicAlias;
   // An empty topic name only with a Topic Alias (3.3.2.1); never wildcards [MQTT-3.3.2-2].
-  if (!(isValidTopicName(p.topicName) || (p.topicName === "" && alias !== undefined))) throw badTopic("topic", p.topicName);
-  if (!(p.payload instanceof Uint8Array)) throw badArgument("bad payload");
-  const fields: Field[] = [p.topicName];
+  if (!(isValidTopicName(topic) || (topic === "" && alias !== undefined))) throw badTopic("topic", topic);
+  if (!(payload instanceof Uint8Array)) throw badArgument("bad payload");
+  const fields: Field[] = [topic];
   if (qos) {
-    checkPacketId(p.packetId as number);
-    fields.push(idBytes(p.packetId as number));
+    checkPacketId(packetId as number);
+    fields.push(idBytes(packetId as number));
   }
-  propertyFields(p.properties, 1 << PacketType.PUBLISH, fields);
-  return encodePacket(0x30 | (p.dup ? 8 : 0) | (qos << 1) | (p.retain ? 1 : 0), fields, p.payload);
+  propertyFields(properties, 1 << PacketType.PUBLISH, fields);
+  return encodePacket(0x30 | (dup ? 8 : 0) | (qos << 1) | (retain ? 1 : 0), fields, payload);
 }
 
 /** DISCONNECT and AUTH: nothing at all when the code is 0 and there are no properties
