@@ -26,20 +26,21 @@ export const enum Where {
   ANY = ~0,
 }
 
-/** How a value is coded (section 1.5). */
+/** How a value is coded (section 1.5). A fixed-size integer's bytes are its number (a flag's
+ *  and a byte's, 1: `coding || 1`). */
 const enum Coding {
   FLAG, // a byte, 0 or 1, as a boolean
   BYTE, // a byte as a number
   TWO, // Two Byte Integer
-  FOUR, // Four Byte Integer
   VBI, // Variable Byte Integer
+  FOUR, // Four Byte Integer
   STRING, // UTF-8 Encoded String
   BINARY, // Binary Data
   PAIR, // UTF-8 String Pair
 }
 
 /** The largest value of each integer coding. */
-const MAX = [1, 1, 0xffff, 0xffffffff, 268435455];
+const MAX = [1, 1, 0xffff, 268435455, 0xffffffff];
 
 /** Built into the numbers of the table when the bundle is made (terser inlines it), so that the
  *  module holds no function for it. */
@@ -238,20 +239,15 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
     out.push(v);
     return 3 + v.length;
   }
-  if (coding === Coding.FLAG) {
-    if (typeof v != "boolean") throw badArgument("bad " + e[1]);
-    id.push(v ? 1 : 0);
-    return 2;
-  }
-  if (!(typeof v == "number" && v >= e[3] && v <= MAX[coding] && v % 1 === 0)) throw badArgument("bad " + e[1]);
-  const x = v as number;
-  if (coding === Coding.BYTE) id.push(x);
-  else if (coding === Coding.TWO) id.push(x >> 8, x & 255);
-  else if (coding === Coding.FOUR) id.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
-  else {
+  // A flag is a boolean, written as 0 or 1 (-1: neither, out of range).
+  const x = coding === Coding.FLAG ? (v === true ? 1 : v === false ? 0 : -1) : (v as number);
+  if (!(typeof x == "number" && x >= e[3] && x <= MAX[coding] && x % 1 === 0)) throw badArgument("bad " + e[1]);
+  if (coding === Coding.VBI) {
     const bytes = vbiBytes(x);
-    for (let j = 0; j < bytes.length; j++) id.push(bytes[j]);
+    out.push(bytes);
+    return 1 + bytes.length;
   }
+  for (let k = coding || 1; k--; ) id.push((x >>> (k * 8)) & 255); // highest byte first (1.5.2, 1.5.3)
   return id.length;
 }
 
@@ -270,7 +266,6 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
   if (end > body.length) throw protocolError("property length past the packet");
   const props: { [k: string]: unknown } = {};
   let t: Table | undefined; // made for the first property: most packets have none
-  let any = false;
   while (at < end) {
     // An identifier is a Variable Byte Integer, and all are below 128: a first byte of 128 or
     // more is no property (nor is a longer form of one, which would be Malformed).
@@ -297,7 +292,7 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
         x = readVbi(body, at);
         at += vbiBytes(x).length;
       } else {
-        const size = coding === Coding.FOUR ? 4 : coding === Coding.TWO ? 2 : 1;
+        const size = coding || 1;
         if (at + size > body.length) throw protocolError("truncated packet");
         for (let i = 0; i < size; i++) x = x * 256 + body[at++];
       }
@@ -313,10 +308,9 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
       if (name in props) throw protocolError(name + " twice");
       props[name] = v;
     }
-    any = true;
   }
   if (at !== end) throw protocolError("property past the property length");
   if (authWithoutMethod(props)) throw protocolError(AUTH_WITHOUT_METHOD);
-  if (any) packet.properties = props as Properties;
+  if (length) packet.properties = props as Properties; // (a length of 0: none; above, at least one, or an error)
   return end;
 }
