@@ -143,7 +143,7 @@ export function disconnectPacket5(cfg: Config, maximum: number, reasonCode: unkn
   if (expiry && !(cfg.properties && cfg.properties.sessionExpiryInterval)) throw badArgument("sessionExpiryInterval where the CONNECT had none");
   const packet: Disconnect5 = {
     type: PacketType.DISCONNECT,
-    reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
+    reasonCode: reasonCode as number, // (none: 0, to the encoder)
     properties: properties as Properties,
   };
   let bytes = encodeDisconnect5(packet);

@@ -143,7 +143,8 @@ export function readVbi(body: Uint8Array, at: number): number {
  * lacks, a property the packet may not carry, a value of the wrong kind or out of range.
  */
 export function propertyFields(props: Properties | undefined, where: number, fields: Field[]): void {
-  const own: Field[] = [];
+  const lengthAt = fields.length; // the property length goes here once it is known
+  fields.push([]);
   let size = 0;
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
@@ -164,18 +165,15 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       let values = (props as { [k: string]: unknown })[e[1]];
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
-      const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
       if (e[2] === Coding.PAIR) values = userPairs(values);
-      else if (!listed) values = [values];
+      else if (!(e[0] === 0x0b && where === Where.PUBLISH)) values = [values];
       else if (!(values instanceof Array) || !values.length) throw badArgument("bad " + e[1]);
       const list = values as unknown[];
-      for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
+      for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], fields);
     }
   }
   if (authWithoutMethod(props)) throw badArgument(AUTH_WITHOUT_METHOD);
-  fields.push(vbiBytes(size));
-  // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
-  for (let j = 0; j < own.length; j++) fields.push(own[j]);
+  fields[lengthAt] = vbiBytes(size);
 }
 
 /** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
