@@ -90,12 +90,14 @@ export function publishPacket5(
 ): Uint8Array {
   const alias = properties && properties.topicAlias;
   if (alias !== undefined) {
-    if (!(alias >= 1 && alias <= (connack.topicAliasMaximum || 0))) throw badArgument("bad topicAlias");
+    // (0 and what is not a number the encoder refuses, as it checks every property.)
+    if (alias > (connack.topicAliasMaximum || 0)) throw badArgument("bad topicAlias");
     // An alias alone names the topic on this connection only: not for a publish that may be
     // sent again on the next.
     if (topic === "" && (qos || !aliases.outgoing[alias])) throw badArgument("topic alias not set");
   }
-  if (qos > (connack.maximumQoS === undefined ? 2 : connack.maximumQoS)) throw badArgument("qos above the broker's maximum");
+  // (No Maximum QoS: any, as a comparison with undefined is false.)
+  if (qos > (connack.maximumQoS as number)) throw badArgument("qos above the broker's maximum");
   if (retain && connack.retainAvailable === false) throw badArgument("retain not available");
   return publishBytes5(topic, payload, qos, retain, false, 1, properties); // 1: a place for the id
 }
