@@ -33,8 +33,9 @@ export function newAliases(): Aliases {
   return { incoming: {}, held: 0, outgoing: {} };
 }
 
-/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties. */
-export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
+/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties; when
+ *  the client speaks 3.1.1 (`v5` false), a 3.1.1 CONNECT, which the same encoder writes. */
+export function connectPacket5(cfg: Config, packet: ConnectPacket, v5: boolean | undefined): Uint8Array {
   let properties = cfg.properties;
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
@@ -46,6 +47,7 @@ export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
     properties = copy as Properties;
   }
   const p = packet as unknown as Connect5;
+  p.protocolLevel = v5 ? 5 : 4;
   p.cleanStart = packet.cleanSession;
   p.properties = properties;
   if (p.will) p.will.properties = (cfg.will as WillConfig).properties;

@@ -23,16 +23,20 @@ export function withProperties(header: number, fields: Field[], p: Packet5, rest
   return encodePacket(header, fields);
 }
 
+/** CONNECT; at protocol level 4, the 3.1.1 CONNECT, which has no properties (those given are
+ *  not written) and no password without a user name [MQTT-3.1.2-22]: the MQTT 5 bundle then
+ *  needs no second encoder for protocolVersion 4. */
 export function encodeConnect5(p: Connect5): Uint8Array {
   const keepAlive = p.keepAlive || 0;
   if (!(keepAlive >= 0 && keepAlive <= 0xffff && keepAlive % 1 === 0)) throw badArgument("bad keepAlive");
+  const v5 = p.protocolLevel !== 4;
   let flags = p.cleanStart ? 2 : 0;
   const rest: Field[] = [p.clientId];
   const will = p.will;
   if (will) {
     if (!isValidTopicName(will.topic)) throw badTopic("will topic", will.topic);
     flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
-    propertyFields(will.properties, Where.WILL, rest); // will properties come before its topic (3.1.3.2)
+    if (v5) propertyFields(will.properties, Where.WILL, rest); // will properties come before its topic (3.1.3.2)
     if (!(will.message instanceof Uint8Array)) throw badArgument("bad will message");
     rest.push(will.topic, will.message);
   }
@@ -43,11 +47,15 @@ export function encodeConnect5(p: Connect5): Uint8Array {
   }
   if (p.password != null) {
     // A password without a user name is allowed in 5.0 (3.1.2.9).
+    if (!v5 && p.username == null) throw badArgument("password without username");
     if (!(p.password instanceof Uint8Array)) throw badArgument("bad password");
     flags |= 64;
     rest.push(p.password);
   }
-  return withProperties(0x10, [PROTOCOL_NAME, [5, flags], [keepAlive >> 8, keepAlive & 255]], p, rest);
+  const fields: Field[] = [PROTOCOL_NAME, [v5 ? 5 : 4, flags], [keepAlive >> 8, keepAlive & 255]];
+  if (v5) propertyFields(p.properties, 1 << PacketType.CONNECT, fields);
+  for (let i = 0; i < rest.length; i++) fields.push(rest[i]);
+  return encodePacket(0x10, fields);
 }
 
 export function encodePublish5(p: Publish5): Uint8Array {
