@@ -33,7 +33,16 @@ export function decodeConnack5(header: number, body: Uint8Array): Connack5 {
 export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   "ram";
   const qos = (header >> 1) & 3;
+  const lengthAt = 2 + ((body[0] << 8) | body[1]) + (qos ? 2 : 0);
   let packet: Publish5;
+  // Most messages have no properties, a property length of 0, and so no Topic Alias either:
+  // done first, before the rest of this function (on Espruino every statement before a return
+  // is read, taken or not).
+  if (lengthAt < body.length && !body[lengthAt]) {
+    packet = decodePublish(header, body) as Publish5;
+    packet.payload = body.subarray(lengthAt + 1);
+    return packet;
+  }
   if (body[0] || body[1]) packet = decodePublish(header, body) as Publish5;
   else {
     // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2].
@@ -41,10 +50,9 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
     packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: "" } as Publish5;
     if (qos) packet.packetId = packetIdAt(body, 2); // not 0 [MQTT-2.3.1-3]
   }
-  const lengthAt = 2 + ((body[0] << 8) | body[1]) + (qos ? 2 : 0);
-  // Most messages have no properties, a property length of 0: read here, without a call.
-  const at = lengthAt < body.length && !body[lengthAt] ? lengthAt + 1 : readProperties(packet, body, lengthAt, 1 << PacketType.PUBLISH);
-  if (!(packet.topicName || (packet.properties && packet.properties.topicAlias))) throw protocolError("empty topic name without a topic alias");
+  const at = readProperties(packet, body, lengthAt, 1 << PacketType.PUBLISH);
+  // (A short message: on Espruino a long string costs each call that reads past it.)
+  if (!(packet.topicName || (packet.properties && packet.properties.topicAlias))) throw protocolError("no topic name");
   packet.payload = body.subarray(at); // a view, as 3.1.1's
   return packet;
 }
