@@ -36,8 +36,7 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   const lengthAt = 2 + ((body[0] << 8) | body[1]) + (qos ? 2 : 0);
   let packet: Publish5;
   // Most messages have no properties, a property length of 0, and so no Topic Alias either:
-  // done first, before the rest of this function (on Espruino every statement before a return
-  // is read, taken or not).
+  // read as 3.1.1 reads them (which refuses an empty topic name).
   if (lengthAt < body.length && !body[lengthAt]) {
     packet = decodePublish(header, body) as Publish5;
     packet.payload = body.subarray(lengthAt + 1);
@@ -51,7 +50,8 @@ export function decodePublish5(header: number, body: Uint8Array): Publish5 {
     if (qos) packet.packetId = packetIdAt(body, 2); // not 0 [MQTT-2.3.1-3]
   }
   const at = readProperties(packet, body, lengthAt, 1 << PacketType.PUBLISH);
-  // (A short message: on Espruino a long string costs each call that reads past it.)
+  // (A short message: on Espruino the whole text of this function is read for every message,
+  // and a long string there costs them all.)
   if (!(packet.topicName || (packet.properties && packet.properties.topicAlias))) throw protocolError("no topic name");
   packet.payload = body.subarray(at); // a view, as 3.1.1's
   return packet;

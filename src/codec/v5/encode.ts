@@ -47,7 +47,7 @@ export function encodeConnect5(p: Connect5): Uint8Array {
   }
   if (p.password != null) {
     // A password without a user name is allowed in 5.0 (3.1.2.9).
-    if (!v5 && p.username == null) throw badArgument("password without username");
+    if (!v5 && p.username == null) throw badArgument("password without username"); // [MQTT-3.1.2-22]
     if (!(p.password instanceof Uint8Array)) throw badArgument("bad password");
     flags |= 64;
     rest.push(p.password);
