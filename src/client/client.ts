@@ -167,7 +167,7 @@ export class MQTTClient {
         username: cfg.user,
         password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
       };
-      bytes = MQTT5 && self.v5 ? connectPacket5(cfg, packet) : encodeConnect(packet);
+      bytes = MQTT5 ? connectPacket5(cfg, packet, self.v5) : encodeConnect(packet);
     } catch (error) {
       return refused(error);
     }

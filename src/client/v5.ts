@@ -3,8 +3,8 @@
 import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
 import { ConnectPacket, PacketType, QoS } from "../codec/types";
 import { checkPacketSize } from "../codec/packet-size";
-import { Connect5, Disconnect5, Properties, Publish5, UserProperty, UserPropertyMap } from "../codec/v5/types";
-import { encodeConnect5, encodeDisconnect5, encodePublish5, encodeSubscribe5, encodeUnsubscribe5 } from "../codec/v5/encode";
+import { Connect5, Disconnect5, Properties, Publish5, Subscribe5, UserProperty, UserPropertyMap } from "../codec/v5/types";
+import { encodeConnect5, encodeDisconnect5, publishBytes5, encodeSubscription5 } from "../codec/v5/encode";
 import { Config, WillConfig } from "./config";
 import { Message } from "./queue";
 
@@ -33,8 +33,9 @@ export function newAliases(): Aliases {
   return { incoming: {}, held: 0, outgoing: {} };
 }
 
-/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties. */
-export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
+/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties; when
+ *  the client speaks 3.1.1 (`v5` false), a 3.1.1 CONNECT, which the same encoder writes. */
+export function connectPacket5(cfg: Config, packet: ConnectPacket, v5: boolean | undefined): Uint8Array {
   let properties = cfg.properties;
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
@@ -46,6 +47,7 @@ export function connectPacket5(cfg: Config, packet: ConnectPacket): Uint8Array {
     properties = copy as Properties;
   }
   const p = packet as unknown as Connect5;
+  p.protocolLevel = v5 ? 5 : 4;
   p.cleanStart = packet.cleanSession;
   p.properties = properties;
   if (p.will) p.will.properties = (cfg.will as WillConfig).properties;
@@ -90,23 +92,16 @@ export function publishPacket5(
 ): Uint8Array {
   const alias = properties && properties.topicAlias;
   if (alias !== undefined) {
-    if (!(alias >= 1 && alias <= (connack.topicAliasMaximum || 0))) throw badArgument("bad topicAlias");
+    // (0 and what is not a number the encoder refuses, as it checks every property.)
+    if (alias > (connack.topicAliasMaximum || 0)) throw badArgument("bad topicAlias");
     // An alias alone names the topic on this connection only: not for a publish that may be
     // sent again on the next.
     if (topic === "" && (qos || !aliases.outgoing[alias])) throw badArgument("topic alias not set");
   }
-  if (qos > (connack.maximumQoS === undefined ? 2 : connack.maximumQoS)) throw badArgument("qos above the broker's maximum");
+  // (No Maximum QoS: any, as a comparison with undefined is false.)
+  if (qos > (connack.maximumQoS as number)) throw badArgument("qos above the broker's maximum");
   if (retain && connack.retainAvailable === false) throw badArgument("retain not available");
-  return encodePublish5({
-    type: PacketType.PUBLISH,
-    dup: false,
-    qos: qos,
-    retain: !!retain,
-    topicName: topic,
-    packetId: 1, // a place for the id
-    properties: properties,
-    payload: payload,
-  } as Publish5);
+  return publishBytes5(topic, payload, qos, retain, false, 1, properties); // 1: a place for the id
 }
 
 /** The topic alias that a publish of `topic` with `properties` sets: one with a topic. */
@@ -121,34 +116,25 @@ export function setAlias(aliases: Aliases, alias: number | undefined): void {
 }
 
 /** A SUBSCRIBE to one filter with `options`, or without `qos` an UNSUBSCRIBE with `options` as
- *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. */
+ *  its properties; within `limit` bytes (packetLimit()) [MQTT-3.1.2-24]. The options besides
+ *  the subscription's own three (3.8.3.1) are the SUBSCRIBE's properties, which the encoder
+ *  checks as it checks every packet's: a name it does not know is BAD_ARGUMENT. */
 export function subscriptionPacket5(limit: number, packetId: number, topic: string, qos: QoS | undefined, options: unknown): Uint8Array {
   if (options != null && typeof options != "object") throw badArgument("bad options");
-  const given = (options || {}) as SubscribeOptions;
-  let bytes: Uint8Array;
-  if (qos === undefined) {
-    bytes = encodeUnsubscribe5({ type: PacketType.UNSUBSCRIBE, packetId: packetId, properties: given, topicFilters: [topic] });
-  } else {
-    for (const name in given) {
-      if ("noLocal retainAsPublished retainHandling subscriptionIdentifier userProperties".split(" ").indexOf(name) < 0) {
-        throw badArgument("unknown option " + name);
-      }
-    }
-    bytes = encodeSubscribe5({
-      type: PacketType.SUBSCRIBE,
-      packetId: packetId,
-      properties: { subscriptionIdentifier: given.subscriptionIdentifier, userProperties: given.userProperties },
-      subscriptions: [
-        {
-          topicFilter: topic,
-          qos: qos,
-          noLocal: !!given.noLocal,
-          retainAsPublished: !!given.retainAsPublished,
-          retainHandling: given.retainHandling || 0,
-        },
-      ],
-    });
+  const given = (options || {}) as { [name: string]: unknown };
+  let properties = given;
+  if (qos !== undefined) {
+    properties = {};
+    for (const name in given) if (name != "noLocal" && name != "retainAsPublished" && name != "retainHandling") properties[name] = given[name];
   }
+  const bytes = encodeSubscription5({
+    type: qos === undefined ? PacketType.UNSUBSCRIBE : PacketType.SUBSCRIBE,
+    packetId: packetId,
+    properties: properties,
+    // The encoder reads the list of the packet's type.
+    subscriptions: [{ topicFilter: topic, qos: qos, noLocal: given.noLocal, retainAsPublished: given.retainAsPublished, retainHandling: given.retainHandling }],
+    topicFilters: [topic],
+  } as Subscribe5);
   checkPacketSize(bytes.length, limit);
   return bytes;
 }
@@ -161,7 +147,7 @@ export function disconnectPacket5(cfg: Config, maximum: number, reasonCode: unkn
   if (expiry && !(cfg.properties && cfg.properties.sessionExpiryInterval)) throw badArgument("sessionExpiryInterval where the CONNECT had none");
   const packet: Disconnect5 = {
     type: PacketType.DISCONNECT,
-    reasonCode: reasonCode === undefined ? 0 : (reasonCode as number),
+    reasonCode: reasonCode as number, // (none: 0, to the encoder)
     properties: properties as Properties,
   };
   let bytes = encodeDisconnect5(packet);

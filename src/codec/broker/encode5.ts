@@ -10,8 +10,7 @@ import {
   encodeConnect5,
   encodeDisconnect5,
   encodePublish5,
-  encodeSubscribe5,
-  encodeUnsubscribe5,
+  encodeSubscription5,
   hasProperties,
   withProperties,
 } from "../v5/encode";
@@ -31,10 +30,10 @@ export function encode5(p: Packet5): Uint8Array {
     case PacketType.PUBREC:
     case PacketType.PUBREL:
     case PacketType.PUBCOMP: return encodePubAck5(p);
-    case PacketType.SUBSCRIBE: return encodeSubscribe5(p);
+    case PacketType.SUBSCRIBE: return encodeSubscription5(p);
     case PacketType.SUBACK:
     case PacketType.UNSUBACK: return encodeSubAck5(p);
-    case PacketType.UNSUBSCRIBE: return encodeUnsubscribe5(p);
+    case PacketType.UNSUBSCRIBE: return encodeSubscription5(p);
     case PacketType.PINGREQ:
     case PacketType.PINGRESP: return encodePacket(p.type << 4, []);
     case PacketType.DISCONNECT:

@@ -7,8 +7,6 @@
 import { Connack5, DecoderTable5, Disconnect5, Ping5, PubAck5, Publish5, SubAck5 } from "./types";
 import { PacketType, QoS } from "../types";
 import { check, checkFlags, protocolError } from "../errors";
-import { decodeUtf8 } from "../bytes";
-import { isValidTopicName } from "../topics";
 import { decodeEmpty, decodePublish, packetIdAt } from "../decode-client";
 import { readProperties } from "./properties";
 import { isReasonCode } from "./reason-codes";
@@ -30,30 +28,31 @@ export function decodeConnack5(header: number, body: Uint8Array): Connack5 {
   return packet;
 }
 
+/** PUBLISH: read as a 3.1.1 PUBLISH, whose payload the properties then begin, but for an empty
+ *  topic name, which MQTT 5 allows with a Topic Alias (3.3.2.1) and 3.1.1 refuses. */
 export function decodePublish5(header: number, body: Uint8Array): Publish5 {
   "ram";
   const qos = (header >> 1) & 3;
-  // Without properties (a property length of 0), a 3.1.1 PUBLISH whose payload begins with
-  // that 0: read as one, on its fast path, where the topic must not be empty either.
   const lengthAt = 2 + ((body[0] << 8) | body[1]) + (qos ? 2 : 0);
+  let packet: Publish5;
+  // Most messages have no properties, a property length of 0, and so no Topic Alias either:
+  // read as 3.1.1 reads them (which refuses an empty topic name).
   if (lengthAt < body.length && !body[lengthAt]) {
-    const packet = decodePublish(header, body) as Publish5;
+    packet = decodePublish(header, body) as Publish5;
     packet.payload = body.subarray(lengthAt + 1);
     return packet;
   }
-  // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2].
-  if (qos === 3 || (!qos && header & 8)) throw protocolError("PUBLISH flags");
-  let at = 2 + ((body[0] << 8) | body[1]); // past the topic name
-  check(at <= body.length);
-  const packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: decodeUtf8(body, 2, at) } as Publish5;
-  if (qos) {
-    packet.packetId = packetIdAt(body, at); // not 0 [MQTT-2.2.1-3]
-    at += 2;
+  if (body[0] || body[1]) packet = decodePublish(header, body) as Publish5;
+  else {
+    // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2].
+    check(qos < 3 && (qos || !(header & 8)));
+    packet = { type: PacketType.PUBLISH, dup: (header & 8) !== 0, qos: qos as QoS, retain: (header & 1) !== 0, topicName: "" } as Publish5;
+    if (qos) packet.packetId = packetIdAt(body, 2); // not 0 [MQTT-2.3.1-3]
   }
-  at = readProperties(packet, body, at, 1 << PacketType.PUBLISH);
-  // No wildcards [MQTT-3.3.2-2]; empty only with a Topic Alias (3.3.2.1).
-  const t = packet.topicName;
-  if (!(isValidTopicName(t) || (t === "" && packet.properties && packet.properties.topicAlias))) throw protocolError("topic name");
+  const at = readProperties(packet, body, lengthAt, 1 << PacketType.PUBLISH);
+  // (A short message: on Espruino the whole text of this function is read for every message,
+  // and a long string there costs them all.)
+  if (!(packet.topicName || (packet.properties && packet.properties.topicAlias))) throw protocolError("no topic name");
   packet.payload = body.subarray(at); // a view, as 3.1.1's
   return packet;
 }

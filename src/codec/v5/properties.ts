@@ -26,20 +26,21 @@ export const enum Where {
   ANY = ~0,
 }
 
-/** How a value is coded (section 1.5). */
+/** How a value is coded (section 1.5). A fixed-size integer's bytes are its number (a flag's
+ *  and a byte's, 1: `coding || 1`). */
 const enum Coding {
   FLAG, // a byte, 0 or 1, as a boolean
   BYTE, // a byte as a number
   TWO, // Two Byte Integer
-  FOUR, // Four Byte Integer
   VBI, // Variable Byte Integer
+  FOUR, // Four Byte Integer
   STRING, // UTF-8 Encoded String
   BINARY, // Binary Data
   PAIR, // UTF-8 String Pair
 }
 
 /** The largest value of each integer coding. */
-const MAX = [1, 1, 0xffff, 0xffffffff, 268435455];
+const MAX = [1, 1, 0xffff, 268435455, 0xffffffff];
 
 /** Built into the numbers of the table when the bundle is made (terser inlines it), so that the
  *  module holds no function for it. */
@@ -142,7 +143,8 @@ export function readVbi(body: Uint8Array, at: number): number {
  * lacks, a property the packet may not carry, a value of the wrong kind or out of range.
  */
 export function propertyFields(props: Properties | undefined, where: number, fields: Field[]): void {
-  const own: Field[] = [];
+  const lengthAt = fields.length; // the property length goes here once it is known
+  fields.push([]);
   let size = 0;
   if (props != null) {
     if (typeof props != "object") throw badArgument("bad properties");
@@ -163,18 +165,15 @@ export function propertyFields(props: Properties | undefined, where: number, fie
       let values = (props as { [k: string]: unknown })[e[1]];
       // Only User Properties, and Subscription Identifiers in a PUBLISH, may repeat
       // (2.2.2.2, 3.3.2.3.8); a list elsewhere is the property given twice.
-      const listed = e[2] === Coding.PAIR || (e[0] === 0x0b && where === Where.PUBLISH);
       if (e[2] === Coding.PAIR) values = userPairs(values);
-      else if (!listed) values = [values];
+      else if (!(e[0] === 0x0b && where === Where.PUBLISH)) values = [values];
       else if (!(values instanceof Array) || !values.length) throw badArgument("bad " + e[1]);
       const list = values as unknown[];
-      for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], own);
+      for (let k = 0; k < list.length; k++) size += valueFields(e, list[k], fields);
     }
   }
   if (authWithoutMethod(props)) throw badArgument(AUTH_WITHOUT_METHOD);
-  fields.push(vbiBytes(size));
-  // (each loop its own variable: a var of one block read in another is a hazard on Espruino)
-  for (let j = 0; j < own.length; j++) fields.push(own[j]);
+  fields[lengthAt] = vbiBytes(size);
 }
 
 /** Authentication Data without an Authentication Method is a Protocol Error (3.1.2.11.10,
@@ -188,28 +187,25 @@ function authWithoutMethod(props: Properties | undefined): boolean {
 /** User Properties as [name, value] pairs, given so or in MQTT.js's form, an object
  *  { name: value | [values] } (a list repeats its name, in order). */
 function userPairs(given: unknown): string[][] {
-  const pairs: string[][] = [];
-  if (given instanceof Array) {
-    for (let i = 0; i < given.length; i++) {
-      const pair = given[i];
-      if (!(pair instanceof Array) || pair.length !== 2) return badUserProperties();
-      pairs.push(pair);
+  let pairs = given as unknown[];
+  if (!(given instanceof Array)) {
+    pairs = [];
+    if (given === null || typeof given != "object") pairs.push(given); // no pair: refused below
+    else {
+      for (const name in given) {
+        const v = (given as { [name: string]: unknown })[name];
+        const values = v instanceof Array ? v : [v];
+        for (let j = 0; j < values.length; j++) pairs.push([name, values[j]]);
+      }
     }
-  } else if (given !== null && typeof given == "object") {
-    for (const name in given) {
-      const v = (given as { [name: string]: unknown })[name];
-      const values = v instanceof Array ? v : [v];
-      for (let j = 0; j < values.length; j++) pairs.push([name, values[j]]);
-    }
-  } else return badUserProperties();
-  for (let k = 0; k < pairs.length; k++) {
-    if (typeof pairs[k][0] != "string" || typeof pairs[k][1] != "string") return badUserProperties();
   }
-  return pairs;
-}
-
-function badUserProperties(): never {
-  throw badArgument("bad userProperties: [name, value] pairs or { name: value | [values] }, of strings");
+  for (let k = 0; k < pairs.length; k++) {
+    const pair = pairs[k];
+    if (!(pair instanceof Array && pair.length === 2 && typeof pair[0] == "string" && typeof pair[1] == "string")) {
+      throw badArgument("bad userProperties: [name, value] pairs or { name: value | [values] }, of strings");
+    }
+  }
+  return pairs as string[][];
 }
 
 function byIdentifier(a: Entry, b: Entry): number {
@@ -241,20 +237,15 @@ function valueFields(e: Entry, v: unknown, out: Field[]): number {
     out.push(v);
     return 3 + v.length;
   }
-  if (coding === Coding.FLAG) {
-    if (typeof v != "boolean") throw badArgument("bad " + e[1]);
-    id.push(v ? 1 : 0);
-    return 2;
-  }
-  if (!(typeof v == "number" && v >= e[3] && v <= MAX[coding] && v % 1 === 0)) throw badArgument("bad " + e[1]);
-  const x = v as number;
-  if (coding === Coding.BYTE) id.push(x);
-  else if (coding === Coding.TWO) id.push(x >> 8, x & 255);
-  else if (coding === Coding.FOUR) id.push(x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255);
-  else {
+  // A flag is a boolean, written as 0 or 1 (-1: neither, out of range).
+  const x = coding === Coding.FLAG ? (v === true ? 1 : v === false ? 0 : -1) : (v as number);
+  if (!(typeof x == "number" && x >= e[3] && x <= MAX[coding] && x % 1 === 0)) throw badArgument("bad " + e[1]);
+  if (coding === Coding.VBI) {
     const bytes = vbiBytes(x);
-    for (let j = 0; j < bytes.length; j++) id.push(bytes[j]);
+    out.push(bytes);
+    return 1 + bytes.length;
   }
+  for (let k = coding || 1; k--; ) id.push((x >>> (k * 8)) & 255); // highest byte first (1.5.2, 1.5.3)
   return id.length;
 }
 
@@ -273,7 +264,6 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
   if (end > body.length) throw protocolError("property length past the packet");
   const props: { [k: string]: unknown } = {};
   let t: Table | undefined; // made for the first property: most packets have none
-  let any = false;
   while (at < end) {
     // An identifier is a Variable Byte Integer, and all are below 128: a first byte of 128 or
     // more is no property (nor is a longer form of one, which would be Malformed).
@@ -300,7 +290,7 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
         x = readVbi(body, at);
         at += vbiBytes(x).length;
       } else {
-        const size = coding === Coding.FOUR ? 4 : coding === Coding.TWO ? 2 : 1;
+        const size = coding || 1;
         if (at + size > body.length) throw protocolError("truncated packet");
         for (let i = 0; i < size; i++) x = x * 256 + body[at++];
       }
@@ -316,10 +306,9 @@ export function readProperties(packet: { properties?: Properties }, body: Uint8A
       if (name in props) throw protocolError(name + " twice");
       props[name] = v;
     }
-    any = true;
   }
   if (at !== end) throw protocolError("property past the property length");
   if (authWithoutMethod(props)) throw protocolError(AUTH_WITHOUT_METHOD);
-  if (any) packet.properties = props as Properties;
+  if (length) packet.properties = props as Properties; // (a length of 0: none; above, at least one, or an error)
   return end;
 }
