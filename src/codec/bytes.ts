@@ -16,11 +16,6 @@ let poolUsed = 8192;
  *  String.fromCharCode(0x163) is "c". */
 const byteStrings = onEspruino && String.fromCharCode(0x163).charCodeAt(0) !== 0x163;
 
-/** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
-function isAscii(view: Uint8Array): boolean {
-  return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
-}
-
 /**
  * Bytes that the free heap holds: on Espruino what the free JsVars hold (a string keeps
  * blocksize - 4 bytes in each, a flat string blocksize); elsewhere no bound. Running out of
@@ -36,12 +31,16 @@ export function heapRoom(wanted: number, flat?: boolean): number {
   return memory.free * perVar;
 }
 
-/** Whether every character of `str` is ASCII (then it is its own UTF-8). */
-export function isAsciiString(str: string): boolean {
+/** Whether every character of a string is ASCII (then it is its own UTF-8), or, on Espruino,
+ *  no byte of a Uint8Array has its top bit set: read as signed bytes, such a byte would lower
+ *  the sum. There a string is viewed in its own memory. */
+export function isAscii(x: string | Uint8Array): boolean {
   "ram";
-  if (!onEspruino) return asciiWalk(str);
-  const buffer = E.toArrayBuffer(str); // the string's own memory, viewed twice (as isAscii)
-  return E.sum(new Int8Array(buffer)) === E.sum(new Uint8Array(buffer));
+  if (typeof x == "string") {
+    if (!onEspruino) return asciiWalk(x);
+    x = new Uint8Array(E.toArrayBuffer(x));
+  }
+  return E.sum(new Int8Array(x.buffer, x.byteOffset, x.length)) === E.sum(x);
 }
 
 function asciiWalk(str: string): boolean {
@@ -135,10 +134,6 @@ export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
     const view = new Uint8Array(E.toArrayBuffer(str));
     if (isAscii(view) && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
   }
-  return encodeWalk(str, mqtt);
-}
-
-function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
   const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
   return buf;
@@ -150,20 +145,13 @@ function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
  *  bytes (byteStrings), a valid string is kept as its UTF-8 bytes, one character each: cut to
  *  8 bits, "dev/\u0163md" would become another topic, "dev/cmd". */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
+  let view: Uint8Array | undefined;
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
-    const view = bytes.subarray(i, end);
-    const s = isAscii(view) && E.toString(view);
-    if (s && s.indexOf("\0") < 0) return s;
-    if (byteStrings) {
-      decodeWalk(bytes, i, end); // the check
-      return E.toString(view);
-    }
+    view = bytes.subarray(i, end);
+    const ascii = isAscii(view) && E.toString(view);
+    if (ascii && ascii.indexOf("\0") < 0) return ascii;
   }
-  return decodeWalk(bytes, i, end);
-}
-
-function decodeWalk(bytes: Uint8Array, i: number, end: number): string {
   let s = "";
   while (i < end) {
     let c = bytes[i++];
@@ -188,5 +176,6 @@ function decodeWalk(bytes: Uint8Array, i: number, end: number): string {
     if (!c) throw mqttError("PROTOCOL", "bad UTF-8");
     s += String.fromCharCode(c);
   }
-  return s;
+  // The walk was the check: where strings hold bytes, the string is the bytes themselves.
+  return byteStrings ? E.toString(view as Uint8Array) : s;
 }
