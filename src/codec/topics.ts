@@ -29,8 +29,8 @@ export function isValidTopicFilter(s: string): boolean {
 /** BAD_ARGUMENT naming the topic and what is wrong with it (`what`: "topic", "will topic",
  *  "topic filter"). The message is made only here, when refusing: not on the good path. */
 export function badTopic(what: string, s: unknown, filter?: boolean): Error {
-  const hash = typeof s == "string" ? s.indexOf("#") : -1;
+  // (a filter: a "#" before its last character is not last; any other fault is a wildcard in a level)
   const why =
-    typeof s != "string" ? "not a string" : !s ? "empty" : !filter ? "+ and # are for subscribing" : hash >= 0 && hash < s.length - 1 ? '"#" must be last' : "+ and # must be whole levels";
+    typeof s != "string" ? "not a string" : !s ? "empty" : !filter ? "+ and # are for subscribing" : s.slice(0, -1).indexOf("#") >= 0 ? '"#" must be last' : "+ and # must be whole levels";
   return badArgument("bad " + what + " " + JSON.stringify(s) + ": " + why);
 }
