@@ -155,5 +155,5 @@ function filter(topicFilter: string): string {
 
 /** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0. */
 export function encodeEmpty(type: EmptyPacket["type"]): Uint8Array {
-  return encodePacket(type << 4, []);
+  return allocPacket(type << 4, 0);
 }
