@@ -1,5 +1,5 @@
 import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS, SubackPacket } from "../codec/types";
-import { encodeUtf8, isAscii, writeUtf8 } from "../codec/bytes";
+import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
 import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
@@ -615,7 +615,7 @@ function closedError(cause?: unknown): MqttError {
  */
 function checkPublishSize(topic: string, msg: string | Uint8Array, qos: number, max: number): void {
   if (!max || !(msg.length > max)) return;
-  const payload = typeof msg != "string" ? msg.length : isAscii(msg) ? msg.length : writeUtf8(msg, 0, 0);
+  const payload = typeof msg != "string" ? msg.length : isAsciiString(msg) ? msg.length : writeUtf8(msg, 0, 0);
   // Fixed header (remaining length in 1 to 4 bytes), topic, packet id (MQTT 5: and properties, not counted).
   const remaining = 2 + (typeof topic == "string" ? writeUtf8(topic, 0, 0) : 0) + (qos ? 2 : 0) + payload;
   checkPacketSize(packetSize(remaining), max);

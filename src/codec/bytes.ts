@@ -31,16 +31,17 @@ export function heapRoom(wanted: number, flat?: boolean): number {
   return memory.free * perVar;
 }
 
-/** Whether every character of a string is ASCII (then it is its own UTF-8), or, on Espruino,
- *  no byte of a Uint8Array has its top bit set: read as signed bytes, such a byte would lower
- *  the sum. There a string is viewed in its own memory. */
-export function isAscii(x: string | Uint8Array): boolean {
+/** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
+function isAscii(view: Uint8Array): boolean {
+  return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
+}
+
+/** Whether every character of `str` is ASCII (then it is its own UTF-8). */
+export function isAsciiString(str: string): boolean {
   "ram";
-  if (typeof x == "string") {
-    if (!onEspruino) return asciiWalk(x);
-    x = new Uint8Array(E.toArrayBuffer(x));
-  }
-  return E.sum(new Int8Array(x.buffer, x.byteOffset, x.length)) === E.sum(x);
+  if (!onEspruino) return asciiWalk(str);
+  const buffer = E.toArrayBuffer(str); // the string's own memory, viewed twice (as isAscii)
+  return E.sum(new Int8Array(buffer)) === E.sum(new Uint8Array(buffer));
 }
 
 function asciiWalk(str: string): boolean {

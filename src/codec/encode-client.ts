@@ -12,7 +12,7 @@ import {
   UnsubscribePacket,
 } from "./types";
 import { badTopic, isValidTopicFilter, isValidTopicName } from "./topics";
-import { encodeUtf8, isAscii } from "./bytes";
+import { encodeUtf8, isAsciiString } from "./bytes";
 import { onEspruino } from "./platform";
 import { allocPacket, checkQos, encodePacket, Field, idBytes, writeU16 } from "./writer";
 import { badArgument } from "./errors";
@@ -101,9 +101,9 @@ let lastTopicField: string;
 export function publishString(topic: string, msg: string, retain?: boolean): string | undefined {
   "ram";
   // Over 512 bytes, publishPacket's way: it copies less, and refuses what the heap cannot hold.
-  if (msg.length > 512 || !isAscii(msg)) return undefined;
+  if (msg.length > 512 || !isAsciiString(msg)) return undefined;
   if (topic !== lastTopic) {
-    if (!isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0 || !isAscii(topic)) return undefined;
+    if (!isValidTopicName(topic) || topic.length > 0xffff || topic.indexOf("\0") >= 0 || !isAsciiString(topic)) return undefined;
     lastTopic = topic;
     lastTopicField = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic;
   }
