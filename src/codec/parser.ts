@@ -7,7 +7,7 @@ import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { check } from "./errors";
 import { checkPacketSize } from "./packet-size";
 import { allocBytes } from "./bytes";
-import { Skip } from "./skip";
+import { Skip, skipBytes } from "./skip";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -90,7 +90,7 @@ export const PacketParser = function (
         // TOO_LARGE too (allocBytes). MQTT 3.1.1 (onSkipped): a PUBLISH over it passes by.
         if (maxPacketSize && 1 + s + remaining > maxPacketSize) {
           if (!onSkipped || header >> 4 != 3) checkPacketSize(1 + s + remaining, maxPacketSize);
-          skip = new Skip(header, remaining);
+          skip = { header: header, left: remaining, id: 0, got: 0, idAt: -1 };
           s = State.SKIP;
           continue;
         }
@@ -102,7 +102,7 @@ export const PacketParser = function (
         // The whole body is in this chunk: decode from a view, no copy.
         body = chunk.subarray(pos, (pos += remaining));
       } else if (s === State.SKIP) {
-        pos = skip.take(chunk, pos);
+        pos = skipBytes(skip, chunk, pos);
         if (skip.left) continue;
         s = State.HEADER;
         (onSkipped as (header: number, packetId: number) => void)(header, skip.id);
