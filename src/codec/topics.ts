@@ -5,13 +5,9 @@
 
 import { badArgument } from "./errors";
 
-function hasWildcard(s: string): boolean {
-  return s.indexOf("+") >= 0 || s.indexOf("#") >= 0;
-}
-
 /** A topic name a PUBLISH may carry: non-empty, no wildcards [MQTT-4.7.3-1], [MQTT-3.3.2-2]. */
 export function isValidTopicName(s: string): boolean {
-  return typeof s == "string" && s > "" && !hasWildcard(s);
+  return typeof s == "string" && s > "" && s.indexOf("+") < 0 && s.indexOf("#") < 0;
 }
 
 /** A topic filter: non-empty [MQTT-4.7.3-1]; a wildcard is a level of its own
@@ -21,7 +17,8 @@ export function isValidTopicFilter(s: string): boolean {
   const levels = s.split("/");
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
-    if (level === "#" ? i < levels.length - 1 : level !== "+" && hasWildcard(level)) return false;
+    // Other than "#" and "+", a level is empty or a topic name's level: no wildcards.
+    if (level === "#" ? i < levels.length - 1 : level && level !== "+" && !isValidTopicName(level)) return false;
   }
   return true;
 }
