@@ -142,7 +142,9 @@ export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
 /** What the client sends: a SUBSCRIBE to one filter at `qos`, or without `qos` an UNSUBSCRIBE
  *  from it; the same bytes as encodeSubscribe and encodeUnsubscribe with one filter. */
 export function encodeSubscription(packetId: number, topicFilter: string, qos?: number): Uint8Array {
-  const fields: Field[] = [idBytes(packetId), filter(topicFilter)];
+  // filter()'s check, written out: the bundle keeps a function called once as a function.
+  if (!isValidTopicFilter(topicFilter)) throw badTopic("topic filter", topicFilter, true);
+  const fields: Field[] = [idBytes(packetId), topicFilter];
   if (qos === undefined) return encodePacket(0xa2, fields);
   fields.push([checkQos(qos)]);
   return encodePacket(0x82, fields);
