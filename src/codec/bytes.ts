@@ -31,11 +31,6 @@ export function heapRoom(wanted: number, flat?: boolean): number {
   return memory.free * perVar;
 }
 
-/** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
-function isAscii(view: Uint8Array): boolean {
-  return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
-}
-
 /** Whether every character of `str` is ASCII (then it is its own UTF-8). */
 export function isAsciiString(str: string): boolean {
   "ram";
@@ -130,10 +125,9 @@ export function mqttStringLength(str: string): number {
  *  (`mqtt`: topics) without U+0000 and at most 65535 bytes, else BAD_ARGUMENT. */
 export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
   if (onEspruino && typeof str == "string") {
-    // A view on the string's own memory: if ASCII and fine, done; otherwise the walk encodes,
-    // or measures and refuses.
-    const view = new Uint8Array(E.toArrayBuffer(str));
-    if (isAscii(view) && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
+    // If ASCII and fine, a view on the string's own memory; otherwise the walk encodes, or
+    // measures and refuses.
+    if (isAsciiString(str) && !(mqtt && (str.indexOf("\0") >= 0 || str.length > 0xffff))) return new Uint8Array(E.toArrayBuffer(str));
   }
   const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
@@ -146,12 +140,11 @@ export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
  *  bytes (byteStrings), a valid string is kept as its UTF-8 bytes, one character each: cut to
  *  8 bits, "dev/\u0163md" would become another topic, "dev/cmd". */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
-  let view: Uint8Array | undefined;
+  let str: string | undefined;
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
-    view = bytes.subarray(i, end);
-    const ascii = isAscii(view) && E.toString(view);
-    if (ascii && ascii.indexOf("\0") < 0) return ascii;
+    str = E.toString(bytes.subarray(i, end));
+    if (isAsciiString(str) && str.indexOf("\0") < 0) return str;
   }
   let s = "";
   while (i < end) {
@@ -178,5 +171,5 @@ export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
     s += String.fromCharCode(c);
   }
   // The walk was the check: where strings hold bytes, the string is the bytes themselves.
-  return byteStrings ? E.toString(view as Uint8Array) : s;
+  return byteStrings ? (str as string) : s;
 }
