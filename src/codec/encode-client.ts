@@ -53,7 +53,8 @@ export function encodePublish(p: PublishPacket): Uint8Array {
 
 // Node: the last topic that publishPacket() took, checked and encoded once for a loop of
 // publishes to one topic (a walk in JS for each would cost more than the rest of the packet).
-let lastName: string | undefined;
+// NaN at first, which equals nothing: the first call checks its topic, whatever it is.
+let lastName: unknown = NaN;
 let lastNameBytes: Uint8Array;
 
 /**
@@ -63,7 +64,7 @@ let lastNameBytes: Uint8Array;
  */
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
   let name = lastNameBytes;
-  if (topic !== lastName) {
+  if (onEspruino || topic !== lastName) {
     if (!isValidTopicName(topic)) throw badTopic("topic", topic); // [MQTT-3.3.2-2]
     // Espruino: a view on the string, if ASCII, made at each call (kept, it would hold memory).
     name = encodeUtf8(topic, true);
@@ -89,8 +90,9 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
 }
 
 // The last topic that publishString() took, with its length bytes before it: a loop of
-// publishes mostly names one topic, which is then checked and measured once.
-let lastTopic: string | undefined;
+// publishes mostly names one topic, which is then checked and measured once. NaN at first, as
+// lastName.
+let lastTopic: unknown = NaN;
 let lastTopicField: string;
 
 /**
