@@ -84,12 +84,15 @@ export function decodePublish(header: number, body: Uint8Array): PublishPacket {
   return packet;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet id alone. */
-export function decodeAck(header: number, body: Uint8Array): AckPacket {
-  const type = (header >> 4) as AckPacket["type"];
+/** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet id alone; and, as decodeEmpty,
+ *  PINGREQ, PINGRESP and DISCONNECT (the types from PINGREQ on): no body at all. One function
+ *  for both: they differ only in the body's size. */
+export function decodeAck(header: number, body: Uint8Array): AckPacket | EmptyPacket {
+  const type = header >> 4;
+  const size = type < PacketType.PINGREQ ? 2 : 0;
   // Flags 0010 for PUBREL [MQTT-3.6.1-1], 0000 for the others [MQTT-2.2.2-2].
-  check((header & 15) === (type === PacketType.PUBREL ? 2 : 0) && body.length === 2);
-  return { type: type, packetId: packetIdAt(body, 0) };
+  check((header & 15) === (type === PacketType.PUBREL ? 2 : 0) && body.length === size);
+  return size ? { type: type as AckPacket["type"], packetId: packetIdAt(body, 0) } : { type: type as EmptyPacket["type"] };
 }
 
 export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
@@ -104,11 +107,8 @@ export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
   return { type: PacketType.SUBACK, packetId: packetIdAt(body, 0), returnCodes: returnCodes };
 }
 
-/** PINGREQ, PINGRESP and DISCONNECT: flags 0000 and no body at all. */
-export function decodeEmpty(header: number, body: Uint8Array): EmptyPacket {
-  check(!(header & 15 || body.length));
-  return { type: (header >> 4) as EmptyPacket["type"] };
-}
+/** PINGREQ, PINGRESP and DISCONNECT: flags 0000 and no body at all (decodeAck). */
+export const decodeEmpty = decodeAck;
 
 /** What a client accepts; CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT and the
  *  reserved types 0 and 15 are missing and therefore PROTOCOL. */
