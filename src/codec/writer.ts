@@ -15,9 +15,12 @@ export type Field = string | Uint8Array | number[];
 export function allocPacket(header: number, remaining: number): Uint8Array {
   if (remaining > 268435455) throw mqttError("TOO_LARGE", "over 256 MB"); // 4 length bytes [MQTT-2.2.3]
   const buf = allocBytes(packetSize(remaining));
-  const lengthBytes = buf.length - 1 - remaining;
   buf[0] = header;
-  for (let o = 1, x = remaining; o <= lengthBytes; o++, x >>>= 7) buf[o] = o < lengthBytes ? (x & 127) | 128 : x;
+  // The remaining length, 7 bits a byte, lowest first; the top bit says another byte follows.
+  let o = 1;
+  let x = remaining;
+  do buf[o++] = x > 127 ? (x & 127) | 128 : x;
+  while ((x >>>= 7));
   return buf;
 }
 
