@@ -4,7 +4,7 @@
 // On Espruino a walk in interpreted JS costs about 30 us a character, so ASCII, the common
 // case, takes a native path there: a view on the string's own memory, checked with E.sum.
 // The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
-import { badArgument, mqttError } from "./errors";
+import { badArgument, mqttError, protocolError } from "./errors";
 import { onEspruino } from "./platform";
 
 // Elsewhere than on Espruino, buffers of up to 4 KB are views on a shared block of 8 KB, as
@@ -167,7 +167,7 @@ export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
         c = 0xdc00 | (c & 0x3ff);
       }
     }
-    if (!c) throw mqttError("PROTOCOL", "bad UTF-8");
+    if (!c) throw protocolError("bad UTF-8");
     s += String.fromCharCode(c);
   }
   // The walk was the check: where strings hold bytes, the string is the bytes themselves.
