@@ -116,12 +116,14 @@ export function publishString(topic: string, msg: string, retain?: boolean): str
   return header + lastTopicField + msg;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
-export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array {
+/** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone; and, as encodeEmpty,
+ *  PINGREQ, PINGRESP or DISCONNECT, without one: a fixed header with remaining length 0. One
+ *  function for both, as decodeAck. */
+export function encodeAck(type: AckPacket["type"] | EmptyPacket["type"], packetId?: number): Uint8Array {
   // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]. Sent for every message received: four
   // bytes written in place, without the field list.
-  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), 2);
-  writeU16(buf, 2, packetId);
+  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), packetId ? 2 : 0);
+  if (packetId) writeU16(buf, 2, packetId);
   return buf;
 }
 
@@ -157,7 +159,5 @@ function filter(topicFilter: string): string {
   return topicFilter;
 }
 
-/** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0. */
-export function encodeEmpty(type: EmptyPacket["type"]): Uint8Array {
-  return allocPacket(type << 4, 0);
-}
+/** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0 (encodeAck). */
+export const encodeEmpty: (type: EmptyPacket["type"]) => Uint8Array = encodeAck;
