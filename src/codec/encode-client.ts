@@ -110,7 +110,7 @@ export function publishString(topic: string, msg: string, retain?: boolean): str
     lastTopicField = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic;
   }
   const remaining = lastTopicField.length + msg.length;
-  let header = String.fromCharCode(retain ? 0x31 : 0x30);
+  let header = retain ? "1" : "0"; // 0x31, 0x30: PUBLISH with and without RETAIN
   // The remaining length, 7 bits a byte, lowest first [MQTT-2.2.3].
   for (let x = remaining; x; x >>>= 7) header += String.fromCharCode(x > 127 ? (x & 127) | 128 : x);
   return header + lastTopicField + msg;
