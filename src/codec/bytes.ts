@@ -127,7 +127,7 @@ export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
   if (onEspruino && typeof str == "string") {
     // If ASCII and fine, a view on the string's own memory; otherwise the walk encodes, or
     // measures and refuses.
-    if (isAsciiString(str) && !(mqtt && (str.indexOf("\0") >= 0 || str.length > 0xffff))) return new Uint8Array(E.toArrayBuffer(str));
+    if (isAsciiString(str) && (!mqtt || (str.indexOf("\0") < 0 && str.length <= 0xffff))) return new Uint8Array(E.toArrayBuffer(str));
   }
   const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
