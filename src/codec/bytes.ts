@@ -35,7 +35,9 @@ export function heapRoom(wanted: number, flat?: boolean): number {
 export function isAsciiString(str: string): boolean {
   "ram";
   if (!onEspruino) return asciiWalk(str);
-  const buffer = E.toArrayBuffer(str); // the string's own memory, viewed twice (as isAscii)
+  // The string's own memory, viewed twice: read as signed bytes, a byte with its top bit set
+  // lowers the sum.
+  const buffer = E.toArrayBuffer(str);
   return E.sum(new Int8Array(buffer)) === E.sum(new Uint8Array(buffer));
 }
 

@@ -55,8 +55,9 @@ export const PacketParser = function (
   let state: number = State.HEADER;
   let header: number;
   let decode: BodyDecoder; // the decoder of this packet's type
-  let remaining: number; // in state BODY, the bytes still missing from `body`
-  let body: Uint8Array | Skip | null; // from state BODY on; only a view on the chunk if it holds all
+  let remaining: number; // in states BODY and SKIP, the bytes still missing from `body`
+  // From state BODY on; only a view on the chunk if it holds all; in state SKIP a Skip.
+  let body: Uint8Array | Skip | null;
 
   this.push = function (chunk) {
     "ram";
