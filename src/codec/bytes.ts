@@ -4,7 +4,7 @@
 // On Espruino a walk in interpreted JS costs about 30 us a character, so ASCII, the common
 // case, takes a native path there: a view on the string's own memory, checked with E.sum.
 // The codec allocates every buffer, so it also asks the platform whether one fits (allocBytes).
-import { badArgument, mqttError } from "./errors";
+import { badArgument, mqttError, protocolError } from "./errors";
 import { onEspruino } from "./platform";
 
 // Elsewhere than on Espruino, buffers of up to 4 KB are views on a shared block of 8 KB, as
@@ -15,11 +15,6 @@ let poolUsed = 8192;
 /** Espruino built without Unicode (the ESP32's): a character holds one byte, and
  *  String.fromCharCode(0x163) is "c". */
 const byteStrings = onEspruino && String.fromCharCode(0x163).charCodeAt(0) !== 0x163;
-
-/** Whether no byte has its top bit set: read as signed bytes, such a byte would lower the sum. */
-function isAscii(view: Uint8Array): boolean {
-  return E.sum(new Int8Array(view.buffer, view.byteOffset, view.length)) === E.sum(view);
-}
 
 /**
  * Bytes that the free heap holds: on Espruino what the free JsVars hold (a string keeps
@@ -40,7 +35,9 @@ export function heapRoom(wanted: number, flat?: boolean): number {
 export function isAsciiString(str: string): boolean {
   "ram";
   if (!onEspruino) return asciiWalk(str);
-  const buffer = E.toArrayBuffer(str); // the string's own memory, viewed twice (as isAscii)
+  // The string's own memory, viewed twice: read as signed bytes, a byte with its top bit set
+  // lowers the sum.
+  const buffer = E.toArrayBuffer(str);
   return E.sum(new Int8Array(buffer)) === E.sum(new Uint8Array(buffer));
 }
 
@@ -130,15 +127,10 @@ export function mqttStringLength(str: string): number {
  *  (`mqtt`: topics) without U+0000 and at most 65535 bytes, else BAD_ARGUMENT. */
 export function encodeUtf8(str: string, mqtt?: boolean): Uint8Array {
   if (onEspruino && typeof str == "string") {
-    // A view on the string's own memory: if ASCII and fine, done; otherwise the walk encodes,
-    // or measures and refuses.
-    const view = new Uint8Array(E.toArrayBuffer(str));
-    if (isAscii(view) && !(mqtt && (str.indexOf("\0") >= 0 || view.length > 0xffff))) return view;
+    // If ASCII and fine, a view on the string's own memory; otherwise the walk encodes, or
+    // measures and refuses.
+    if (isAsciiString(str) && (!mqtt || (str.indexOf("\0") < 0 && str.length <= 0xffff))) return new Uint8Array(E.toArrayBuffer(str));
   }
-  return encodeWalk(str, mqtt);
-}
-
-function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
   const buf = new Uint8Array(writeUtf8(str, 0, 0, mqtt));
   writeUtf8(str, buf, 0);
   return buf;
@@ -150,20 +142,12 @@ function encodeWalk(str: string, mqtt?: boolean): Uint8Array {
  *  bytes (byteStrings), a valid string is kept as its UTF-8 bytes, one character each: cut to
  *  8 bits, "dev/\u0163md" would become another topic, "dev/cmd". */
 export function decodeUtf8(bytes: Uint8Array, i: number, end: number): string {
+  let str: string | undefined;
   if (onEspruino) {
     // ASCII without U+0000 is valid as it is; anything else is walked, and refused there.
-    const view = bytes.subarray(i, end);
-    const s = isAscii(view) && E.toString(view);
-    if (s && s.indexOf("\0") < 0) return s;
-    if (byteStrings) {
-      decodeWalk(bytes, i, end); // the check
-      return E.toString(view);
-    }
+    str = E.toString(bytes.subarray(i, end));
+    if (isAsciiString(str) && str.indexOf("\0") < 0) return str;
   }
-  return decodeWalk(bytes, i, end);
-}
-
-function decodeWalk(bytes: Uint8Array, i: number, end: number): string {
   let s = "";
   while (i < end) {
     let c = bytes[i++];
@@ -185,8 +169,9 @@ function decodeWalk(bytes: Uint8Array, i: number, end: number): string {
         c = 0xdc00 | (c & 0x3ff);
       }
     }
-    if (!c) throw mqttError("PROTOCOL", "bad UTF-8");
+    if (!c) throw protocolError("bad UTF-8");
     s += String.fromCharCode(c);
   }
-  return s;
+  // The walk was the check: where strings hold bytes, the string is the bytes themselves.
+  return byteStrings ? (str as string) : s;
 }

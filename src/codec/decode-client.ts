@@ -37,35 +37,26 @@ export function decodeConnack(header: number, body: Uint8Array): ConnackPacket {
 // when the same bytes come again (about a third of what decoding a PUBLISH costs there).
 let lastTopicBytes: string | undefined;
 let lastTopicName: string;
-// Elsewhere the same, with the bytes kept in a copy (see topicNameCompared).
+// Elsewhere the same, with the bytes kept in a copy (see topicName).
 let lastTopicCopy: Uint8Array | undefined;
 
-/** The topic name in body[2..end): valid UTF-8, no wildcards, not empty [MQTT-3.3.2-2],
- *  [MQTT-4.7.3-1]. On Espruino. */
-function topicNameAt(body: Uint8Array, end: number): string {
-  "ram";
-  const bytes = E.toString(body.subarray(2, end));
-  if (bytes && bytes === lastTopicBytes) return lastTopicName;
-  const name = decodeUtf8(body, 2, end);
-  check(isValidTopicName(name));
-  lastTopicBytes = bytes;
-  return (lastTopicName = name);
-}
-
-/** Elsewhere, the last topic's bytes compared in place: decoding builds the string a
+/** The topic name in body[2..end), not the last one: valid UTF-8, no wildcards, not empty
+ *  [MQTT-3.3.2-2], [MQTT-4.7.3-1]; remembered with `bytes`, its bytes as a string, on Espruino.
+ *  Elsewhere the last topic's bytes are compared in place here: decoding builds the string a
  *  character at a time. */
-function topicNameCompared(body: Uint8Array, end: number): string {
-  const last = lastTopicCopy;
-  let same = !!last && last.length === end - 2;
-  for (let i = 0; same && i < end - 2; i++) same = last![i] === body[i + 2];
-  if (same) return lastTopicName;
+function topicName(body: Uint8Array, end: number, bytes: string | false): string {
+  if (!onEspruino) {
+    const last = lastTopicCopy;
+    let same = !!last && last.length === end - 2;
+    for (let i = 0; same && i < end - 2; i++) same = last![i] === body[i + 2];
+    if (same) return lastTopicName;
+  }
   const name = decodeUtf8(body, 2, end);
   check(isValidTopicName(name));
-  lastTopicCopy = new Uint8Array(body.subarray(2, end)); // a copy: a view would keep the chunk
+  if (onEspruino) lastTopicBytes = bytes as string;
+  else lastTopicCopy = new Uint8Array(body.subarray(2, end)); // a copy: a view would keep the chunk
   return (lastTopicName = name);
 }
-
-const topicName = onEspruino ? topicNameAt : topicNameCompared;
 
 /** PUBLISH, on the hot path: read inline; the payload is a view on `body`, not a copy. */
 export function decodePublish(header: number, body: Uint8Array): PublishPacket {
@@ -75,12 +66,15 @@ export function decodePublish(header: number, body: Uint8Array): PublishPacket {
   // QoS 3 is reserved [MQTT-3.3.1-4]; DUP only with QoS 1 or 2 [MQTT-3.3.1-2]; the topic
   // name fits in the body (a body under 2 bytes fails here too).
   check(qos < 3 && (qos || !(header & 8)) && end <= body.length);
+  // On Espruino the topic's bytes as a string (native, without a copy), compared with the last
+  // topic's here: the same topic again costs no call.
+  const bytes = onEspruino && E.toString(body.subarray(2, end));
   const packet = {
     type: PacketType.PUBLISH,
     dup: (header & 8) !== 0,
     qos: qos as QoS,
     retain: (header & 1) !== 0,
-    topicName: topicName(body, end),
+    topicName: bytes && bytes === lastTopicBytes ? lastTopicName : topicName(body, end, bytes),
   } as PublishPacket;
   if (qos) {
     packet.packetId = packetIdAt(body, end); // only with QoS 1 and 2 [MQTT-2.3.1-5]
@@ -90,12 +84,15 @@ export function decodePublish(header: number, body: Uint8Array): PublishPacket {
   return packet;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet id alone. */
-export function decodeAck(header: number, body: Uint8Array): AckPacket {
-  const type = (header >> 4) as AckPacket["type"];
+/** PUBACK, PUBREC, PUBREL, PUBCOMP and UNSUBACK: a packet id alone; and, as decodeEmpty,
+ *  PINGREQ, PINGRESP and DISCONNECT (the types from PINGREQ on): no body at all. One function
+ *  for both: they differ only in the body's size. */
+export function decodeAck(header: number, body: Uint8Array): AckPacket | EmptyPacket {
+  const type = header >> 4;
+  const size = type < PacketType.PINGREQ ? 2 : 0;
   // Flags 0010 for PUBREL [MQTT-3.6.1-1], 0000 for the others [MQTT-2.2.2-2].
-  check((header & 15) === (type === PacketType.PUBREL ? 2 : 0) && body.length === 2);
-  return { type: type, packetId: packetIdAt(body, 0) };
+  check((header & 15) === (type === PacketType.PUBREL ? 2 : 0) && body.length === size);
+  return size ? { type: type as AckPacket["type"], packetId: packetIdAt(body, 0) } : { type: type as EmptyPacket["type"] };
 }
 
 export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
@@ -110,11 +107,8 @@ export function decodeSuback(header: number, body: Uint8Array): SubackPacket {
   return { type: PacketType.SUBACK, packetId: packetIdAt(body, 0), returnCodes: returnCodes };
 }
 
-/** PINGREQ, PINGRESP and DISCONNECT: flags 0000 and no body at all. */
-export function decodeEmpty(header: number, body: Uint8Array): EmptyPacket {
-  check(!(header & 15 || body.length));
-  return { type: (header >> 4) as EmptyPacket["type"] };
-}
+/** PINGREQ, PINGRESP and DISCONNECT: flags 0000 and no body at all (decodeAck). */
+export const decodeEmpty = decodeAck;
 
 /** What a client accepts; CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT and the
  *  reserved types 0 and 15 are missing and therefore PROTOCOL. */

@@ -53,7 +53,8 @@ export function encodePublish(p: PublishPacket): Uint8Array {
 
 // Node: the last topic that publishPacket() took, checked and encoded once for a loop of
 // publishes to one topic (a walk in JS for each would cost more than the rest of the packet).
-let lastName: string | undefined;
+// NaN at first, which equals nothing: the first call checks its topic, whatever it is.
+let lastName: unknown = NaN;
 let lastNameBytes: Uint8Array;
 
 /**
@@ -63,7 +64,7 @@ let lastNameBytes: Uint8Array;
  */
 export function publishPacket(topic: string, payload: Uint8Array, qos: number, retain?: boolean, dup?: boolean, packetId?: number): Uint8Array {
   let name = lastNameBytes;
-  if (topic !== lastName) {
+  if (onEspruino || topic !== lastName) {
     if (!isValidTopicName(topic)) throw badTopic("topic", topic); // [MQTT-3.3.2-2]
     // Espruino: a view on the string, if ASCII, made at each call (kept, it would hold memory).
     name = encodeUtf8(topic, true);
@@ -89,8 +90,9 @@ export function setPacketId(packet: Uint8Array, packetId: number): void {
 }
 
 // The last topic that publishString() took, with its length bytes before it: a loop of
-// publishes mostly names one topic, which is then checked and measured once.
-let lastTopic: string | undefined;
+// publishes mostly names one topic, which is then checked and measured once. NaN at first, as
+// lastName.
+let lastTopic: unknown = NaN;
 let lastTopicField: string;
 
 /**
@@ -108,18 +110,20 @@ export function publishString(topic: string, msg: string, retain?: boolean): str
     lastTopicField = String.fromCharCode(topic.length >> 8, topic.length & 255) + topic;
   }
   const remaining = lastTopicField.length + msg.length;
-  let header = String.fromCharCode(retain ? 0x31 : 0x30);
+  let header = retain ? "1" : "0"; // 0x31, 0x30: PUBLISH with and without RETAIN
   // The remaining length, 7 bits a byte, lowest first [MQTT-2.2.3].
   for (let x = remaining; x; x >>>= 7) header += String.fromCharCode(x > 127 ? (x & 127) | 128 : x);
   return header + lastTopicField + msg;
 }
 
-/** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone. */
-export function encodeAck(type: AckPacket["type"], packetId: number): Uint8Array {
+/** PUBACK, PUBREC, PUBREL, PUBCOMP or UNSUBACK: the packet id alone; and, as encodeEmpty,
+ *  PINGREQ, PINGRESP or DISCONNECT, without one: a fixed header with remaining length 0. One
+ *  function for both, as decodeAck. */
+export function encodeAck(type: AckPacket["type"] | EmptyPacket["type"], packetId?: number): Uint8Array {
   // PUBREL's reserved flags are 0010 [MQTT-3.6.1-1]. Sent for every message received: four
   // bytes written in place, without the field list.
-  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), 2);
-  writeU16(buf, 2, packetId);
+  const buf = allocPacket((type << 4) | (type === PacketType.PUBREL ? 2 : 0), packetId ? 2 : 0);
+  if (packetId) writeU16(buf, 2, packetId);
   return buf;
 }
 
@@ -142,7 +146,9 @@ export function encodeUnsubscribe(p: UnsubscribePacket): Uint8Array {
 /** What the client sends: a SUBSCRIBE to one filter at `qos`, or without `qos` an UNSUBSCRIBE
  *  from it; the same bytes as encodeSubscribe and encodeUnsubscribe with one filter. */
 export function encodeSubscription(packetId: number, topicFilter: string, qos?: number): Uint8Array {
-  const fields: Field[] = [idBytes(packetId), filter(topicFilter)];
+  // filter()'s check, written out: the bundle keeps a function called once as a function.
+  if (!isValidTopicFilter(topicFilter)) throw badTopic("topic filter", topicFilter, true);
+  const fields: Field[] = [idBytes(packetId), topicFilter];
   if (qos === undefined) return encodePacket(0xa2, fields);
   fields.push([checkQos(qos)]);
   return encodePacket(0x82, fields);
@@ -153,7 +159,5 @@ function filter(topicFilter: string): string {
   return topicFilter;
 }
 
-/** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0. */
-export function encodeEmpty(type: EmptyPacket["type"]): Uint8Array {
-  return encodePacket(type << 4, []);
-}
+/** PINGREQ, PINGRESP or DISCONNECT: a fixed header with remaining length 0 (encodeAck). */
+export const encodeEmpty: (type: EmptyPacket["type"]) => Uint8Array = encodeAck;

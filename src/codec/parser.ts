@@ -7,7 +7,7 @@ import { BodyDecoder, DecoderTable, Packet } from "./types";
 import { check } from "./errors";
 import { checkPacketSize } from "./packet-size";
 import { allocBytes } from "./bytes";
-import { Skip } from "./skip";
+import { Skip, skipSet } from "./skip";
 
 export interface PacketParser {
   /** Feeds bytes; throws a PROTOCOL or TOO_LARGE Error on bad input (packets completed
@@ -34,7 +34,8 @@ const enum State {
   LAST_LENGTH = 4,
   /** A body that spans chunks, copied into `body`. */
   BODY = 5,
-  /** MQTT 3.1.1: a PUBLISH over maxPacketSize passing by unread (skip.ts). */
+  /** MQTT 3.1.1: a PUBLISH over maxPacketSize passing by, copied into a Skip in place of
+   *  `body`, which keeps only its packet id (skip.ts). */
   SKIP = 6,
 }
 
@@ -54,9 +55,9 @@ export const PacketParser = function (
   let state: number = State.HEADER;
   let header: number;
   let decode: BodyDecoder; // the decoder of this packet's type
-  let remaining: number; // in state BODY, the bytes still missing from `body`
-  let body: Uint8Array | null; // from state BODY on; only a view on the chunk if it holds all
-  let skip: Skip; // in state SKIP, a PUBLISH over maxPacketSize passing by
+  let remaining: number; // in states BODY and SKIP, the bytes still missing from `body`
+  // From state BODY on; only a view on the chunk if it holds all; in state SKIP a Skip.
+  let body: Uint8Array | Skip | null;
 
   this.push = function (chunk) {
     "ram";
@@ -90,7 +91,7 @@ export const PacketParser = function (
         // TOO_LARGE too (allocBytes). MQTT 3.1.1 (onSkipped): a PUBLISH over it passes by.
         if (maxPacketSize && 1 + s + remaining > maxPacketSize) {
           if (!onSkipped || header >> 4 != 3) checkPacketSize(1 + s + remaining, maxPacketSize);
-          skip = new Skip(header, remaining);
+          body = { length: remaining, header: header, topicLength: 0, id: 0, set: skipSet };
           s = State.SKIP;
           continue;
         }
@@ -101,20 +102,16 @@ export const PacketParser = function (
         }
         // The whole body is in this chunk: decode from a view, no copy.
         body = chunk.subarray(pos, (pos += remaining));
-      } else if (s === State.SKIP) {
-        pos = skip.take(chunk, pos);
-        if (skip.left) continue;
-        s = State.HEADER;
-        (onSkipped as (header: number, packetId: number) => void)(header, skip.id);
-        continue;
       } else {
         // Not past the chunk's end: Espruino's subarray does not clamp it.
         const n = Math.min(remaining, size - pos);
         (body as Uint8Array).set(chunk.subarray(pos, (pos += n)), (body as Uint8Array).length - remaining);
         if ((remaining -= n)) continue;
       }
+      // A PUBLISH skipped is reported in place of the packet.
+      if (s > State.BODY) (onSkipped as (header: number, packetId: number) => void)(header, (body as Skip).id);
+      else onPacket(decode(header, body as Uint8Array));
       s = State.HEADER;
-      onPacket(decode(header, body as Uint8Array));
       body = null; // not kept once delivered: it may be large
     }
     if (state < State.HEADER) state = s; // still BUSY: no reset() from onPacket

@@ -5,40 +5,27 @@
 // the parser: on Espruino a closure's code is copied into RAM at every connect.
 import { check } from "./errors";
 
-export class Skip {
-  left: number; // bytes of the body still to come
-  id = 0; // the packet id once read; 0 at QoS 0
-  private got = 0; // bytes of the body so far
-  private idAt = -1; // where the packet id begins, once the topic's length is known (QoS 1 and 2)
+/** A PUBLISH passing by, in place of its body's buffer: the parser copies the body into it as
+ *  into a Uint8Array of `length` bytes, with set(bytes, at), and it keeps the packet id alone.
+ *  The parser makes it as { length, header, topicLength: 0, id: 0, set: skipSet }. */
+export interface Skip {
+  length: number; // the body's size
+  header: number;
+  topicLength: number; // read from the body's first 2 bytes
+  id: number; // the packet id once read; 0 at QoS 0
+  set(bytes: Uint8Array, at: number): void;
+}
 
-  constructor(
-    readonly header: number,
-    size: number,
-  ) {
-    this.left = size;
-  }
-
-  /** Takes what it needs of chunk[pos..] and returns the position after it; `left` is 0 once
-   *  the packet has passed (PROTOCOL if it ended before its packet id). */
-  take(chunk: Uint8Array, pos: number): number {
-    const self = this;
-    while (pos < chunk.length && self.left) {
-      const got = self.got;
-      // Read one by one: the topic's length (bytes 0 and 1), and the id (the 2 after the topic).
-      let step = 1;
-      if (got < 2) self.id = (self.id << 8) | chunk[pos];
-      else if (got < self.idAt + 2 && got >= self.idAt) self.id = (self.id << 8) | chunk[pos];
-      else step = Math.min(chunk.length - pos, self.left, got < self.idAt ? self.idAt - got : self.left);
-      if (got === 1) {
-        // The topic's length is read: the id follows the topic at QoS 1 and 2.
-        if ((self.header >> 1) & 3) self.idAt = 2 + self.id;
-        self.id = 0;
-      }
-      pos += step;
-      self.got += step;
-      self.left -= step;
-    }
-    if (!self.left) check(self.got >= self.idAt + 2);
-    return pos;
-  }
+/** Takes from `bytes`, the body's bytes from `at` on, what it needs: the topic's length (bytes 0
+ *  and 1), then at QoS 1 and 2 the packet id (the 2 bytes after the topic). At the body's end,
+ *  PROTOCOL if it was too short to hold them, as decodePublish refuses such a body. */
+export function skipSet(this: Skip, bytes: Uint8Array, at: number): void {
+  const self = this;
+  const end = at + bytes.length;
+  for (let k = at; k < 2 && k < end; k++) self.topicLength = (self.topicLength << 8) | bytes[k - at];
+  // Read from offset 2 on only, when both bytes of the topic's length have come.
+  const idAt = 2 + self.topicLength;
+  const idEnd = (self.header >> 1) & 3 ? idAt + 2 : idAt;
+  for (let k = Math.max(at, idAt); k < idEnd && k < end; k++) self.id = (self.id << 8) | bytes[k - at];
+  if (end === self.length) check(end >= idEnd);
 }

@@ -5,13 +5,9 @@
 
 import { badArgument } from "./errors";
 
-function hasWildcard(s: string): boolean {
-  return s.indexOf("+") >= 0 || s.indexOf("#") >= 0;
-}
-
 /** A topic name a PUBLISH may carry: non-empty, no wildcards [MQTT-4.7.3-1], [MQTT-3.3.2-2]. */
 export function isValidTopicName(s: string): boolean {
-  return typeof s == "string" && s > "" && !hasWildcard(s);
+  return typeof s == "string" && s > "" && s.indexOf("+") < 0 && s.indexOf("#") < 0;
 }
 
 /** A topic filter: non-empty [MQTT-4.7.3-1]; a wildcard is a level of its own
@@ -21,7 +17,8 @@ export function isValidTopicFilter(s: string): boolean {
   const levels = s.split("/");
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i];
-    if (level === "#" ? i < levels.length - 1 : level !== "+" && hasWildcard(level)) return false;
+    // Other than "#" and "+", a level is empty or a topic name's level: no wildcards.
+    if (level === "#" ? i < levels.length - 1 : level && level !== "+" && !isValidTopicName(level)) return false;
   }
   return true;
 }
@@ -29,8 +26,8 @@ export function isValidTopicFilter(s: string): boolean {
 /** BAD_ARGUMENT naming the topic and what is wrong with it (`what`: "topic", "will topic",
  *  "topic filter"). The message is made only here, when refusing: not on the good path. */
 export function badTopic(what: string, s: unknown, filter?: boolean): Error {
-  const hash = typeof s == "string" ? s.indexOf("#") : -1;
+  // (a filter: a "#" before its last character is not last; any other fault is a wildcard in a level)
   const why =
-    typeof s != "string" ? "not a string" : !s ? "empty" : !filter ? "+ and # are for subscribing" : hash >= 0 && hash < s.length - 1 ? '"#" must be last' : "+ and # must be whole levels";
+    typeof s != "string" ? "not a string" : !s ? "empty" : !filter ? "+ and # are for subscribing" : s.slice(0, -1).indexOf("#") >= 0 ? '"#" must be last' : "+ and # must be whole levels";
   return badArgument("bad " + what + " " + JSON.stringify(s) + ": " + why);
 }

@@ -15,39 +15,40 @@ export type Field = string | Uint8Array | number[];
 export function allocPacket(header: number, remaining: number): Uint8Array {
   if (remaining > 268435455) throw mqttError("TOO_LARGE", "over 256 MB"); // 4 length bytes [MQTT-2.2.3]
   const buf = allocBytes(packetSize(remaining));
-  const lengthBytes = buf.length - 1 - remaining;
   buf[0] = header;
-  for (let o = 1, x = remaining; o <= lengthBytes; o++, x >>>= 7) buf[o] = o < lengthBytes ? (x & 127) | 128 : x;
+  // The remaining length, 7 bits a byte, lowest first; the top bit says another byte follows.
+  let o = 1;
+  let x = remaining;
+  do buf[o++] = x > 127 ? (x & 127) | 128 : x;
+  while ((x >>>= 7));
   return buf;
 }
 
 /** The packet `header`, `fields`, then `payload` as is (PUBLISH). */
 export function encodePacket(header: number, fields: Field[], payload?: Uint8Array): Uint8Array {
+  // Each field as bytes, with a length prefix before strings and bytes.
   const parts: (Uint8Array | number[])[] = [];
   let remaining = payload ? payload.length : 0;
   for (let i = 0; i < fields.length; i++) {
-    const f = fields[i];
-    // Strings as UTF-8 bytes, once (on Espruino ASCII is its own UTF-8, viewed natively: a walk
-    // in interpreted JS costs tens of microseconds a character there). encodeUtf8 refuses
-    // what is not a string, U+0000 and over 64 KB [MQTT-1.5.3].
-    const part = (parts[i] = f instanceof Array || f instanceof Uint8Array ? f : encodeUtf8(typeof f == "string" ? f : "\0", true));
-    if (part instanceof Array) remaining += part.length;
-    else {
+    let part = fields[i];
+    if (!(part instanceof Array)) {
+      // Strings as UTF-8 bytes, once (on Espruino ASCII is its own UTF-8, viewed natively: a walk
+      // in interpreted JS costs tens of microseconds a character there). encodeUtf8 refuses
+      // what is not a string, U+0000 and over 64 KB [MQTT-1.5.3].
+      if (!(part instanceof Uint8Array)) part = encodeUtf8(typeof part == "string" ? part : "\0", true);
       if (part.length > 0xffff) throw badArgument("data over 64 KB"); // length-prefixed [MQTT-1.5.6]
-      remaining += 2 + part.length;
+      parts.push([part.length >> 8, part.length & 255]);
+      remaining += 2;
     }
+    parts.push(part);
+    remaining += part.length;
   }
   const buf = allocPacket(header, remaining);
   let o = buf.length - remaining;
+  // Uint8Array.set copies arrays of numbers as well as typed arrays.
   for (let i = 0; i < parts.length; i++) {
-    const part = parts[i];
-    if (part instanceof Array) {
-      for (let k = 0; k < part.length; k++) buf[o++] = part[k];
-      continue;
-    }
-    o = writeU16(buf, o, part.length);
-    buf.set(part, o);
-    o += part.length;
+    buf.set(parts[i], o);
+    o += parts[i].length;
   }
   if (payload) buf.set(payload, o);
   return buf;

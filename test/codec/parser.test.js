@@ -201,3 +201,38 @@ test("parser: with onSkipped, a PUBLISH over maxPacketSize is skipped at every s
   const cut = new PacketParser(allDecoders, 4, () => {}, () => assert.fail("no id to report"));
   assert.throws(() => cut.push(b([0x32, 6, 0, 9], Buffer.from("abcd"))), { code: "PROTOCOL" });
 });
+
+// The skipped PUBLISH reaches the parser in any pieces: byte by byte, and cut in three.
+test("parser: with onSkipped, a PUBLISH over maxPacketSize is skipped fed byte by byte and cut in three", () => {
+  const topic = Buffer.from("big/topic");
+  const body = b([0, topic.length], topic, [0xab, 0xcd], new Uint8Array(200).fill(1));
+  const stream = b([0x34, (body.length & 127) | 128, body.length >> 7], body, [0xd0, 0]); // QoS 2, then a PINGRESP
+  const run = (pieces) => {
+    const out = [];
+    const skipped = [];
+    const parser = new PacketParser(allDecoders, 64, (p) => out.push(p), (h, id) => skipped.push([h, id]));
+    for (const piece of pieces) parser.push(piece);
+    assert.deepEqual(skipped, [[0x34, 0xabcd]]);
+    assert.deepEqual(out, [{ type: 13 }]);
+  };
+  run(Array.from(stream, (x) => Uint8Array.of(x)));
+  for (let i = 1; i < stream.length; i += 3) {
+    for (let j = i + 1; j < stream.length; j += 5) run([stream.subarray(0, i), stream.subarray(i, j), stream.subarray(j)]);
+  }
+});
+
+// A skipped PUBLISH too short for its topic (and at QoS 1 and 2 its packet id) is refused
+// as decodePublish refuses one within maxPacketSize: it is no PUBLISH to acknowledge.
+test("parser: with onSkipped, a PUBLISH over maxPacketSize whose body ends before its topic or packet id is PROTOCOL", () => {
+  const within = (bytes) => new PacketParser(allDecoders, 0, () => {}).push(bytes);
+  const skipping = (bytes) => new PacketParser(allDecoders, 2, () => {}, () => assert.fail("skipped")).push(bytes);
+  for (const bytes of [
+    b([0x30, 6, 0, 9], Buffer.from("abcd")), // QoS 0: a topic of 9 bytes in 4
+    b([0x32, 6, 0, 4], Buffer.from("abcd")), // QoS 1: the topic, then no packet id
+    b([0x32, 7, 0, 4], Buffer.from("abcd"), [1]), // QoS 1: half a packet id
+    b([0x32, 1, 5]), // QoS 1: half the topic's length
+  ]) {
+    assert.throws(() => within(bytes), { code: "PROTOCOL" }, Buffer.from(bytes).toString("hex"));
+    assert.throws(() => skipping(bytes), { code: "PROTOCOL" }, Buffer.from(bytes).toString("hex"));
+  }
+});
