@@ -1,7 +1,7 @@
-import { AckPacket, ConnackPacket, ConnectPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS } from "../codec/types";
+import { AckPacket, ConnackPacket, DecoderTable, PacketType, Packet, PublishPacket, QoS } from "../codec/types";
 import { encodeUtf8, isAsciiString, writeUtf8 } from "../codec/bytes";
 import { onEspruino } from "../codec/platform";
-import { encodeAck, encodeConnect, encodeEmpty, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
+import { connectPacket, encodeAck, encodeEmpty, payloadBytes, publishPacket, publishString, encodeSubscription } from "../codec/encode-client";
 import { clientDecoders } from "../codec/decode-client";
 import { badArgument, check, mqttError, MqttError, protocolError } from "../codec/errors";
 import { PacketParser } from "../codec/parser";
@@ -157,17 +157,8 @@ export class MQTTClient {
         throw badArgument(MQTT5 ? "protocolVersion " + version + ": 4 or 5" : "protocolVersion " + version + ": 4 only; MQTT 5 is " + (onEspruino ? "mqtt_as5" : "mqtt_as/mqtt5"));
       }
       if (!cfg.clientId && !clean) throw badArgument("empty clientId"); // [MQTT-3.1.3-7]
-      const will = cfg.will;
-      const packet: ConnectPacket = {
-        type: PacketType.CONNECT,
-        cleanSession: clean,
-        keepAlive: cfg.keepalive,
-        clientId: cfg.clientId,
-        will: will ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain } : undefined,
-        username: cfg.user,
-        password: cfg.password === undefined ? undefined : encodeUtf8(cfg.password),
-      };
-      bytes = MQTT5 ? connectPacket5(cfg, packet, self.v5) : encodeConnect(packet);
+      const password = cfg.password === undefined ? undefined : encodeUtf8(cfg.password);
+      bytes = MQTT5 ? connectPacket5(cfg, clean, password, self.v5) : connectPacket(cfg, clean, password);
     } catch (error) {
       return refused(error);
     }
@@ -577,12 +568,6 @@ export class MQTTClient {
 }
 
 mixEmitter(MQTTClient.prototype as unknown as Emitter);
-
-function payloadBytes(msg: string | Uint8Array): Uint8Array {
-  if (typeof msg === "string") return encodeUtf8(msg);
-  if (!(msg instanceof Uint8Array)) throw badArgument("bad msg");
-  return msg;
-}
 
 function notConnected(): MqttError {
   return mqttError("NOT_CONNECTED", "not connected");

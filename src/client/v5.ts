@@ -1,11 +1,12 @@
 // What the client does differently under MQTT 5, kept out of client.ts, which calls these only
 // behind `MQTT5 &&` (version.ts): the 3.1.1 bundle holds none of it.
 import { badArgument, mqttError, MqttError, protocolError } from "../codec/errors";
-import { ConnectPacket, PacketType, QoS } from "../codec/types";
+import { PacketType, QoS } from "../codec/types";
+import { payloadBytes } from "../codec/encode-client";
 import { checkPacketSize } from "../codec/packet-size";
-import { Connect5, Disconnect5, Properties, Publish5, Subscribe5, UserProperty, UserPropertyMap } from "../codec/v5/types";
+import { Disconnect5, Properties, Publish5, Subscribe5, UserProperty, UserPropertyMap } from "../codec/v5/types";
 import { encodeConnect5, encodeDisconnect5, publishBytes5, encodeSubscription5 } from "../codec/v5/encode";
-import { Config, WillConfig } from "./config";
+import { Config } from "./config";
 import { Message } from "./queue";
 
 /** What subscribe() takes besides topic and QoS (3.8.3.1). */
@@ -33,9 +34,9 @@ export function newAliases(): Aliases {
   return { incoming: {}, held: 0, outgoing: {} };
 }
 
-/** The CONNECT: `packet`, the 3.1.1 one that client.ts made, with MQTT 5's properties; when
- *  the client speaks 3.1.1 (`v5` false), a 3.1.1 CONNECT, which the same encoder writes. */
-export function connectPacket5(cfg: Config, packet: ConnectPacket, v5: boolean | undefined): Uint8Array {
+/** The CONNECT for the client's settings, with MQTT 5's properties; when the client speaks
+ *  3.1.1 (`v5` false), a 3.1.1 CONNECT, which the same encoder writes. */
+export function connectPacket5(cfg: Config, clean: boolean, password: Uint8Array | undefined, v5: boolean | undefined): Uint8Array {
   let properties = cfg.properties;
   // The largest packet we take: the broker then drops a larger message for us rather than
   // send it [MQTT-3.1.2-25], and the connection lives.
@@ -46,12 +47,18 @@ export function connectPacket5(cfg: Config, packet: ConnectPacket, v5: boolean |
     copy.maximumPacketSize = cfg.maxPacketSize;
     properties = copy as Properties;
   }
-  const p = packet as unknown as Connect5;
-  p.protocolLevel = v5 ? 5 : 4;
-  p.cleanStart = packet.cleanSession;
-  p.properties = properties;
-  if (p.will) p.will.properties = (cfg.will as WillConfig).properties;
-  return encodeConnect5(p);
+  const will = cfg.will;
+  return encodeConnect5({
+    type: PacketType.CONNECT,
+    protocolLevel: v5 ? 5 : 4,
+    cleanStart: clean,
+    keepAlive: cfg.keepalive,
+    clientId: cfg.clientId,
+    will: will ? { topic: will.topic, message: payloadBytes(will.msg), qos: will.qos || 0, retain: !!will.retain, properties: will.properties } : undefined,
+    username: cfg.user,
+    password: password,
+    properties: properties,
+  });
 }
 
 /** What the broker's CONNACK sets for the connection, computed once when it comes. */

@@ -20,31 +20,55 @@ import { badArgument } from "./errors";
 /** Protocol name "MQTT" [MQTT-3.1.2-1], the only one this codec speaks. */
 export const PROTOCOL_NAME = [0, 4, 77, 81, 84, 84];
 
-export function encodeConnect(p: ConnectPacket): Uint8Array {
-  const keepAlive = p.keepAlive || 0;
+/** What a CONNECT carries, named as the client's settings name it (Config, mqtt_as's). */
+export interface ConnectSettings {
+  keepalive: number;
+  clientId: string;
+  will?: { topic: string; msg: string | Uint8Array; qos?: number; retain?: boolean } | null;
+  user?: string;
+}
+
+/** The CONNECT for a client's settings, `password` already in bytes: the client makes no
+ *  packet object for it. `level`: 4 (3.1.1) when absent [MQTT-3.1.2-2]. */
+export function connectPacket(cfg: ConnectSettings, clean: boolean, password?: Uint8Array, level?: number): Uint8Array {
+  const keepAlive = cfg.keepalive || 0;
   if (!(keepAlive >= 0 && keepAlive <= 0xffff && keepAlive % 1 === 0)) throw badArgument("bad keepAlive");
-  const will = p.will;
-  let flags = p.cleanSession ? 2 : 0;
-  const level = p.protocolLevel == null ? 4 : p.protocolLevel; // 4 is 3.1.1 [MQTT-3.1.2-2]
-  const fields: Field[] = [PROTOCOL_NAME, [], [keepAlive >> 8, keepAlive & 255], p.clientId];
+  const will = cfg.will;
+  const user = cfg.user;
+  let flags = clean ? 2 : 0;
+  const fields: Field[] = [PROTOCOL_NAME, [], [keepAlive >> 8, keepAlive & 255], cfg.clientId];
   if (will) {
     if (!isValidTopicName(will.topic)) throw badTopic("will topic", will.topic);
-    flags |= 4 | (checkQos(will.qos) << 3) | (will.retain ? 32 : 0);
-    fields.push(will.topic, will.message);
+    flags |= 4 | (checkQos(will.qos || 0) << 3) | (will.retain ? 32 : 0);
+    fields.push(will.topic, payloadBytes(will.msg));
   }
-  if (p.username != null) {
+  if (user != null) {
     // A field's type tells the writer how to encode it: a user name must be a string.
-    if (typeof p.username !== "string") throw badArgument("bad username");
+    if (typeof user !== "string") throw badArgument("bad username");
     flags |= 128;
-    fields.push(p.username);
+    fields.push(user);
   }
-  if (p.password != null) {
-    if (p.username == null) throw badArgument("password without username"); // [MQTT-3.1.2-22]
+  if (password != null) {
+    if (user == null) throw badArgument("password without username"); // [MQTT-3.1.2-22]
     flags |= 64;
-    fields.push(p.password);
+    fields.push(password);
   }
-  fields[1] = [level, flags];
+  fields[1] = [level == null ? 4 : level, flags];
   return encodePacket(0x10, fields);
+}
+
+/** A CONNECT packet object (the broker-side codec's, tests'), written by connectPacket(). */
+export function encodeConnect(p: ConnectPacket): Uint8Array {
+  const will = p.will;
+  const settings = { keepalive: p.keepAlive, clientId: p.clientId, will: will && { topic: will.topic, msg: will.message, qos: will.qos, retain: will.retain }, user: p.username };
+  return connectPacket(settings, p.cleanSession, p.password, p.protocolLevel);
+}
+
+/** A message's bytes: a string's UTF-8 (U+0000 allowed), or the Uint8Array itself. */
+export function payloadBytes(msg: string | Uint8Array): Uint8Array {
+  if (typeof msg === "string") return encodeUtf8(msg);
+  if (!(msg instanceof Uint8Array)) throw badArgument("bad msg");
+  return msg;
 }
 
 export function encodePublish(p: PublishPacket): Uint8Array {
