@@ -246,18 +246,23 @@ function settle(s: Session, entry: Pending, value?: unknown, failure?: MqttError
   if (isPublish(entry)) {
     s.inflight--;
     // MQTT 5: the first publish that resume() kept back from a window that had shrunk, if any.
-    const pending = s.pending;
-    let i = 0;
-    while (MQTT5 && i < pending.length && !(pending[i].sentAt === undefined && isPublish(pending[i]))) i++;
-    let next: Pending | undefined;
-    if (MQTT5 && i < pending.length) transmit(s, pending[i]);
+    let parked: Pending | undefined;
+    if (MQTT5 && (parked = findParked(s.pending))) transmit(s, parked);
     else if (s.store) fill(s);
-    else if (s.waiting && (next = s.waiting.shift())) {
-      if (!onEspruino) s.waitingBytes -= next.bytes.length;
-      takeSlot(s, next);
+    else {
+      const next = s.waiting && s.waiting.shift();
+      if (next) {
+        if (!onEspruino) s.waitingBytes -= next.bytes.length;
+        takeSlot(s, next);
+      }
     }
   }
   checkFlushed(s);
+}
+
+function findParked(pending: Pending[]): Pending | undefined {
+  for (let i = 0; i < pending.length; i++) if (pending[i].sentAt === undefined && isPublish(pending[i])) return pending[i];
+  return undefined;
 }
 
 /**
@@ -305,7 +310,7 @@ export function resume(s: Session, sessionPresent: boolean): void {
     return fill(s);
   }
   const pending = s.pending;
-  const window = inflightWindow(s);
+  const window = MQTT5 ? inflightWindow(s) : 0;
   let sent = 0;
   for (let i = 0; i < pending.length && s.isConnected; i++) {
     const entry = pending[i];
