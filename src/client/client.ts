@@ -478,7 +478,6 @@ export class MQTTClient {
     if (qos) this.send(encodeAck(qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, id));
   }
 
-
   // ---- time ----
 
   private tick(period: number): void {
