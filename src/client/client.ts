@@ -99,6 +99,7 @@ export class MQTTClient {
   private persistent?: boolean; // the last connect() was connect(false) and no disconnect() followed
   pending: Pending[] = [];
   inflight = 0;
+  window: number;
   waiting?: Queue<Pending>;
   // What QoS 0 publishes return while their bytes wait in the link: one promise for all of
   // them, settled on DRAIN (on Espruino a promise holds about 15 JsVars until its loop returns).
@@ -132,13 +133,17 @@ export class MQTTClient {
     this.cfg = resolveConfig(cfg);
     this.queue = new Queue<Message>(this.cfg.queueLen);
     this.queue.oversized = 0;
+    this.window = this.cfg.maxInflight;
     if (!onEspruino) this.waitingBytes = 0;
     if (MQTT5) {
       this.v5 = this.cfg.protocolVersion === 5;
       this.connack = {};
     }
     const store = this.cfg.store;
-    if (store) openStore(this, (this.store = store));
+    if (store) {
+      this.store = store;
+      openStore(this);
+    }
   }
 
   connect(clean?: boolean): Promise<boolean> {
@@ -322,7 +327,7 @@ export class MQTTClient {
    */
   private subscription(expect: PacketType, topic: string, qos?: QoS, options?: unknown): Promise<any> {
     const self = this;
-    if (!hasRoom(self, 0, 3 / 4, 0)) return refuseFull();
+    if (!hasRoom(self, 3 / 4, 0)) return refuseFull();
     let bytes: Uint8Array;
     let id: number;
     try {
@@ -422,6 +427,7 @@ export class MQTTClient {
       if (refused) return this.drop(refused);
       this.connack = (packet as unknown as { properties?: Properties }).properties || {};
       this.limits = connackLimits(this.cfg, this.connack);
+      this.window = this.limits.window;
     } else if (packet.returnCode !== 0) {
       // 1 protocol version, 2 client id, 3 server unavailable, 4 user or password, 5 not authorized
       const error = mqttError("CONNACK_REFUSED", "refused: return code " + packet.returnCode);

@@ -51,6 +51,7 @@ export interface Session {
   isConnected: boolean; // from the accepted CONNACK: requests are written as they come
   pending: Pending[]; // in the order sent
   inflight: number; // publishes in `pending`
+  window: number; // publishes in flight at most: maxInflight, and under MQTT 5 the broker's Receive Maximum [MQTT-3.3.4-7]
   waiting?: Queue<Pending>; // publishes awaiting an in-flight slot (id 0); made when the first waits
   freeBefore: number; // Espruino: the heap free (bytes) when requests began to wait (hasRoom())
   waitingBytes: number; // Node: the bytes of the publishes in `waiting`
@@ -79,11 +80,6 @@ function isPublish(entry: Pending): boolean {
   return entry.expect <= PacketType.PUBCOMP;
 }
 
-/** Publishes in flight at most: ours, and under MQTT 5 the broker's Receive Maximum [MQTT-3.3.4-7]. */
-export function inflightWindow(s: Session): number {
-  return MQTT5 && s.limits ? s.limits.window : s.cfg.maxInflight;
-}
-
 // ---- publishes ----
 
 /**
@@ -100,8 +96,8 @@ export function publishAcked(s: Session, bytes: Uint8Array, qos: QoS, alias?: nu
     fill(s);
     return resolvedPromise(); // one for a burst, as QoS 0 publishes share
   }
-  const slot = s.inflight < inflightWindow(s);
-  if (!slot && !hasRoom(s, bytes.length, 0, PUBLISH_RESERVE)) return refuseFull();
+  const slot = s.inflight < s.window;
+  if (!slot && !hasRoom(s, 0, PUBLISH_RESERVE, bytes.length)) return refuseFull();
   const entry = newPending(0, qos === 1 ? PacketType.PUBACK : PacketType.PUBREC, bytes);
   if (MQTT5 && alias) entry.alias = alias;
   if (slot) takeSlot(s, entry);
@@ -124,10 +120,10 @@ function takeSlot(s: Session, entry: Pending): void {
  * Everywhere the 65535 packet ids bound them (nextId()). On Espruino the heap does, as it does
  * QoS 0 bytes (link.room): while what is free stays above `keep` of what was free when the
  * first of them came (measured once, as process.memory() walks the heap) and above `reserve`
- * bytes; on Node, the bytes of the publishes that wait. Refused once, the next are refused at
+ * bytes; on Node, the bytes of the publishes that wait (`size` more, the bytes of this one). Refused once, the next are refused at
  * once, before they allocate anything, until a request settles.
  */
-export function hasRoom(s: Session, size: number, keep: number, reserve: number): boolean {
+export function hasRoom(s: Session, keep: number, reserve: number, size?: number): boolean {
   if (s.requestsFull) return false;
   if (onEspruino) {
     // Measured now, the heap is checked against the reserve with that measure, not let by.
@@ -135,7 +131,7 @@ export function hasRoom(s: Session, size: number, keep: number, reserve: number)
     if (measured) s.freeBefore = heapRoom(16384);
     const floor = Math.max(s.freeBefore * keep, reserve);
     if ((measured ? s.freeBefore : heapRoom(floor)) < floor) s.requestsFull = true;
-  } else if (s.waitingBytes + size > NODE_WAITING_BYTES) s.requestsFull = true;
+  } else if (s.waitingBytes + (size || 0) > NODE_WAITING_BYTES) s.requestsFull = true;
   return !s.requestsFull;
 }
 
@@ -145,7 +141,7 @@ export function hasRoom(s: Session, size: number, keep: number, reserve: number)
 function fill(s: Session): void {
   const store = s.store as Store;
   let message: StoredMessage | undefined;
-  while (s.isConnected && s.inflight < inflightWindow(s) && (message = store.next(s.cursor))) {
+  while (s.isConnected && s.inflight < s.window && (message = store.next(s.cursor))) {
     s.cursor = message.key;
     // A copy: the id and DUP are written into it, and a store may hand out a view on flash.
     const packet = new Uint8Array(message.packet);
@@ -310,7 +306,7 @@ export function resume(s: Session, sessionPresent: boolean): void {
     return fill(s);
   }
   const pending = s.pending;
-  const window = MQTT5 ? inflightWindow(s) : 0;
+  const window = s.window;
   let sent = 0;
   for (let i = 0; i < pending.length && s.isConnected; i++) {
     const entry = pending[i];
@@ -380,8 +376,8 @@ export function release(s: Session, id: number): void {
 
 /** With a store: what a previous run left. The held ids come back; packet ids go on after
  *  the last one used, so that none in flight is used twice. */
-export function openStore(s: Session, store: Store): void {
-  const opened = store.open();
+export function openStore(s: Session): void {
+  const opened = (s.store as Store).open();
   // Damaged or foreign data was skipped: the store works without it, and says so.
   if (opened.corrupt) console.log("mqtt_as", opened.corrupt.message);
   const held = opened.held;

@@ -84,7 +84,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const blocks: string[] = [];
   let waiting = 0;
   let budget = 0;
-  let overflowed = false;
+  let overflowed = false; // Node: past its backlog (Espruino marks it with a budget of -1)
   const backlog = onEspruino ? 0 : Math.max(BACKLOG, 8 * (options.maxPacketSize || Infinity)); // Node only
   let ending: (() => void) | null = null; // a graceful close, once what waits is handed over
   // Node: what is written in one turn (a loop of publishes, the answers to one chunk) is
@@ -136,34 +136,38 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
   const flush = function () {
     if (!closed && handAll()) onEvent(LinkEvent.DRAIN);
   };
-  /** Espruino: `data` waits, in blocks; false while anything waits. */
+  /** Espruino: `data` waits, in blocks; false while anything waits. Past the bound (room) the
+   *  broker takes nothing: what is written is dropped, and the link closes once the handler
+   *  that wrote it has returned (closed from within its data handler, an Espruino socket keeps
+   *  about 100 JsVars for good). */
   const put = function (data: string): boolean {
     "ram";
     // Half the free heap, in flat blocks: what waits is sent as it is and needs nothing more;
     // the other half is for the rest of the program meanwhile, and for the socket's own copies
     // of what it sends (with three quarters, a burst of 1,000 ran the ESP32-C3 out of memory).
     if (!waiting) budget = heapRoom(BUDGET_WANTED, true) / 2;
-    else if (waiting + data.length > budget) return overflow();
+    else if (waiting + data.length > budget) {
+      if (budget >= 0) setTimeout(close, 0, new Error("send backlog full"));
+      budget = -1; // the link is closing: what comes is dropped, and room() refuses
+      return true;
+    }
     waiting += data.length;
     // Onto the last block while it is short, then in blocks of SOCKET_SHARE bytes.
-    const last = blocks.length - 1;
-    let at = last >= 0 ? Math.max(0, SOCKET_SHARE - blocks[last].length) : 0;
-    if (at) {
-      blocks[last] += data.substr(0, at); // in place: Espruino appends to a string used once
-      blocks[last] = flatten(blocks[last]);
+    let i = blocks.length - 1;
+    let at = i >= 0 ? Math.max(0, SOCKET_SHARE - blocks[i].length) : 0;
+    if (at) blocks[i] += data.substr(0, at); // in place: Espruino appends to a string used once
+    else i++;
+    for (; at < data.length; at += SOCKET_SHARE) blocks.push(data.substr(at, SOCKET_SHARE));
+    // A full block becomes a flat string, which takes a fifth fewer JsVars than one built by
+    // concatenation. Where the heap has no room in one piece, it stays as it is, and the
+    // budget shrinks by what it costs more (4 bytes of every 17 or 18 a JsVar).
+    for (; i < blocks.length; i++) {
+      const flat = blocks[i].length < SOCKET_SHARE ? blocks[i] : E.toFlatString(blocks[i]);
+      if (flat) blocks[i] = flat;
+      else budget -= blocks[i].length / 3;
     }
-    for (; at < data.length; at += SOCKET_SHARE) blocks.push(flatten(data.substr(at, SOCKET_SHARE)));
     pump();
     return !waiting;
-  };
-  /** A full block becomes a flat string, which takes a fifth fewer JsVars than one built by
-   *  concatenation. Where the heap has no room in one piece, it stays as it is, and the
-   *  budget shrinks by what it costs more (4 bytes of every 17 or 18 a JsVar). */
-  const flatten = function (block: string): string {
-    const flat = block.length < SOCKET_SHARE ? block : E.toFlatString(block);
-    if (flat) return flat;
-    budget -= block.length / 3;
-    return block;
   };
   /** Hands the socket waiting blocks while it holds less than SOCKET_SHARE. */
   const pump = function () {
@@ -173,9 +177,7 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
       hand(block);
     }
   };
-  /** Past the bound (room) the broker takes nothing: what is written is dropped, and the link
-   *  closes once the handler that wrote it has returned (closed from within its data handler,
-   *  an Espruino socket keeps about 100 JsVars for good). */
+  /** Node: as put() past Espruino's bound. */
   const overflow = function (): boolean {
     if (!overflowed) setTimeout(close, 0, new Error("send backlog full"));
     overflowed = true;
