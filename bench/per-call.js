@@ -30,7 +30,7 @@ const PROPERTY_BYTES = `${fromCharCodes(20, 3, 0, 10)}+"text/plain"+${fromCharCo
 /** What the programs share: the socket, the broker's PUBLISHes in chunks, the timing. */
 function common(N, publishBody) {
   return `var sock={h:{},n:0,on:function(e,f){(this.h[e]=this.h[e]||[]).push(f);},
-emit:function(e,d){var l=this.h[e]||[];for(var i=0;i<l.length;i++)l[i](d);},
+emit:function(e,d){var l=this.h[e]||[];for(var i=0;i<l.length;i++)l[i].call(this,d);},
 write:function(d){this.n+=d.length;return false;},end:function(){},destroy:function(){}};
 var P=${JSON.stringify(PAYLOAD)},T=${JSON.stringify(TOPIC)},got=0,tLast=0;
 function chunks(){var body=${publishBody};var one=String.fromCharCode(0x30,2+T.length+body.length)+String.fromCharCode(0,T.length)+T+body;

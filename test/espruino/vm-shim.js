@@ -295,7 +295,7 @@ class ShimSocket {
       const list = (self.listeners[next.event] || []).slice();
       for (const cb of list) {
         try {
-          cb.apply(undefined, next.args);
+          cb.apply(self.api, next.args); // Espruino calls a socket's listeners with `this` the socket
         } catch (error) {
           self.onUncaught(error);
         }
