@@ -582,7 +582,7 @@ function notConnected(): MqttError {
 function closedError(cause?: unknown): MqttError {
   const detail = cause && (cause as Error).message;
   const error = mqttError("CLOSED", detail ? "connection closed: " + detail : "connection closed");
-  if (cause !== undefined) error.cause = cause;
+  if (cause) error.cause = cause; // not the flag of a socket's "close"
   return error;
 }
 

@@ -263,11 +263,9 @@ export function openLink(options: LinkOptions, onEvent: (event: LinkEvent, value
     busy = false;
   });
   socket.on("error", close);
-  const ended = function () {
-    close(); // not with Node's hadError argument: "error" came first then
-  };
-  socket.on("end", ended);
-  socket.on("close", ended);
+  // "close" comes with a flag (had an error), which the client takes for no cause.
+  socket.on("end", close);
+  socket.on("close", close);
 
   return {
     write: function (bytes: Uint8Array | string): boolean {
