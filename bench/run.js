@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs the benchmarks in order, each in its own process with inherited stdio:
 // bench/codec.js (skipped if absent), bench/client.js, bench/footprint.js, bench/board.js,
-// bench/per-call.js, bench/store.js, bench/durable.js and bench/sleep-cycle.js (if present).
+// bench/per-call.js, bench/store.js, bench/durable.js, bench/sleep-cycle.js and
+// bench/instructions.js (if present).
 // Exits non-zero as soon as one fails.
 "use strict";
 const fs = require("node:fs");
@@ -17,6 +18,7 @@ const steps = [
   { file: "store.js", optional: true },
   { file: "durable.js", optional: true },
   { file: "sleep-cycle.js", optional: true },
+  { file: "instructions.js", optional: true },
 ];
 
 for (const step of steps) {
