@@ -218,6 +218,17 @@ async function until(check, what, ms = 5000) {
   }
 }
 
+// The program's count(p, i) records how publish i settled: "ok", or its error's code.
+const RECORD_OUTCOMES =
+  "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }";
+
+/** The outcomes count() recorded, once all `n` have settled. */
+async function settledOutcomes(shim, n) {
+  const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
+  await until(() => outcomes().filter(Boolean).length === n, "every publish to settle");
+  return outcomes();
+}
+
 test("a burst past the link's room: the rest are refused QUEUE_FULL at once, what was taken arrives whole and in order", async () => {
   ensureBundle();
   const broker = await startAedes();
@@ -229,17 +240,16 @@ test("a burst past the link's room: the rest are refused QUEUE_FULL at once, wha
       "var mqtt = require('mqtt_as');" +
         "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10 });" +
         "var got = []; client.on('msg', function (t, m) { got.push(E.toString(m)); });" +
-        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }" +
+        RECORD_OUTCOMES +
         "function text(i) { return 'message ' + (1000 + i) + ' ' + new Array(40).join('x'); }"
     );
     assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
     assert.deepEqual(await settle(shim, "client.subscribe('burst/t', 0)"), { value: 0 });
     shim.run("for (var i = 0; i < 200; i++) count(client.publish('burst/t', text(i)), i);");
-    const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
-    await until(() => outcomes().filter(Boolean).length === 200, "every publish to settle");
-    const taken = outcomes().filter((o) => o === "ok").length;
+    const outcomes = await settledOutcomes(shim, 200);
+    const taken = outcomes.filter((o) => o === "ok").length;
     // Refused from the first that did not fit until the link drained: the taken ones come first.
-    assert.deepEqual(outcomes(), [...Array(200)].map((_, i) => (i < taken ? "ok" : "QUEUE_FULL")));
+    assert.deepEqual(outcomes, [...Array(200)].map((_, i) => (i < taken ? "ok" : "QUEUE_FULL")));
     assert.ok(taken > 15 && taken < 100, `taken ${taken}`);
     const got = () => JSON.parse(shim.run("JSON.stringify(got)"));
     await until(() => got().length >= taken, "the taken messages to come back");
@@ -265,13 +275,12 @@ test("QoS 1 publishes past maxInflight where less than the heap's reserve is fre
     shim.run(
       "var mqtt = require('mqtt_as');" +
         "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10, maxInflight: 2 });" +
-        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+        RECORD_OUTCOMES
     );
     assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
     shim.run("for (var i = 0; i < 4; i++) count(client.publish('reserve/t', 'm' + i, false, 1), i);");
-    const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
-    await until(() => outcomes().filter(Boolean).length === 4, "every publish to settle");
-    assert.deepEqual(outcomes(), ["ok", "ok", "QUEUE_FULL", "QUEUE_FULL"]);
+    const outcomes = await settledOutcomes(shim, 4);
+    assert.deepEqual(outcomes, ["ok", "ok", "QUEUE_FULL", "QUEUE_FULL"]);
     await settle(shim, "client.disconnect()");
     await checkClean(shim);
   } finally {
@@ -292,14 +301,13 @@ test("where the heap has no room for flat strings, the link's blocks count at th
         shim.run(
           "var mqtt = require('mqtt_as');" +
             "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10 });" +
-            "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+            RECORD_OUTCOMES
         );
         assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
         shim.run("for (var i = 0; i < 200; i++) count(client.publish('burst/t', 'message ' + (1000 + i) + ' ' + new Array(40).join('x')), i);");
-        const outcomes = () => JSON.parse(shim.run("JSON.stringify(outcomes)"));
-        await until(() => outcomes().filter(Boolean).length === 200, "every publish to settle");
-        taken[flat] = outcomes().filter((o) => o === "ok").length;
-        assert.deepEqual(outcomes().slice(taken[flat]), Array(200 - taken[flat]).fill("QUEUE_FULL"));
+        const outcomes = await settledOutcomes(shim, 200);
+        taken[flat] = outcomes.filter((o) => o === "ok").length;
+        assert.deepEqual(outcomes.slice(taken[flat]), Array(200 - taken[flat]).fill("QUEUE_FULL"));
         await settle(shim, "client.disconnect()");
         await checkClean(shim);
       } finally {
@@ -356,7 +364,7 @@ test("disconnect() right after a burst: what waited in the link goes out first, 
     shim.run(
       "var mqtt = require('mqtt_as');" +
         "var client = new mqtt.MQTTClient({ server: HOST, port: PORT, keepalive: 10, will: { topic: 'will/t', msg: 'gone' } });" +
-        "var outcomes = []; function count(p, i) { p.then(function () { outcomes[i] = 'ok'; }, function (e) { outcomes[i] = e.code; }); }"
+        RECORD_OUTCOMES
     );
     assert.deepEqual(await settle(shim, "client.connect()"), { value: false });
     // 100 messages of 70 bytes: past the 2 KB handed to the socket, the rest waits in the link.
@@ -366,7 +374,7 @@ test("disconnect() right after a burst: what waited in the link goes out first, 
     await delay(300);
     const want = [...Array(100).keys()].map((i) => "burst/t message " + (1000 + i) + ".".repeat(49));
     assert.deepEqual(got, want, "every message once, in order, and no will");
-    assert.deepEqual(JSON.parse(shim.run("JSON.stringify(outcomes)")), Array(100).fill("ok"));
+    assert.deepEqual(await settledOutcomes(shim, 100), Array(100).fill("ok"));
     await checkClean(shim);
   } finally {
     shim.dispose();
